@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""explainer: build a cross-linked news explainer site from seeds/ and content/."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import click
+
+from explainer.errors import ContentError, Problem
+from explainer.pipeline import BuildOptions, build, render_site
+
+ROOT = Path(__file__).resolve().parent
+
+
+def report(problems: list[Problem], as_json: bool = False) -> None:
+    """Print problems one per line (`file:line:col: severity: message (hint)`), or as JSON."""
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
+        return
+    for problem in problems:
+        click.echo(problem.format(), err=True)
+
+
+def run_guarded(debug: bool, action):
+    """Run an action; content errors print without a traceback and exit 1."""
+    try:
+        return action()
+    except ContentError as error:
+        report(error.problems)
+        errors = sum(p.severity == "error" for p in error.problems)
+        click.echo(f"{errors} error(s); nothing was written.", err=True)
+        sys.exit(1)
+    except Exception:  # an internal error, not the author's: keep it short unless asked
+        if debug:
+            raise
+        kind, value, _ = sys.exc_info()
+        click.echo(f"internal error: {kind.__name__}: {value}", err=True)
+        click.echo("This is a bug in explainer, not in your content. Re-run with --debug for a traceback.", err=True)
+        sys.exit(70)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Build, check and preview the explainer site."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command("build")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=ROOT / "site", show_default="site",
+              help="Output folder (replaced as a whole, only when the build succeeds).")
+@click.option("--drafts", is_flag=True, help="Include entries and seeds marked draft: true.")
+@click.option("--base-url", envvar="EXPLAINER_BASE_URL", help="Override base_url from content/site.yaml.")
+@click.pass_obj
+def build_command(obj: dict, out: Path, drafts: bool, base_url: str | None) -> None:
+    """Build the site into --out (default: site/)."""
+    started = time.perf_counter()
+    options = BuildOptions(root=ROOT, out=out, drafts=drafts, base_url=base_url)
+    result = run_guarded(obj["debug"], lambda: build(options))
+    report(result.warnings)
+    pages = sum(name.endswith(".html") for name in result.files)
+    click.echo(f"Built {pages} pages ({len(result.files)} files) into {out} in "
+               f"{(time.perf_counter() - started) * 1000:.0f} ms.")
+
+
+@cli.command("check")
+@click.option("--strict", is_flag=True, help="Also report editorial warnings, and fail on them.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--drafts", is_flag=True, help="Include entries and seeds marked draft: true.")
+@click.pass_obj
+def check_command(obj: dict, strict: bool, fmt: str, drafts: bool) -> None:
+    """Validate everything without writing site/: exit 0 clean, 1 problems, 2 usage."""
+    options = BuildOptions(root=ROOT, out=ROOT / "site", drafts=drafts, strict=strict)
+    try:
+        result = render_site(options)
+        problems = result.warnings
+    except ContentError as error:
+        problems = error.problems
+    except Exception:
+        if obj["debug"]:
+            raise
+        return run_guarded(False, lambda: render_site(options))
+    failing = [p for p in problems if p.severity == "error" or strict]
+    report(problems, as_json=fmt == "json")
+    if fmt == "text":
+        click.echo(f"{len([p for p in problems if p.severity == 'error'])} error(s), "
+                   f"{len([p for p in problems if p.severity == 'warning'])} warning(s).", err=True)
+    sys.exit(1 if failing else 0)
+
+
+@cli.command("serve")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on; anything but 127.0.0.1 exposes the preview to your network.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=ROOT / "site", show_default="site")
+@click.pass_obj
+def serve_command(obj: dict, port: int, host: str, out: Path) -> None:
+    """Preview the site with live reload; drafts are included."""
+    from explainer.serve import serve
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.secho(f"Warning: serving on {host} makes the preview reachable from other machines.", fg="yellow",
+                    err=True)
+    options = BuildOptions(root=ROOT, out=out, drafts=True)
+
+    def build_once() -> str:
+        result = build(options)
+        return f"{sum(n.endswith('.html') for n in result.files)} pages"
+
+    try:
+        click.echo(f"Built {build_once()}.")
+    except ContentError as error:
+        report(error.problems)
+        if not out.exists():
+            click.echo("Fix the problems above; the preview starts once the site builds.", err=True)
+    serve(ROOT, out, build_once, host, port, click.echo)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    cli()

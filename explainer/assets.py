@@ -1,0 +1,26 @@
+"""Static assets: copied from static/ with a content hash in their names, so they can be cached forever."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+FINGERPRINTED = (".css", ".js")
+
+
+def collect_assets(static: Path) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Return (output files, map from 'style.css' to 'static/style.3f9a1c2b.css')."""
+    files: dict[str, bytes] = {}
+    names: dict[str, str] = {}
+    if not static.is_dir():
+        return files, names
+    for path in sorted(p for p in static.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        rel = path.relative_to(static).as_posix()
+        data = path.read_bytes()
+        if path.suffix in FINGERPRINTED:
+            digest = hashlib.sha256(data).hexdigest()[:10]
+            out = f"static/{rel[:-len(path.suffix)]}.{digest}{path.suffix}"
+        else:
+            out = f"static/{rel}"
+        files[out] = data
+        names[rel] = out
+    return files, names

@@ -1,0 +1,90 @@
+"""Dates at their real precision: EDTF level-1 strings parsed (with the edtf package) and displayed."""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+import edtf
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+# The shapes we display: a year, month or day, with an optional EDTF qualifier, or a range of two.
+_PART = r"(?P<{n}y>\d{{4}})(?:-(?P<{n}m>\d{{2}})(?:-(?P<{n}d>\d{{2}}))?)?(?P<{n}q>[?~%])?"
+_SHAPE = re.compile("^" + _PART.format(n="a") + "(?:/" + _PART.format(n="b") + ")?$")
+
+
+class DateError(ValueError):
+    """A date string that is not EDTF or not a shape this site can display."""
+
+
+@dataclass(frozen=True, order=True)
+class FuzzyDate:
+    """A date as precise as the evidence: sorts by its earliest possible day."""
+
+    earliest: _dt.date
+    latest: _dt.date
+    text: str  # the EDTF string as written
+    display: str  # "September 2022", "c. 2022", "October–December 2022"
+    approximate: bool
+    uncertain: bool
+    precision: str  # "year" | "month" | "day"
+
+    @property
+    def year(self) -> int:
+        return self.earliest.year
+
+
+def parse_date(value: str | int) -> FuzzyDate:
+    """Parse an EDTF date such as 2014, 2022-09, 2024-09-28, 2022~ or 2022-10/2022-12."""
+    text = str(value).strip()
+    shape = _SHAPE.match(text)
+    if not shape:
+        raise DateError(f"'{text}' is not a date this site understands")
+    try:
+        parsed = edtf.parse_edtf(text)
+        earliest = _dt.date(*parsed.lower_strict()[:3])
+        latest = _dt.date(*parsed.upper_strict()[:3])
+    except Exception as exc:  # the edtf package raises several types for impossible dates
+        raise DateError(f"'{text}' is not a valid date ({_reason(exc)})") from None
+    if latest < earliest:
+        raise DateError(f"'{text}' ends before it starts")
+    g = shape.groupdict()
+    qualifiers = (g["aq"] or "") + (g["bq"] or "")
+    approximate = "~" in qualifiers or "%" in qualifiers
+    uncertain = "?" in qualifiers or "%" in qualifiers
+    start = _display_part(g["ay"], g["am"], g["ad"])
+    if g["by"]:
+        display = _display_range((g["ay"], g["am"], g["ad"]), (g["by"], g["bm"], g["bd"]))
+    else:
+        display = start
+    if approximate:
+        display = f"c. {display}"
+    if uncertain:
+        display = f"{display}?"
+    precision = "day" if g["ad"] else "month" if g["am"] else "year"
+    return FuzzyDate(earliest, latest, text, display, approximate, uncertain, precision)
+
+
+def _reason(exc: Exception) -> str:
+    return "no such month or day" if "Invalid" in str(exc) or isinstance(exc, ValueError) else type(exc).__name__
+
+
+def _display_part(year: str, month: str | None, day: str | None) -> str:
+    if day:
+        return f"{int(day)} {MONTHS[int(month) - 1]} {year}"
+    if month:
+        return f"{MONTHS[int(month) - 1]} {year}"
+    return year
+
+
+def _display_range(a: tuple, b: tuple) -> str:
+    (ay, am, ad), (by, bm, bd) = a, b
+    if ay == by and am and bm and not ad and not bd:
+        return f"{MONTHS[int(am) - 1]}–{MONTHS[int(bm) - 1]} {ay}"
+    return f"{_display_part(ay, am, ad)} – {_display_part(by, bm, bd)}"
+
+
+def date_hint(text: str) -> str:
+    """Suggest the right form for a date an author got wrong."""
+    return "write a year (2014), a month (2022-09) or a day (2024-09-28), add ~ for approximate or ? for uncertain, or A/B for a range"

@@ -1,0 +1,286 @@
+"""Stage 3, link: find mentions, place excerpts and quotes in their paragraphs, build the indexes.
+
+The result, `Linked`, answers every question a page asks: where is this entity mentioned,
+which events rest on this paragraph, who is co-mentioned with whom.
+"""
+from __future__ import annotations
+
+import difflib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+
+from .errors import Location, Problems, did_you_mean
+from .linker import AliasEntry, AliasMatcher, Match
+from .markdown import text_runs, wikilink_ids
+from .model import Article, Entity, Library, SourceRef
+
+ParagraphKey = tuple[str, int]  # (article slug, paragraph index)
+
+
+@dataclass(frozen=True)
+class Mention:
+    article: str
+    paragraph: int
+    start: int  # offsets into the paragraph's visible text
+    end: int
+    target: str
+    kind: str  # "entity" | "term"
+    linked: bool  # whether the link policy makes this occurrence a link
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A verbatim excerpt located in a seed: article, paragraph and offsets within it."""
+
+    article: str
+    paragraph: int
+    start: int
+    end: int
+
+    @property
+    def key(self) -> ParagraphKey:
+        return (self.article, self.paragraph)
+
+
+@dataclass
+class Linked:
+    """The library plus every cross-reference between its parts."""
+
+    library: Library
+    matcher: AliasMatcher
+    visible: dict[ParagraphKey, str] = field(default_factory=dict)
+    mentions: dict[ParagraphKey, list[Mention]] = field(default_factory=dict)
+    by_target: dict[str, list[Mention]] = field(default_factory=lambda: defaultdict(list))
+    source_anchor: dict[SourceRef, Anchor] = field(default_factory=dict)
+    quote_anchor: dict[str, Anchor] = field(default_factory=dict)
+    note_anchor: dict[str, Anchor] = field(default_factory=dict)
+    paragraph_events: dict[ParagraphKey, list[str]] = field(default_factory=lambda: defaultdict(list))
+    paragraph_notes: dict[ParagraphKey, list[str]] = field(default_factory=lambda: defaultdict(list))
+    paragraph_quotes: dict[ParagraphKey, list[str]] = field(default_factory=lambda: defaultdict(list))
+    paragraph_points: dict[ParagraphKey, list[int]] = field(default_factory=lambda: defaultdict(list))
+    entity_events: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    entity_quotes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    entity_notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    note_entities: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    co_mentions: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    @property
+    def entities(self) -> dict[str, Entity]:
+        return {e.id: e for e in self.library.entities}
+
+
+def build_matcher(library: Library) -> AliasMatcher:
+    """One automaton over every entity name/alias and glossary term/alias."""
+    entries = []
+    for entity in library.entities:
+        for alias in dict.fromkeys((entity.name,) + entity.aliases):
+            entries.append(AliasEntry(alias, entity.id, "entity", True))
+    for term in library.terms:
+        for alias in dict.fromkeys((term.term,) + term.aliases):
+            entries.append(AliasEntry(alias, term.id, "term", term.case_sensitive))
+    return AliasMatcher(entries)
+
+
+def find_paragraph_matches(md: MarkdownIt, article: Article, matcher: AliasMatcher,
+                           index: int, text: str) -> tuple[str, list[Match]]:
+    """Visible text of a paragraph and the alias matches in it (never in headings, links or code)."""
+    if article.format == "txt":
+        return text, matcher.find(text)
+    runs = text_runs(md, text)
+    matches = []
+    for run in runs:
+        if run.linkable:
+            matches += [Match(m.start + run.offset, m.end + run.offset, m.target, m.kind) for m in matcher.find(run.text)]
+    return "".join(run.text for run in runs), matches
+
+
+def _apply_policy(matches: list[Match], scope: str, seen_in_article: set[str]) -> list[bool]:
+    seen_here: set[str] = set()
+    decisions = []
+    for match in matches:
+        if scope == "all":
+            linked = True
+        elif scope == "paragraph":
+            linked = match.target not in seen_here
+        else:
+            linked = match.target not in seen_in_article
+        seen_here.add(match.target)
+        seen_in_article.add(match.target)
+        decisions.append(linked)
+    return decisions
+
+
+def locate(articles: dict[str, Article], seed: str, excerpt: str, where: Location, what: str,
+           problems: Problems) -> Anchor | None:
+    """Find a verbatim excerpt in one paragraph of a seed; explain precisely when it is not there."""
+    article = articles.get(seed)
+    if article is None:
+        return None  # unknown seeds were reported by validate
+    hits = [(p.index, p.text.find(excerpt)) for p in article.paragraphs if excerpt in p.text]
+    if hits:
+        if len(hits) > 1:
+            problems.warning(where, f"{what} appears in {len(hits)} paragraphs of '{seed}'; using the first (p{hits[0][0]})",
+                             "quote more words to make it unique")
+        index, start = hits[0]
+        return Anchor(seed, index, start, start + len(excerpt))
+    problems.error(where, f"{what} is not verbatim in seed '{seed}'", _verbatim_hint(article, excerpt))
+    return None
+
+
+_STRAIGHTEN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "…": "..."})
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.translate(_STRAIGHTEN).split())
+
+
+def _verbatim_hint(article: Article, excerpt: str) -> str:
+    wanted = _normalise(excerpt)
+    for paragraph in article.paragraphs:
+        if wanted and wanted in _normalise(paragraph.text):
+            return (f"p{paragraph.index} has it with different quote marks, dashes or spaces; "
+                    "copy the text exactly, with curly quotes (’ “ ”) as in the seed")
+    whole = "\n".join(p.text for p in article.paragraphs)
+    if wanted and wanted in _normalise(whole.replace("\n", " ")):
+        return "an excerpt must lie within one paragraph"
+    best = max(article.paragraphs,
+               key=lambda p: difflib.SequenceMatcher(None, excerpt, p.text, autojunk=False).find_longest_match(
+                   0, len(excerpt), 0, len(p.text)).size)
+    return f"closest paragraph is p{best.index} (line {best.line})"
+
+
+def check_wikilinks(md: MarkdownIt, text: str, where: Location, known: set[str], problems: Problems,
+                    block_scalar: bool = True) -> None:
+    """Every [[id]] in a markdown field must name an entity or term."""
+    for ident, line in wikilink_ids(md, text):
+        if ident not in known:
+            spot = Location(where.path, where.line + line + (1 if block_scalar and "\n" in text else 0), where.col)
+            problems.error(spot, f"unknown link target [[{ident}]]",
+                           did_you_mean(ident, known) or "use the id of an entity or glossary term")
+
+
+def link(library: Library, md: MarkdownIt, problems: Problems) -> Linked:
+    """Cross-link the library; verbatim and reference problems go into `problems`."""
+    linked = Linked(library, build_matcher(library))
+    articles = {a.slug: a for a in library.articles}
+    policy = library.site.linking
+
+    for article in library.articles:
+        seen: dict[str, set[str]] = {"entity": set(), "term": set()}
+        for paragraph in article.paragraphs:
+            key = (article.slug, paragraph.index)
+            visible, matches = find_paragraph_matches(md, article, linked.matcher, paragraph.index, paragraph.text)
+            linked.visible[key] = visible
+            by_kind = {kind: [m for m in matches if m.kind == kind] for kind in ("entity", "term")}
+            decisions = {}
+            for kind, scope in (("entity", policy.entities), ("term", policy.terms)):
+                for match, decision in zip(by_kind[kind], _apply_policy(by_kind[kind], scope, seen[kind])):
+                    decisions[match] = decision
+            mentions = [Mention(article.slug, paragraph.index, m.start, m.end, m.target, m.kind, decisions[m])
+                        for m in matches]
+            linked.mentions[key] = mentions
+            for mention in mentions:
+                linked.by_target[mention.target].append(mention)
+            present = sorted({m.target for m in mentions if m.kind == "entity"})
+            for a in present:
+                for b in present:
+                    if a != b:
+                        linked.co_mentions[a][b] += 1
+
+    for event in library.events:
+        for ref in event.sources:
+            if ref.is_seed:
+                anchor = locate(articles, ref.seed, ref.excerpt, ref.src, "excerpt", problems)
+                if anchor:
+                    linked.source_anchor[ref] = anchor
+                    if event.id not in linked.paragraph_events[anchor.key]:
+                        linked.paragraph_events[anchor.key].append(event.id)
+        for entity_id in event.entities:
+            linked.entity_events[entity_id].append(event.id)
+    for term in library.terms:
+        for ref in term.sources:
+            if ref.is_seed:
+                anchor = locate(articles, ref.seed, ref.excerpt, ref.src, "excerpt", problems)
+                if anchor:
+                    linked.source_anchor[ref] = anchor
+    for number, point in enumerate(library.site.key_points):
+        for ref in point.sources:
+            if ref.is_seed:
+                anchor = locate(articles, ref.seed, ref.excerpt, ref.src, "excerpt", problems)
+                if anchor:
+                    linked.source_anchor[ref] = anchor
+                    linked.paragraph_points[anchor.key].append(number)
+    for quote in library.quotes:
+        anchor = locate(articles, quote.seed, quote.text, quote.src, f"quote '{quote.id}'", problems)
+        if anchor:
+            linked.quote_anchor[quote.id] = anchor
+            linked.paragraph_quotes[anchor.key].append(quote.id)
+        linked.entity_quotes[quote.speaker].append(quote.id)
+    for note in library.notes:
+        anchor = locate(articles, note.seed, note.excerpt, note.src, f"excerpt of note '{note.id}'", problems)
+        involved = list(note.entities)
+        if anchor:
+            linked.note_anchor[note.id] = anchor
+            linked.paragraph_notes[anchor.key].append(note.id)
+            for mention in linked.mentions.get(anchor.key, []):
+                if mention.kind == "entity" and mention.start < anchor.end and mention.end > anchor.start \
+                        and linked.visible[anchor.key] == articles[anchor.article].paragraphs[anchor.paragraph - 1].text:
+                    involved.append(mention.target)
+        for ref in note.sources:
+            if ref.is_seed:
+                ref_anchor = locate(articles, ref.seed, ref.excerpt, ref.src, "excerpt", problems)
+                if ref_anchor:
+                    linked.source_anchor[ref] = ref_anchor
+        linked.note_entities[note.id] = tuple(dict.fromkeys(involved))
+        for entity_id in linked.note_entities[note.id]:
+            linked.entity_notes[entity_id].append(note.id)
+
+    known = {e.id for e in library.entities} | {t.id for t in library.terms}
+    for entity in library.entities:
+        check_wikilinks(md, entity.description, entity.src, known, problems)
+    for event in library.events:
+        check_wikilinks(md, event.body, event.src, known, problems)
+    for term in library.terms:
+        check_wikilinks(md, term.definition, term.src, known, problems)
+    for quote in library.quotes:
+        check_wikilinks(md, quote.context, quote.src, known, problems)
+    for note in library.notes:
+        check_wikilinks(md, note.note, note.src, known, problems)
+    for point in library.site.key_points:
+        check_wikilinks(md, point.text, point.src, known, problems)
+    return linked
+
+
+def editorial_warnings(linked: Linked, problems: Problems) -> None:
+    """The --strict checks: content that is defined but never used, and paragraphs nothing explains."""
+    library = linked.library
+    matched_aliases: set[tuple[str, str]] = set()
+    for mentions in linked.mentions.values():
+        for mention in mentions:
+            text = linked.visible[(mention.article, mention.paragraph)][mention.start:mention.end]
+            matched_aliases.add((mention.target, text))
+    for entity in library.entities:
+        if not linked.by_target.get(entity.id):
+            problems.warning(entity.src, f"entity '{entity.id}' is never mentioned in any article",
+                             "add an alias the article uses, or remove the entity")
+        for alias, where in zip(entity.aliases, entity.alias_src):
+            if (entity.id, alias) not in matched_aliases:
+                problems.warning(where, f"alias '{alias}' of '{entity.id}' never matches the article text")
+    for term in library.terms:
+        if not linked.by_target.get(term.id):
+            problems.warning(term.src, f"glossary term '{term.id}' never appears in any article")
+        uses = {text.lower() for target, text in matched_aliases if target == term.id}
+        for alias, where in zip(term.aliases, term.alias_src):
+            if (alias.lower() if not term.case_sensitive else alias) not in (
+                    uses if not term.case_sensitive else {t for tg, t in matched_aliases if tg == term.id}):
+                problems.warning(where, f"alias '{alias}' of term '{term.id}' never matches the article text")
+    for article in library.articles:
+        for paragraph in article.paragraphs:
+            key = (article.slug, paragraph.index)
+            if not (linked.mentions.get(key) or linked.paragraph_events.get(key) or linked.paragraph_quotes.get(key)
+                    or linked.paragraph_notes.get(key)):
+                problems.warning(Location(article.path, paragraph.line, 1),
+                                 f"paragraph p{paragraph.index} of '{article.slug}' is not touched by any entity, "
+                                 "term, event, quote or note")

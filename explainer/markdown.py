@@ -1,0 +1,217 @@
+"""One markdown factory (markdown-it-py) with small plugins: safe links, [[wikilinks]], auto-links.
+
+Raw HTML is off unless the site turns it on; link URLs are limited to http, https, mailto and
+relative ones. Rendered HTML is cached by text, so each distinct text is parsed once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+
+from .urls import is_safe_url
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """Where an entity or term link points, and what a preview card needs to find it."""
+
+    href: str
+    kind: str  # "entity" | "term"
+    id: str
+    title: str
+
+
+Resolver = Callable[[str], "LinkTarget | None"]
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    """Parse [[id]] and [[id|label]] into a `wikilink` token."""
+    src, pos = state.src, state.pos
+    if not src.startswith("[[", pos):
+        return False
+    close = src.find("]]", pos + 2)
+    if close < 0:
+        return False
+    inner = src[pos + 2:close]
+    if not inner or "\n" in inner or "[" in inner:
+        return False
+    ident, _, label = inner.partition("|")
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.meta = {"id": ident.strip(), "label": label.strip() or None}
+    state.pos = close + 2
+    return True
+
+
+def link_attrs(target: LinkTarget) -> str:
+    """The attributes every cross-reference carries (used by preview cards and tests)."""
+    return (f'href="{escape(target.href)}" class="xref xref-{target.kind}" '
+            f'data-card="{target.kind}:{escape(target.id)}"')
+
+
+def _render_wikilink(self, tokens, idx, options, env) -> str:
+    meta = tokens[idx].meta
+    resolve: Resolver = env.get("resolve") if env else None
+    target = resolve(meta["id"]) if resolve else None
+    label = meta["label"]
+    if target is None:
+        return str(escape(label or meta["id"]))
+    return f'<a {link_attrs(target)}>{escape(label or target.title)}</a>'
+
+
+def _render_autolink_open(self, tokens, idx, options, env) -> str:
+    return f'<a {link_attrs(tokens[idx].meta["target"])}>'
+
+
+def _render_autolink_close(self, tokens, idx, options, env) -> str:
+    return "</a>"
+
+
+def make_markdown(allow_html: bool = False) -> MarkdownIt:
+    """Build the one markdown parser every field and seed goes through."""
+    md = MarkdownIt("commonmark", {"html": allow_html, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = lambda url: is_safe_url(url.strip())
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.add_render_rule("wikilink", _render_wikilink)
+    md.add_render_rule("autolink_open", _render_autolink_open)
+    md.add_render_rule("autolink_close", _render_autolink_close)
+    return md
+
+
+def wikilink_ids(md: MarkdownIt, text: str) -> list[tuple[str, int]]:
+    """Every [[id]] in a markdown text, with the 0-based line it is on."""
+    found = []
+    for block in md.parse(text):
+        if block.type == "inline" and block.children:
+            for child in block.children:
+                if child.type == "wikilink":
+                    found.append((child.meta["id"], block.map[0] if block.map else 0))
+    return found
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A piece of a block's visible text: where it starts, and whether auto-links may go in it."""
+
+    offset: int
+    text: str
+    linkable: bool
+
+
+def _walk_runs(tokens: list[Token]) -> Iterator[tuple[Token, TextRun]]:
+    """Yield each text-bearing inline token with its offset in the block's visible text.
+
+    Auto-links never go inside headings, links or code, so those runs are marked not linkable.
+    """
+    offset = 0
+    in_heading = False
+    for block in tokens:
+        if block.type == "heading_open":
+            in_heading = True
+        elif block.type == "heading_close":
+            in_heading = False
+        if block.type != "inline" or not block.children:
+            continue
+        link_depth = 0
+        for child in block.children:
+            if child.type == "link_open":
+                link_depth += 1
+            elif child.type == "link_close":
+                link_depth -= 1
+            if child.type in ("text", "code_inline"):
+                linkable = child.type == "text" and not in_heading and link_depth == 0
+                yield child, TextRun(offset, child.content, linkable)
+                offset += len(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                offset += 1
+
+
+def text_runs(md: MarkdownIt, text: str) -> list[TextRun]:
+    """The visible text of a markdown block, as runs (for finding mentions)."""
+    return [run for _token, run in _walk_runs(md.parse(text))]
+
+
+@dataclass(frozen=True)
+class PlannedLink:
+    start: int  # offsets into the block's visible text (plain-text seeds: into the paragraph)
+    end: int
+    target: LinkTarget
+
+
+def render_plain_paragraph(text: str, links: list[PlannedLink]) -> Markup:
+    """Escape a plain-text paragraph and wrap the planned links; the visible text is unchanged."""
+    out, cursor = [], 0
+    for link in links:
+        out.append(str(escape(text[cursor:link.start])))
+        out.append(f'<a {link_attrs(link.target)}>{escape(text[link.start:link.end])}</a>')
+        cursor = link.end
+    out.append(str(escape(text[cursor:])))
+    return Markup("".join(out))
+
+
+def render_markdown_block(md: MarkdownIt, text: str, links: list[PlannedLink], env: dict) -> Markup:
+    """Render a markdown seed block, splitting text tokens to insert the planned auto-links."""
+    tokens = md.parse(text, env)
+    pending = sorted(links, key=lambda link: link.start)
+    replacements: dict[int, list[Token]] = {}
+    for token, run in _walk_runs(tokens):
+        inside = [l for l in pending if run.offset <= l.start and l.end <= run.offset + len(run.text)]
+        if not inside or not run.linkable:
+            continue
+        pieces: list[Token] = []
+        cursor = 0
+        for link in inside:
+            start, end = link.start - run.offset, link.end - run.offset
+            if start > cursor:
+                pieces.append(_text_token(run.text[cursor:start]))
+            opener = Token("autolink_open", "a", 1)
+            opener.meta = {"target": link.target}
+            pieces += [opener, _text_token(run.text[start:end]), Token("autolink_close", "a", -1)]
+            cursor = end
+        if cursor < len(run.text):
+            pieces.append(_text_token(run.text[cursor:]))
+        replacements[id(token)] = pieces
+    if replacements:
+        for block in tokens:
+            if block.type == "inline" and block.children:
+                children: list[Token] = []
+                for child in block.children:
+                    children.extend(replacements.get(id(child), [child]))
+                block.children = children
+    return Markup(md.renderer.render(tokens, md.options, env))
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+class MarkdownRenderer:
+    """Render content fields (descriptions, definitions, notes) once per distinct text."""
+
+    def __init__(self, md: MarkdownIt, resolve: Resolver):
+        self.md = md
+        self.env = {"resolve": resolve}
+        self._cache: dict[tuple[str, bool], Markup] = {}
+
+    def block(self, text: str) -> Markup:
+        return self._render(text, inline=False)
+
+    def inline(self, text: str) -> Markup:
+        """Render a one-liner without the wrapping <p>."""
+        return self._render(text, inline=True)
+
+    def _render(self, text: str, inline: bool) -> Markup:
+        key = (text, inline)
+        if key not in self._cache:
+            env = dict(self.env)
+            html = self.md.renderInline(text, env) if inline else self.md.render(text, env)
+            self._cache[key] = Markup(html)
+        return self._cache[key]

@@ -1,0 +1,170 @@
+"""Typed content: frozen dataclasses that remember where each piece came from (`src`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .dates import FuzzyDate
+from .errors import Location
+
+
+@dataclass(frozen=True)
+class ExternalLink:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Evidence for a claim: a verbatim excerpt of a seed paragraph, or an external page."""
+
+    src: Location
+    seed: str | None = None
+    excerpt: str | None = None
+    title: str | None = None
+    url: str | None = None
+
+    @property
+    def is_seed(self) -> bool:
+        return self.seed is not None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    index: int  # 1-based; the anchor is p<index>
+    text: str  # exactly as in the seed
+    line: int
+
+    @property
+    def anchor(self) -> str:
+        return f"p{self.index}"
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    title: str
+    path: str  # the seed file, relative to the project
+    format: str  # "txt" (plain text, one paragraph per line) or "md"
+    body: str  # the body exactly as in the file, after any front matter
+    paragraphs: tuple[Paragraph, ...]
+    src: Location
+    author: str | None = None
+    publication: str | None = None
+    published: FuzzyDate | None = None
+    url: str | None = None
+    summary: str | None = None
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+    kind: str
+    summary: str
+    src: Location
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    links: tuple[ExternalLink, ...] = ()
+    related: tuple[str, ...] = ()
+    redirect_from: tuple[str, ...] = ()
+    draft: bool = False
+    # positions of each alias and related id, for precise warnings
+    alias_src: tuple[Location, ...] = ()
+    related_src: tuple[Location, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    date: FuzzyDate
+    title: str
+    sources: tuple[SourceRef, ...]
+    src: Location
+    label: str | None = None
+    kind: str | None = None
+    body: str = ""
+    entities: tuple[str, ...] = ()
+    draft: bool = False
+
+    @property
+    def display_date(self) -> str:
+        return self.label or self.date.display
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    term: str
+    definition: str
+    src: Location
+    aliases: tuple[str, ...] = ()
+    see_also: tuple[str, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+    case_sensitive: bool = False
+    draft: bool = False
+    alias_src: tuple[Location, ...] = ()
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: str
+    speaker: str
+    text: str
+    seed: str
+    src: Location
+    context: str = ""
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str
+    seed: str
+    excerpt: str
+    note: str
+    src: Location
+    entities: tuple[str, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    text: str
+    sources: tuple[SourceRef, ...]
+    src: Location
+
+
+@dataclass(frozen=True)
+class LinkPolicy:
+    """How often an auto-link repeats: once per 'paragraph', once per 'article', or 'all' mentions."""
+
+    entities: str = "paragraph"
+    terms: str = "article"
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    src: Location
+    description: str = ""
+    base_url: str = "/"
+    language: str = "en"
+    publisher: str = ""
+    allow_html: bool = False
+    linking: LinkPolicy = field(default_factory=LinkPolicy)
+    key_points: tuple[KeyPoint, ...] = ()
+
+
+@dataclass(frozen=True)
+class Library:
+    """All content, validated: the input of the link stage."""
+
+    site: Site
+    articles: tuple[Article, ...]
+    entities: tuple[Entity, ...]
+    events: tuple[Event, ...]  # sorted by date
+    terms: tuple[Term, ...]  # sorted A–Z
+    quotes: tuple[Quote, ...]
+    notes: tuple[Note, ...]

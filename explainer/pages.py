@@ -1,0 +1,322 @@
+"""Stage 4, pages: decide every page (url, template, context) and the source keys it is built from.
+
+A page's `deps` name what it was built from ("entity:elon-musk", "seed:<slug>",
+"template:entity.html", "site"), so a later rebuild can re-render only the pages a change touches.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from .link import Anchor, Linked
+from .markdown import LinkTarget, MarkdownRenderer, PlannedLink, render_markdown_block, render_plain_paragraph
+from .model import Article, Entity, Event, SourceRef, Term
+
+KIND_LABELS = {
+    "person": ("Person", "People"), "organization": ("Organization", "Organizations"),
+    "place": ("Place", "Places"), "program": ("Programme", "Programmes"), "product": ("Product", "Products"),
+    "publication": ("Publication", "Publications"), "event": ("Event", "Events"), "concept": ("Concept", "Concepts"),
+}
+SNIPPET_RADIUS = 110  # characters of context on each side of a mention
+KEY_PLAYERS = 8
+TIMELINE_PREVIEW = 5
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    url: str  # site-relative, "/entities/elon-musk/"
+    output: str  # file under the output folder, "entities/elon-musk/index.html"
+    template: str
+    kind: str  # home | article | entity | entities | timeline | glossary | 404
+    title: str
+    description: str
+    context: dict[str, Any] = field(hash=False, compare=False)
+    deps: frozenset[str] = frozenset()
+
+
+class Urls:
+    """Every URL of the site in one place, under the base URL's path."""
+
+    def __init__(self, base_url: str):
+        from urllib.parse import urlsplit
+        self.base = base_url
+        self.prefix = urlsplit(base_url).path or "/"
+
+    def page(self, path: str) -> str:
+        return self.prefix + path.lstrip("/")
+
+    def absolute(self, path: str) -> str:
+        base = self.base if self.base.startswith("http") else ""
+        return (base.rstrip("/") + "/" + path.lstrip("/")) if base else self.page(path)
+
+    def article(self, slug: str) -> str:
+        return self.page(f"articles/{slug}/")
+
+    def paragraph(self, slug: str, index: int) -> str:
+        return self.page(f"articles/{slug}/#p{index}")
+
+    def entity(self, ident: str) -> str:
+        return self.page(f"entities/{ident}/")
+
+    def term(self, ident: str) -> str:
+        return self.page(f"glossary/#term-{ident}")
+
+    def event(self, ident: str) -> str:
+        return self.page(f"timeline/#event-{ident}")
+
+
+class PageBuilder:
+    """Builds the context of each page from the linked library."""
+
+    def __init__(self, linked: Linked, urls: Urls, md):
+        self.linked = linked
+        self.lib = linked.library
+        self.parser = md
+        self.md = MarkdownRenderer(md, self.target)
+        self.urls = urls
+        self.entities = {e.id: e for e in self.lib.entities}
+        self.terms = {t.id: t for t in self.lib.terms}
+        self.events = {e.id: e for e in self.lib.events}
+        self.quotes = {q.id: q for q in self.lib.quotes}
+        self.notes = {n.id: n for n in self.lib.notes}
+        self.articles = {a.slug: a for a in self.lib.articles}
+
+    # --- shared pieces ---------------------------------------------------------------------
+    def target(self, ident: str) -> LinkTarget | None:
+        if ident in self.entities:
+            entity = self.entities[ident]
+            return LinkTarget(self.urls.entity(ident), "entity", ident, entity.name)
+        if ident in self.terms:
+            return LinkTarget(self.urls.term(ident), "term", ident, self.terms[ident].term)
+        return None
+
+    def source_view(self, ref: SourceRef) -> dict:
+        if ref.is_seed:
+            anchor = self.linked.source_anchor.get(ref)
+            article = self.articles[ref.seed]
+            return {"kind": "seed", "excerpt": ref.excerpt, "article": article.title,
+                    "label": f"¶{anchor.paragraph}" if anchor else "",
+                    "href": self.urls.paragraph(ref.seed, anchor.paragraph) if anchor else self.urls.article(ref.seed)}
+        return {"kind": "web", "title": ref.title, "href": ref.url}
+
+    def entity_ref(self, ident: str) -> dict:
+        entity = self.entities[ident]
+        return {"id": ident, "name": entity.name, "href": self.urls.entity(ident), "kind": entity.kind,
+                "summary": entity.summary}
+
+    def event_row(self, event: Event) -> dict:
+        return {
+            "id": event.id, "title": event.title, "date": event.display_date, "datetime": _iso(event),
+            "approximate": event.date.approximate or event.date.uncertain, "precision": event.date.precision,
+            "year": event.date.year, "kind": event.kind or "", "body": self.md.block(event.body) if event.body else "",
+            "href": self.urls.event(event.id), "entities": [self.entity_ref(i) for i in event.entities],
+            "sources": [self.source_view(s) for s in event.sources],
+        }
+
+    def quote_row(self, quote_id: str) -> dict:
+        quote = self.quotes[quote_id]
+        anchor = self.linked.quote_anchor.get(quote_id)
+        return {"id": quote.id, "text": quote.text, "speaker": self.entity_ref(quote.speaker),
+                "context": self.md.inline(quote.context) if quote.context else "",
+                "href": self.urls.paragraph(anchor.article, anchor.paragraph) if anchor else "",
+                "label": f"¶{anchor.paragraph}" if anchor else ""}
+
+    def note_row(self, note_id: str) -> dict:
+        note = self.notes[note_id]
+        anchor = self.linked.note_anchor.get(note_id)
+        return {"id": note.id, "excerpt": note.excerpt, "note": self.md.block(note.note),
+                "sources": [self.source_view(s) for s in note.sources],
+                "href": self.urls.paragraph(anchor.article, anchor.paragraph) if anchor else "",
+                "label": f"¶{anchor.paragraph}" if anchor else "",
+                "entities": [self.entity_ref(i) for i in self.linked.note_entities.get(note_id, ())]}
+
+    # --- pages -------------------------------------------------------------------------------
+    def article_page(self, article: Article) -> PagePlan:
+        paragraphs = []
+        for paragraph in article.paragraphs:
+            key = (article.slug, paragraph.index)
+            links = [PlannedLink(m.start, m.end, self.target(m.target))
+                     for m in self.linked.mentions.get(key, []) if m.linked]
+            if article.format == "txt":
+                html = Markup("<p>") + render_plain_paragraph(paragraph.text, links) + Markup("</p>")
+            else:
+                html = render_markdown_block(self.parser, paragraph.text, links, self.md.env)
+            paragraphs.append({
+                "anchor": paragraph.anchor, "index": paragraph.index, "html": html,
+                "events": [self.event_row(self.events[e]) for e in self.linked.paragraph_events.get(key, [])],
+                "notes": [self.note_row(n) for n in self.linked.paragraph_notes.get(key, [])],
+            })
+        deps = {f"seed:{article.slug}", "template:article.html", "site"}
+        deps |= {f"entity:{m.target}" if m.kind == "entity" else f"term:{m.target}"
+                 for ms in self.linked.mentions.values() for m in ms if m.article == article.slug}
+        deps |= {f"event:{e}" for (slug, _), es in self.linked.paragraph_events.items() if slug == article.slug for e in es}
+        deps |= {f"note:{n}" for (slug, _), ns in self.linked.paragraph_notes.items() if slug == article.slug for n in ns}
+        meta = {"author": article.author, "publication": article.publication, "url": article.url,
+                "published": article.published.display if article.published else None,
+                "published_iso": article.published.text if article.published else None}
+        description = article.summary or self.lib.site.description or article.title
+        return PagePlan(self.urls.article(article.slug), f"articles/{article.slug}/index.html", "article.html",
+                        "article", article.title, description,
+                        {"article": article, "meta": meta, "paragraphs": paragraphs}, frozenset(deps))
+
+    def entity_page(self, entity: Entity) -> PagePlan:
+        mentions_by_paragraph: dict[tuple[str, int], list] = {}
+        for mention in self.linked.by_target.get(entity.id, []):
+            mentions_by_paragraph.setdefault((mention.article, mention.paragraph), []).append(mention)
+        groups = []
+        for slug, article in self.articles.items():
+            rows = []
+            for (mslug, index), mentions in mentions_by_paragraph.items():
+                if mslug != slug:
+                    continue
+                visible = self.linked.visible[(slug, index)]
+                rows.append({"index": index, "href": self.urls.paragraph(slug, index),
+                             "snippet": snippet(visible, [(m.start, m.end) for m in mentions]),
+                             "count": len(mentions)})
+            if rows:
+                groups.append({"article": article.title, "href": self.urls.article(slug),
+                               "rows": sorted(rows, key=lambda r: r["index"])})
+        related = self.related(entity)
+        kind_label = KIND_LABELS[entity.kind][0]
+        context = {
+            "entity": entity, "kind_label": kind_label,
+            "description": self.md.block(entity.description) if entity.description else "",
+            "mention_groups": groups, "mention_count": sum(len(v) for v in mentions_by_paragraph.values()),
+            "events": [self.event_row(self.events[i]) for i in self.linked.entity_events.get(entity.id, [])],
+            "quotes": [self.quote_row(q) for q in self.linked.entity_quotes.get(entity.id, [])],
+            "notes": [self.note_row(n) for n in self.linked.entity_notes.get(entity.id, [])],
+            "related": related,
+        }
+        deps = {f"entity:{entity.id}", "template:entity.html", "site"}
+        deps |= {f"seed:{slug}" for slug, _ in mentions_by_paragraph}
+        deps |= {f"event:{i}" for i in self.linked.entity_events.get(entity.id, [])}
+        deps |= {f"quote:{q}" for q in self.linked.entity_quotes.get(entity.id, [])}
+        deps |= {f"note:{n}" for n in self.linked.entity_notes.get(entity.id, [])}
+        deps |= {f"entity:{r['id']}" for r in related}
+        return PagePlan(self.urls.entity(entity.id), f"entities/{entity.id}/index.html", "entity.html", "entity",
+                        entity.name, entity.summary, context, frozenset(deps))
+
+    def related(self, entity: Entity) -> list[dict]:
+        """Explicit relations (both directions) and co-mentions, strongest first."""
+        explicit = set(entity.related) | {e.id for e in self.lib.entities if entity.id in e.related}
+        counts: Counter = Counter(self.linked.co_mentions.get(entity.id, {}))
+        ids = (explicit | set(counts)) - {entity.id}
+        rows = [dict(self.entity_ref(i), count=counts.get(i, 0), explicit=i in explicit) for i in ids]
+        return sorted(rows, key=lambda r: (not r["explicit"], -r["count"], r["name"].casefold()))
+
+    def entities_page(self) -> PagePlan:
+        groups = []
+        for kind, (_one, many) in KIND_LABELS.items():
+            members = sorted((e for e in self.lib.entities if e.kind == kind), key=lambda e: e.name.casefold())
+            if members:
+                groups.append({"kind": kind, "label": many, "entities": [
+                    dict(self.entity_ref(e.id), mentions=len(self.linked.by_target.get(e.id, [])))
+                    for e in members]})
+        deps = {"template:entities.html", "site", "ids"} | {f"entity:{e.id}" for e in self.lib.entities}
+        return PagePlan(self.urls.page("entities/"), "entities/index.html", "entities.html", "entities",
+                        "People, organisations and places", f"Everyone and everything named in {self.lib.site.title}.",
+                        {"groups": groups}, frozenset(deps))
+
+    def timeline_page(self) -> PagePlan:
+        years: list[dict] = []
+        for event in self.lib.events:
+            if not years or years[-1]["year"] != event.date.year:
+                years.append({"year": event.date.year, "events": []})
+            years[-1]["events"].append(self.event_row(event))
+        kinds = sorted({e.kind for e in self.lib.events if e.kind})
+        involved = sorted({i for e in self.lib.events for i in e.entities}, key=lambda i: self.entities[i].name.casefold())
+        deps = {"template:timeline.html", "site", "ids"} | {f"event:{e.id}" for e in self.lib.events}
+        deps |= {f"entity:{i}" for i in involved}
+        return PagePlan(self.urls.page("timeline/"), "timeline/index.html", "timeline.html", "timeline", "Timeline",
+                        f"What happened when, each event tied to its source: {self.lib.site.title}.",
+                        {"years": years, "kinds": kinds, "filter_entities": [self.entity_ref(i) for i in involved]},
+                        frozenset(deps))
+
+    def glossary_page(self) -> PagePlan:
+        letters: list[dict] = []
+        for term in self.lib.terms:
+            letter = term.term[:1].upper() if term.term[:1].isalpha() else "#"
+            if not letters or letters[-1]["letter"] != letter:
+                letters.append({"letter": letter, "terms": []})
+            letters[-1]["terms"].append(self.term_row(term))
+        deps = {"template:glossary.html", "site", "ids"} | {f"term:{t.id}" for t in self.lib.terms}
+        deps |= {f"seed:{a.slug}" for a in self.lib.articles}
+        return PagePlan(self.urls.page("glossary/"), "glossary/index.html", "glossary.html", "glossary", "Glossary",
+                        f"Plain-language definitions of the terms used in {self.lib.site.title}.",
+                        {"letters": letters}, frozenset(deps))
+
+    def term_row(self, term: Term) -> dict:
+        uses = {}
+        for mention in self.linked.by_target.get(term.id, []):
+            uses.setdefault((mention.article, mention.paragraph), mention)
+        return {"id": term.id, "term": term.term, "aliases": term.aliases, "definition": self.md.block(term.definition),
+                "see_also": [{"id": i, "term": self.terms[i].term, "href": self.urls.term(i)} for i in term.see_also],
+                "sources": [self.source_view(s) for s in term.sources],
+                "uses": [{"href": self.urls.paragraph(slug, index), "label": f"¶{index}",
+                          "article": self.articles[slug].title} for (slug, index) in sorted(uses)]}
+
+    def home_page(self) -> PagePlan:
+        points = []
+        for point in self.lib.site.key_points:
+            points.append({"html": self.md.inline(point.text), "sources": [self.source_view(s) for s in point.sources]})
+        counts = Counter({e.id: len(self.linked.by_target.get(e.id, [])) for e in self.lib.entities})
+        players = [dict(self.entity_ref(i), mentions=n) for i, n in counts.most_common(KEY_PLAYERS) if n]
+        preview = [self.event_row(e) for e in self.lib.events[-TIMELINE_PREVIEW:]]
+        articles = [{"title": a.title, "href": self.urls.article(a.slug), "summary": a.summary,
+                     "publication": a.publication, "published": a.published.display if a.published else None,
+                     "paragraphs": len(a.paragraphs)} for a in self.lib.articles]
+        deps = {"template:home.html", "site", "ids"} | {f"entity:{p['id']}" for p in players}
+        deps |= {f"seed:{a.slug}" for a in self.lib.articles} | {f"event:{e['id']}" for e in preview}
+        return PagePlan(self.urls.page(""), "index.html", "home.html", "home", self.lib.site.title,
+                        self.lib.site.description or self.lib.site.title,
+                        {"points": points, "players": players, "timeline": preview, "articles": articles,
+                         "counts": {"entities": len(self.lib.entities), "events": len(self.lib.events),
+                                    "terms": len(self.lib.terms)}},
+                        frozenset(deps))
+
+    def not_found_page(self) -> PagePlan:
+        return PagePlan(self.urls.page("404.html"), "404.html", "404.html", "404", "Page not found",
+                        "This page does not exist.", {}, frozenset({"template:404.html", "site"}))
+
+
+def snippet(text: str, spans: list[tuple[int, int]], radius: int = SNIPPET_RADIUS) -> Markup:
+    """Cut a window of text around the first span, marking every span inside the window."""
+    first = spans[0][0]
+    start = max(0, first - radius)
+    end = min(len(text), spans[0][1] + radius)
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    if end < len(text):
+        space = text.rfind(" ", spans[0][1], end)
+        end = space if space > spans[0][1] else end
+    out = ["…" if start > 0 else ""]
+    cursor = start
+    for a, b in sorted(spans):
+        if a < start or b > end:
+            continue
+        out.append(str(escape(text[cursor:a])))
+        out.append(f"<mark>{escape(text[a:b])}</mark>")
+        cursor = b
+    out.append(str(escape(text[cursor:end])))
+    out.append("…" if end < len(text) else "")
+    return Markup("".join(out))
+
+
+def _iso(event: Event) -> str:
+    """A machine-readable <time datetime> value at the event's precision."""
+    text = event.date.text.rstrip("?~%")
+    return text.split("/")[0].rstrip("?~%")
+
+
+def plan_pages(builder: PageBuilder) -> list[PagePlan]:
+    """Every page of the site, in a stable order."""
+    lib = builder.lib
+    plans = [builder.home_page(), builder.entities_page(), builder.timeline_page(), builder.glossary_page(),
+             builder.not_found_page()]
+    plans += [builder.article_page(a) for a in lib.articles]
+    plans += [builder.entity_page(e) for e in lib.entities]
+    return plans

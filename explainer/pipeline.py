@@ -1,0 +1,112 @@
+"""The stages run in order: load → validate → link → pages → render → (check) → write.
+
+`build`, `check` and `serve` are three ways of running these same stages.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .assets import collect_assets
+from .check import check_links
+from .errors import ContentError, Problem, Problems
+from .link import Linked, editorial_warnings, link
+from .load import load_content
+from .markdown import make_markdown
+from .model import Library
+from .pages import PageBuilder, PagePlan, Urls, plan_pages
+from .render import Renderer, make_environment
+from .validate import validate
+from .write import write_site
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Everything a run needs to know, decided once by the CLI and passed down."""
+
+    root: Path
+    out: Path
+    drafts: bool = False
+    base_url: str | None = None  # overrides content/site.yaml (e.g. from the deploy context)
+    strict: bool = False
+    theme: Path | None = None  # where templates/ and static/ live, if not in root (tests share the real ones)
+
+    @property
+    def templates(self) -> Path:
+        return (self.theme or self.root) / "templates"
+
+    @property
+    def static(self) -> Path:
+        return (self.theme or self.root) / "static"
+
+
+@dataclass
+class BuildResult:
+    files: dict[str, bytes]
+    plans: list[PagePlan]
+    warnings: list[Problem]
+    linked: Linked
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def load_library(options: BuildOptions, problems: Problems) -> Library:
+    """Load and validate all content; raise ContentError with every problem found."""
+    raw = load_content(options.root, problems)
+    library = validate(raw, problems, include_drafts=options.drafts)
+    problems.raise_if_errors()
+    assert library is not None
+    if options.base_url:
+        library = replace(library, site=replace(library.site, base_url=options.base_url.rstrip("/") + "/"))
+    return library
+
+
+def render_site(options: BuildOptions) -> BuildResult:
+    """Run every stage but the write; the result holds the finished files in memory."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    problems = Problems()
+    library = load_library(options, problems)
+    timings["load+validate"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    md = make_markdown(allow_html=library.site.allow_html)
+    linked = link(library, md, problems)
+    if options.strict:
+        editorial_warnings(linked, problems)
+    problems.raise_if_errors()
+    timings["link"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    urls = Urls(library.site.base_url)
+    builder = PageBuilder(linked, urls, md)
+    plans = plan_pages(builder)
+    timings["pages"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    files, asset_names = collect_assets(options.static)
+    renderer = Renderer(make_environment(options.templates), library.site, urls, asset_names)
+    seen: dict[str, str] = {}
+    for plan in plans:
+        if plan.output in seen:
+            raise ContentError([Problem(library.site.src, f"two pages would be written to '{plan.output}'",
+                                        f"{seen[plan.output]} and {plan.url}")])
+        seen[plan.output] = plan.url
+        files[plan.output] = renderer.render(plan).encode("utf-8")
+    timings["render"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    broken = check_links(files, urls.prefix)
+    if broken:
+        raise ContentError(broken)
+    timings["check"] = time.perf_counter() - clock
+    return BuildResult(files, plans, problems.warnings, linked, timings)
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Render the whole site and swap it into the output folder; on any error nothing is written."""
+    result = render_site(options)
+    clock = time.perf_counter()
+    write_site(options.out, result.files)
+    result.timings["write"] = time.perf_counter() - clock
+    return result

@@ -1,0 +1,419 @@
+"""Stage 2, validate: check raw content against the schemas and turn it into the typed Library.
+
+Every problem is collected with its file:line:col; entries with errors are left out so that
+later checks can still run and report what else is wrong, all at once.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Callable
+
+import jsonschema
+
+from . import schema
+from .dates import DateError, date_hint, parse_date
+from .errors import Location, Problems, did_you_mean
+from .load import RawContent, RawSeed, YamlDoc
+from .model import (Article, Entity, Event, ExternalLink, KeyPoint, Library, LinkPolicy, Note, Paragraph,
+                    Quote, Site, SourceRef, Term)
+from .urls import is_safe_url
+
+MIN_ALIAS_LENGTH = 2
+_TYPE_NAMES = {"string": "text", "integer": "a whole number", "boolean": "true or false", "array": "a list",
+               "object": "a mapping of keys to values", "null": "empty", "number": "a number"}
+
+
+def _type_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def check_schema(doc: YamlDoc, data: Any, base: tuple, rules: dict, problems: Problems) -> bool:
+    """Validate one value against its schema; report each error at its own position. True if clean."""
+    validator = jsonschema.Draft202012Validator(rules)
+    clean = True
+    for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+        clean = False
+        path = base + tuple(error.absolute_path)
+        field = next((str(p) for p in reversed(error.absolute_path) if isinstance(p, str)), "")
+        name = f"'{field}'" if field else "value"
+        kind = error.validator
+        if kind == "additionalProperties":
+            allowed = list(error.schema.get("properties", {}))
+            for extra in sorted(set(error.instance) - set(allowed)):
+                hint = did_you_mean(extra, allowed) or f"allowed keys: {', '.join(allowed)}"
+                problems.error(doc.where(path + (extra,), key=True), f"unknown key '{extra}'", hint)
+            continue
+        if kind == "required":
+            missing = re.search(r"'([^']+)' is a required property", error.message)
+            key = missing.group(1) if missing else "?"
+            problems.error(doc.where(path), f"missing required key '{key}'", _required_hint(key))
+        elif kind == "type":
+            expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
+            problems.error(doc.where(path), f"{name} must be {wanted}, not {_type_of(error.instance)}",
+                           "a list is written as lines starting with '- ' or as [a, b]" if "array" in expected else "")
+        elif kind == "pattern" and error.validator_value == schema.ID_PATTERN:
+            problems.error(doc.where(path), f"'{error.instance}' is not a valid id",
+                           f"ids are lowercase words joined by hyphens, such as '{_suggest_id(error.instance)}'")
+        elif kind == "pattern":
+            problems.error(doc.where(path), f"{name} has an unexpected form: '{error.instance}'")
+        elif kind == "enum":
+            choices = [str(c) for c in error.validator_value]
+            hint = did_you_mean(error.instance, choices) or f"choose one of: {', '.join(choices)}"
+            problems.error(doc.where(path), f"unknown {field or 'value'} '{error.instance}'", hint)
+        elif kind == "minLength":
+            problems.error(doc.where(path), f"{name} must not be empty")
+        elif kind == "maxLength":
+            problems.error(doc.where(path), f"{name} is too long ({len(error.instance):,} characters, at most "
+                           f"{error.validator_value:,})")
+        elif kind in ("maxItems", "minItems"):
+            bound = "at most" if kind == "maxItems" else "at least"
+            problems.error(doc.where(path), f"{name} must have {bound} {error.validator_value} items, "
+                           f"found {len(error.instance)}")
+        else:
+            problems.error(doc.where(path), f"{name}: {error.message}")
+    return clean
+
+
+def _required_hint(key: str) -> str:
+    return {"id": "every entry needs a unique id such as 'elon-musk'",
+            "sources": "cite a seed excerpt ({seed, excerpt}) or an external page ({title, url})"}.get(key, "")
+
+
+def _suggest_id(value: Any) -> str:
+    text = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+    return text or "my-id"
+
+
+@dataclass
+class _Context:
+    problems: Problems
+    include_drafts: bool
+
+
+def _sources(doc: YamlDoc, items: list[dict], base: tuple, ctx: _Context) -> tuple[SourceRef, ...]:
+    refs = []
+    for index, item in enumerate(items or []):
+        where = doc.where(base + (index,))
+        has_seed = "seed" in item or "excerpt" in item
+        has_web = "title" in item or "url" in item
+        if has_seed and has_web:
+            ctx.problems.error(where, "a source is either a seed excerpt or an external page, not both",
+                               "split it into two sources")
+            continue
+        if has_seed and not ("seed" in item and "excerpt" in item):
+            ctx.problems.error(where, "a seed source needs both 'seed' and 'excerpt'")
+            continue
+        if has_web and not ("title" in item and "url" in item):
+            ctx.problems.error(where, "an external source needs both 'title' and 'url'")
+            continue
+        if not has_seed and not has_web:
+            ctx.problems.error(where, "empty source", "give {seed, excerpt} or {title, url}")
+            continue
+        if has_web and not is_safe_url(item["url"], allow_relative=False):
+            ctx.problems.error(doc.where(base + (index, "url")), f"unsupported URL '{item['url']}'",
+                               "external sources need an http:// or https:// URL")
+            continue
+        refs.append(SourceRef(where, item.get("seed"), item.get("excerpt"), item.get("title"), item.get("url")))
+    return tuple(refs)
+
+
+def _links(doc: YamlDoc, items: list[dict], base: tuple, ctx: _Context) -> tuple[ExternalLink, ...]:
+    links = []
+    for index, item in enumerate(items or []):
+        if not is_safe_url(item["url"], allow_relative=False):
+            ctx.problems.error(doc.where(base + (index, "url")), f"unsupported URL '{item['url']}'",
+                               "links need an http://, https:// or mailto: URL")
+            continue
+        links.append(ExternalLink(item["title"], item["url"]))
+    return tuple(links)
+
+
+def _date(doc: YamlDoc, value: Any, path: tuple, ctx: _Context):
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        ctx.problems.error(doc.where(path), f"invalid date: {exc}", date_hint(str(value)))
+        return None
+
+
+def validate_site(doc: YamlDoc | None, ctx: _Context) -> Site | None:
+    if doc is None:
+        return None
+    if not check_schema(doc, doc.data, (), schema.SITE, ctx.problems):
+        return None
+    data = doc.data
+    if "base_url" in data and not is_safe_url(data["base_url"], allow_relative=False) and data["base_url"] != "/":
+        ctx.problems.error(doc.where(("base_url",)), f"base_url must be an http(s) URL or '/', not '{data['base_url']}'")
+    points = tuple(
+        KeyPoint(p["text"], _sources(doc, p.get("sources", []), ("key_points", i, "sources"), ctx),
+                 doc.where(("key_points", i)))
+        for i, p in enumerate(data.get("key_points", []))
+    )
+    linking = data.get("linking", {})
+    return Site(
+        title=data["title"], src=doc.where(()), description=data.get("description", ""),
+        base_url=_with_slash(data.get("base_url", "/")), language=data.get("language", "en"),
+        publisher=data.get("publisher", ""), allow_html=data.get("allow_html", False),
+        linking=LinkPolicy(linking.get("entities", "paragraph"), linking.get("terms", "article")),
+        key_points=points,
+    )
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def validate_seed(seed: RawSeed, ctx: _Context) -> Article | None:
+    front: dict = {}
+    if seed.front is not None:
+        if seed.front.data is None:
+            front = {}
+        elif not check_schema(seed.front, seed.front.data, (), schema.SEED_FRONT, ctx.problems):
+            return None
+        else:
+            front = seed.front.data
+    where = Location(seed.path, 1, 1)
+    stem = seed.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    slug = front.get("slug") or _suggest_id(stem)
+    if not seed.paragraphs:
+        ctx.problems.error(where, "seed has no text", "add the article's paragraphs after the front matter")
+        return None
+    published = None
+    if "published" in front:
+        published = _date(seed.front, front["published"], ("published",), ctx)
+    if "url" in front and not is_safe_url(front["url"], allow_relative=False):
+        ctx.problems.error(seed.front.where(("url",)), f"unsupported URL '{front['url']}'", "use an http(s) URL")
+    title = front.get("title") or seed.paragraphs[0].text[:80]
+    paragraphs = tuple(Paragraph(p.index, p.text, p.line) for p in seed.paragraphs)
+    return Article(slug=slug, title=title, path=seed.path, format=seed.suffix.lstrip("."), body=seed.body,
+                   paragraphs=paragraphs, src=where, author=front.get("author"),
+                   publication=front.get("publication"), published=published, url=front.get("url"),
+                   summary=front.get("summary"), draft=front.get("draft", False))
+
+
+def _entity(doc: YamlDoc, item: dict, base: tuple, ctx: _Context) -> Entity | None:
+    aliases = item.get("aliases", [])
+    return Entity(
+        id=item["id"], name=item["name"], kind=item["kind"], summary=item["summary"], src=doc.where(base),
+        aliases=tuple(aliases), description=item.get("description", ""),
+        links=_links(doc, item.get("links", []), base + ("links",), ctx),
+        related=tuple(item.get("related", [])), redirect_from=tuple(item.get("redirect_from", [])),
+        draft=item.get("draft", False),
+        alias_src=tuple(doc.where(base + ("aliases", i)) for i in range(len(aliases))),
+        related_src=tuple(doc.where(base + ("related", i)) for i in range(len(item.get("related", [])))),
+    )
+
+
+def _event(doc: YamlDoc, item: dict, base: tuple, ctx: _Context) -> Event | None:
+    date = _date(doc, item["date"], base + ("date",), ctx)
+    sources = _sources(doc, item["sources"], base + ("sources",), ctx)
+    if date is None:
+        return None
+    return Event(id=item["id"], date=date, title=item["title"], sources=sources, src=doc.where(base),
+                 label=item.get("label"), kind=item.get("kind"), body=item.get("body", ""),
+                 entities=tuple(item.get("entities", [])), draft=item.get("draft", False))
+
+
+def _term(doc: YamlDoc, item: dict, base: tuple, ctx: _Context) -> Term | None:
+    aliases = item.get("aliases", [])
+    return Term(id=item["id"], term=item["term"], definition=item["definition"], src=doc.where(base),
+                aliases=tuple(aliases), see_also=tuple(item.get("see_also", [])),
+                sources=_sources(doc, item.get("sources", []), base + ("sources",), ctx),
+                case_sensitive=item.get("case_sensitive", False), draft=item.get("draft", False),
+                alias_src=tuple(doc.where(base + ("aliases", i)) for i in range(len(aliases))))
+
+
+def _quote(doc: YamlDoc, item: dict, base: tuple, ctx: _Context, number: int) -> Quote | None:
+    return Quote(id=item.get("id") or f"q{number}", speaker=item["speaker"], text=item["text"], seed=item["seed"],
+                 src=doc.where(base), context=item.get("context", ""), draft=item.get("draft", False))
+
+
+def _note(doc: YamlDoc, item: dict, base: tuple, ctx: _Context, number: int) -> Note | None:
+    return Note(id=item["id"], seed=item["seed"], excerpt=item["excerpt"], note=item["note"], src=doc.where(base),
+                entities=tuple(item.get("entities", [])),
+                sources=_sources(doc, item.get("sources", []), base + ("sources",), ctx),
+                draft=item.get("draft", False))
+
+
+_BUILDERS: dict[str, Callable] = {"entities": _entity, "timeline": _event, "glossary": _term}
+
+
+def validate_collection(name: str, docs: list[YamlDoc], ctx: _Context) -> list:
+    """Check each entry of a collection's files against its schema and build the typed objects."""
+    built = []
+    counter = 0
+    for doc in docs:
+        if doc.data is None:
+            continue  # an empty file is an empty collection
+        if not isinstance(doc.data, list):
+            ctx.problems.error(doc.where(()), f"{doc.path} must be a list of entries, not {_type_of(doc.data)}",
+                               "start each entry with '- id: ...'" if name != "quotes" else "start each entry with '- speaker: ...'")
+            continue
+        for index, item in enumerate(doc.data):
+            counter += 1
+            if not check_schema(doc, item, (index,), schema.COLLECTION_ITEM[name], ctx.problems):
+                continue
+            if name in _BUILDERS:
+                obj = _BUILDERS[name](doc, item, (index,), ctx)
+            elif name == "quotes":
+                obj = _quote(doc, item, (index,), ctx, counter)
+            else:
+                obj = _note(doc, item, (index,), ctx, counter)
+            if obj is not None:
+                built.append(obj)
+    return built
+
+
+def check_unique_ids(groups: list[tuple[str, list]], problems: Problems) -> None:
+    """Ids are unique within a collection; entities and terms also share one namespace for [[id]] links."""
+    for label, objs in groups:
+        seen: dict[str, Location] = {}
+        for obj in objs:
+            if obj.id in seen:
+                problems.error(obj.src, f"duplicate {label} id '{obj.id}'", f"first defined at {seen[obj.id]}")
+            else:
+                seen[obj.id] = obj.src
+
+
+def check_references(lib_parts: dict, problems: Problems) -> None:
+    entities = {e.id: e for e in lib_parts["entities"]}
+    terms = {t.id: t for t in lib_parts["glossary"]}
+    seeds = {a.slug for a in lib_parts["articles"]}
+    for term_id in set(entities) & set(terms):
+        problems.error(terms[term_id].src, f"id '{term_id}' is used by both an entity and a glossary term",
+                       f"[[{term_id}]] links must be unambiguous; rename one (entity at {entities[term_id].src})")
+
+    def need(kind: str, ident: str, where: Location, table) -> None:
+        if ident not in table:
+            hint = did_you_mean(ident, table) or f"no {kind} has this id"
+            problems.error(where, f"unknown {kind} '{ident}'", hint)
+
+    for entity in entities.values():
+        for ident, where in zip(entity.related, entity.related_src):
+            need("entity", ident, where, entities)
+            if ident == entity.id:
+                problems.error(where, f"entity '{entity.id}' lists itself as related", "remove it from 'related'")
+        for old in entity.redirect_from:
+            if old in entities:
+                problems.error(entity.src, f"redirect_from '{old}' is the id of an existing entity")
+    for event in lib_parts["timeline"]:
+        for ident in event.entities:
+            need("entity", ident, event.src, entities)
+        for ref in event.sources:
+            if ref.is_seed:
+                need("seed", ref.seed, ref.src, seeds)
+    for term in terms.values():
+        for ident in term.see_also:
+            need("glossary term", ident, term.src, terms)
+            if ident == term.id:
+                problems.error(term.src, f"term '{term.id}' lists itself in see_also", "remove it from 'see_also'")
+        for ref in term.sources:
+            if ref.is_seed:
+                need("seed", ref.seed, ref.src, seeds)
+    for quote in lib_parts["quotes"]:
+        need("entity", quote.speaker, quote.src, entities)
+        need("seed", quote.seed, quote.src, seeds)
+    for note in lib_parts["notes"]:
+        need("seed", note.seed, note.src, seeds)
+        for ident in note.entities:
+            need("entity", ident, note.src, entities)
+        for ref in note.sources:
+            if ref.is_seed:
+                need("seed", ref.seed, ref.src, seeds)
+
+
+def check_aliases(entities: list[Entity], terms: list[Term], problems: Problems) -> None:
+    """Aliases must be usable: not empty, not a single letter, and claimed by one entry only."""
+    owners: dict[str, tuple[str, Location]] = {}
+    for owner, forms in ([(e, [(e.name, e.src, True)] + [(a, w, False) for a, w in zip(e.aliases, e.alias_src)])
+                          for e in entities] +
+                         [(t, [(t.term, t.src, True)] + [(a, w, False) for a, w in zip(t.aliases, t.alias_src)])
+                          for t in terms]):
+        case_sensitive = getattr(owner, "case_sensitive", True)
+        for form, where, is_name in forms:
+            stripped = form.strip()
+            if not stripped:
+                problems.error(where, f"empty alias in '{owner.id}'", "remove it")
+                continue
+            if stripped != form:
+                problems.error(where, f"alias '{form}' has spaces at its start or end", f"write '{stripped}'")
+                continue
+            if len(stripped) < MIN_ALIAS_LENGTH and not is_name:
+                problems.error(where, f"alias '{form}' of '{owner.id}' is too short to link safely",
+                               "use a longer form; only an entry's own name may be one character")
+                continue
+            key = form if case_sensitive else form.lower()
+            if key in owners and owners[key][0] != owner.id:
+                other, first = owners[key]
+                problems.error(where, f"alias '{form}' of '{owner.id}' is already an alias of '{other}'",
+                               f"an alias can link to one entry only (see {first})")
+            elif key in owners and not is_name:
+                problems.error(where, f"alias '{form}' is listed twice for '{owner.id}'", "remove the repeat")
+            owners.setdefault(key, (owner.id, where))
+            # a case-insensitive term also claims the case-sensitive spellings checked above
+            if not case_sensitive:
+                owners.setdefault(form, (owner.id, where))
+
+
+def drop_drafts(parts: dict) -> dict:
+    """Leave out entries marked `draft: true`, and every reference to them."""
+    kept = {name: [o for o in objs if not o.draft] for name, objs in parts.items()}
+    entity_ids = {e.id for e in kept["entities"]}
+    term_ids = {t.id for t in kept["glossary"]}
+    slugs = {a.slug for a in kept["articles"]}
+    kept["entities"] = [replace(e, related=tuple(r for r in e.related if r in entity_ids)) for e in kept["entities"]]
+    kept["timeline"] = [replace(e, entities=tuple(i for i in e.entities if i in entity_ids),
+                                sources=tuple(s for s in e.sources if not s.is_seed or s.seed in slugs))
+                        for e in kept["timeline"]]
+    kept["glossary"] = [replace(t, see_also=tuple(i for i in t.see_also if i in term_ids),
+                                sources=tuple(s for s in t.sources if not s.is_seed or s.seed in slugs))
+                        for t in kept["glossary"]]
+    kept["quotes"] = [q for q in kept["quotes"] if q.speaker in entity_ids and q.seed in slugs]
+    kept["notes"] = [replace(n, entities=tuple(i for i in n.entities if i in entity_ids))
+                     for n in kept["notes"] if n.seed in slugs]
+    return kept
+
+
+def validate(raw: RawContent, problems: Problems, include_drafts: bool = False) -> Library | None:
+    """Turn raw content into a Library, or return None when there were errors (all in `problems`)."""
+    ctx = _Context(problems, include_drafts)
+    site = validate_site(raw.site, ctx)
+    articles = [a for a in (validate_seed(s, ctx) for s in raw.seeds) if a]
+    slugs: dict[str, str] = {}
+    for article in articles:
+        if article.slug in slugs:
+            problems.error(article.src, f"duplicate seed slug '{article.slug}'", f"also used by {slugs[article.slug]}")
+        slugs.setdefault(article.slug, article.path)
+    parts = {name: validate_collection(name, docs, ctx) for name, docs in raw.collections.items()}
+    parts["articles"] = articles
+    check_unique_ids([("entity", parts["entities"]), ("event", parts["timeline"]), ("glossary term", parts["glossary"]),
+                      ("quote", parts["quotes"]), ("note", parts["notes"])], problems)
+    check_references(parts, problems)
+    check_aliases(parts["entities"], parts["glossary"], problems)
+    if problems.errors or site is None:
+        return None
+    if not include_drafts:
+        parts = drop_drafts(parts)
+    return Library(
+        site=site,
+        articles=tuple(parts["articles"]),
+        entities=tuple(parts["entities"]),
+        events=tuple(sorted(parts["timeline"], key=lambda e: (e.date.earliest, e.date.latest, e.id))),
+        terms=tuple(sorted(parts["glossary"], key=lambda t: (t.term.casefold(), t.id))),
+        quotes=tuple(parts["quotes"]),
+        notes=tuple(parts["notes"]),
+    )
