@@ -44,16 +44,26 @@ def run_guarded(debug: bool, action):
         sys.exit(70)
 
 
+def project_options(obj: dict, **kwargs) -> BuildOptions:
+    """Options for the chosen project; templates and static files come from it, or else from here."""
+    root: Path = obj["root"]
+    theme = None if (root / "templates").is_dir() else ROOT
+    return BuildOptions(root=root, theme=theme, **kwargs)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=ROOT,
+              envvar="EXPLAINER_ROOT", show_default="this folder",
+              help="Project folder holding content/ and seeds/.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, root: Path, debug: bool) -> None:
     """Build, check and preview the explainer site."""
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug, "root": root.resolve()}
 
 
 @cli.command("build")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=ROOT / "site", show_default="site",
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, show_default="ROOT/site",
               help="Output folder (replaced as a whole, only when the build succeeds).")
 @click.option("--drafts", is_flag=True, help="Include entries and seeds marked draft: true.")
 @click.option("--base-url", envvar="EXPLAINER_BASE_URL", help="Override base_url from content/site.yaml.")
@@ -61,7 +71,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def build_command(obj: dict, out: Path, drafts: bool, base_url: str | None) -> None:
     """Build the site into --out (default: site/)."""
     started = time.perf_counter()
-    options = BuildOptions(root=ROOT, out=out, drafts=drafts, base_url=base_url)
+    out = out or obj["root"] / "site"
+    options = project_options(obj, out=out, drafts=drafts, base_url=base_url)
     result = run_guarded(obj["debug"], lambda: build(options))
     report(result.warnings)
     pages = sum(name.endswith(".html") for name in result.files)
@@ -76,7 +87,7 @@ def build_command(obj: dict, out: Path, drafts: bool, base_url: str | None) -> N
 @click.pass_obj
 def check_command(obj: dict, strict: bool, fmt: str, drafts: bool) -> None:
     """Validate everything without writing site/: exit 0 clean, 1 problems, 2 usage."""
-    options = BuildOptions(root=ROOT, out=ROOT / "site", drafts=drafts, strict=strict)
+    options = project_options(obj, out=obj["root"] / "site", drafts=drafts, strict=strict)
     try:
         result = render_site(options)
         problems = result.warnings
@@ -98,7 +109,7 @@ def check_command(obj: dict, strict: bool, fmt: str, drafts: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to listen on; anything but 127.0.0.1 exposes the preview to your network.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=ROOT / "site", show_default="site")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, show_default="ROOT/site")
 @click.pass_obj
 def serve_command(obj: dict, port: int, host: str, out: Path) -> None:
     """Preview the site with live reload; drafts are included."""
@@ -107,7 +118,8 @@ def serve_command(obj: dict, port: int, host: str, out: Path) -> None:
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.secho(f"Warning: serving on {host} makes the preview reachable from other machines.", fg="yellow",
                     err=True)
-    options = BuildOptions(root=ROOT, out=out, drafts=True)
+    out = out or obj["root"] / "site"
+    options = project_options(obj, out=out, drafts=True)
 
     def build_once() -> str:
         result = build(options)
@@ -119,7 +131,7 @@ def serve_command(obj: dict, port: int, host: str, out: Path) -> None:
         report(error.problems)
         if not out.exists():
             click.echo("Fix the problems above; the preview starts once the site builds.", err=True)
-    serve(ROOT, out, build_once, host, port, click.echo)
+    serve(obj["root"], out, build_once, host, port, click.echo)
 
 
 if __name__ == "__main__":

@@ -156,7 +156,12 @@ def check_wikilinks(md: MarkdownIt, text: str, where: Location, known: set[str],
     """Every [[id]] in a markdown field must name an entity or term."""
     for ident, line in wikilink_ids(md, text):
         if ident not in known:
-            spot = Location(where.path, where.line + line + (1 if block_scalar and "\n" in text else 0), where.col)
+            # `where` is the field's key; a `|` block starts on the next line, indented two more
+            block = block_scalar and text.endswith("\n")
+            lines = text.split("\n")
+            column = lines[line].find("[[" + ident) if line < len(lines) else 0
+            spot = (Location(where.path, where.line + line + 1, where.col + 2 + max(column, 0)) if block
+                    else Location(where.path, where.line, where.col))
             problems.error(spot, f"unknown link target [[{ident}]]",
                            did_you_mean(ident, known) or "use the id of an entity or glossary term")
 
@@ -238,18 +243,15 @@ def link(library: Library, md: MarkdownIt, problems: Problems) -> Linked:
             linked.entity_notes[entity_id].append(note.id)
 
     known = {e.id for e in library.entities} | {t.id for t in library.terms}
-    for entity in library.entities:
-        check_wikilinks(md, entity.description, entity.src, known, problems)
-    for event in library.events:
-        check_wikilinks(md, event.body, event.src, known, problems)
-    for term in library.terms:
-        check_wikilinks(md, term.definition, term.src, known, problems)
-    for quote in library.quotes:
-        check_wikilinks(md, quote.context, quote.src, known, problems)
-    for note in library.notes:
-        check_wikilinks(md, note.note, note.src, known, problems)
-    for point in library.site.key_points:
-        check_wikilinks(md, point.text, point.src, known, problems)
+    fields = ([(e.description, e.text_src or e.src) for e in library.entities] +
+              [(e.body, e.text_src or e.src) for e in library.events] +
+              [(t.definition, t.text_src or t.src) for t in library.terms] +
+              [(q.context, q.text_src or q.src) for q in library.quotes] +
+              [(n.note, n.text_src or n.src) for n in library.notes] +
+              [(p.text, p.text_src or p.src) for p in library.site.key_points])
+    for text, where in fields:
+        if "[[" in text:
+            check_wikilinks(md, text, where, known, problems)
     return linked
 
 

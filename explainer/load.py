@@ -71,6 +71,7 @@ class RawContent:
     site: YamlDoc | None
     collections: dict[str, list[YamlDoc]]
     seeds: list[RawSeed]
+    unreadable: set[str] = field(default_factory=set)  # collections with a file that could not be parsed
 
 
 def relative(path: Path, root: Path) -> str:
@@ -125,6 +126,10 @@ def parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0) ->
         col = (mark.column + 1) if mark else 0
         message = (exc.problem or exc.context or "invalid YAML").strip()
         hint = _yaml_hint(message, text, mark)
+        opened = exc.context_mark
+        if not hint and opened is not None and mark is not None and opened.line != mark.line and exc.context:
+            what = exc.context.replace("while parsing a ", "")
+            hint = f"the {what} opened at line {opened.line + 1 + line_offset}, column {opened.column + 1} is never closed"
         problems.error(Location(rel, line, col), f"YAML syntax error: {message}", hint)
         return None
     except (YAMLError, RecursionError, ValueError) as exc:
@@ -144,7 +149,8 @@ def parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0) ->
 def _yaml_hint(message: str, text: str, mark) -> str:
     if "duplicate key" in message:
         return "each key may appear once per entry"
-    if mark is not None and "\t" in text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else False:
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
         return "YAML does not allow tabs for indentation; use spaces"
     if "mapping values are not allowed" in message:
         return "a value containing ': ' must be quoted"
@@ -274,10 +280,15 @@ def load_content(root: Path, problems: Problems) -> RawContent:
         problems.error(Location(relative(site_path, root)), "missing site settings file",
                        "create content/site.yaml with at least a title")
     collections: dict[str, list[YamlDoc]] = {}
+    unreadable: set[str] = set()
     for name in COLLECTIONS:
         paths = [p for p in [content / f"{name}.yaml"] if p.exists() or p.is_symlink()]
         paths += list_files(content / name, (".yaml", ".yml"))
         docs = [load_yaml_file(p, root, problems) for p in paths]
         collections[name] = [d for d in docs if d is not None]
+        if len(collections[name]) < len(docs):
+            unreadable.add(name)
     seeds = [load_seed(p, root, problems) for p in list_files(root / "seeds", SEED_SUFFIXES)]
-    return RawContent(site, collections, [s for s in seeds if s is not None])
+    if len([s for s in seeds if s is not None]) < len(seeds):
+        unreadable.add("seeds")
+    return RawContent(site, collections, [s for s in seeds if s is not None], unreadable)

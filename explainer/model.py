@@ -69,6 +69,7 @@ class Entity:
     related: tuple[str, ...] = ()
     redirect_from: tuple[str, ...] = ()
     draft: bool = False
+    text_src: Location | None = None  # where the markdown field starts, for [[link]] errors
     # positions of each alias and related id, for precise warnings
     alias_src: tuple[Location, ...] = ()
     related_src: tuple[Location, ...] = ()
@@ -86,6 +87,7 @@ class Event:
     body: str = ""
     entities: tuple[str, ...] = ()
     draft: bool = False
+    text_src: Location | None = None
 
     @property
     def display_date(self) -> str:
@@ -103,6 +105,7 @@ class Term:
     sources: tuple[SourceRef, ...] = ()
     case_sensitive: bool = False
     draft: bool = False
+    text_src: Location | None = None
     alias_src: tuple[Location, ...] = ()
 
 
@@ -115,6 +118,7 @@ class Quote:
     src: Location
     context: str = ""
     draft: bool = False
+    text_src: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,7 @@ class Note:
     entities: tuple[str, ...] = ()
     sources: tuple[SourceRef, ...] = ()
     draft: bool = False
+    text_src: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,7 @@ class KeyPoint:
     text: str
     sources: tuple[SourceRef, ...]
     src: Location
+    text_src: Location | None = None
 
 
 @dataclass(frozen=True)

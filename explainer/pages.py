@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
@@ -41,16 +42,18 @@ class Urls:
     """Every URL of the site in one place, under the base URL's path."""
 
     def __init__(self, base_url: str):
-        from urllib.parse import urlsplit
         self.base = base_url
         self.prefix = urlsplit(base_url).path or "/"
+        if not self.prefix.endswith("/"):
+            self.prefix += "/"
 
     def page(self, path: str) -> str:
         return self.prefix + path.lstrip("/")
 
-    def absolute(self, path: str) -> str:
-        base = self.base if self.base.startswith("http") else ""
-        return (base.rstrip("/") + "/" + path.lstrip("/")) if base else self.page(path)
+    def absolute(self, url: str) -> str:
+        """Make a URL from page() absolute, for canonical links, feeds and the sitemap."""
+        parts = urlsplit(self.base)
+        return f"{parts.scheme}://{parts.netloc}{url}" if parts.scheme else url
 
     def article(self, slug: str) -> str:
         return self.page(f"articles/{slug}/")

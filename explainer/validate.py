@@ -160,7 +160,7 @@ def validate_site(doc: YamlDoc | None, ctx: _Context) -> Site | None:
         ctx.problems.error(doc.where(("base_url",)), f"base_url must be an http(s) URL or '/', not '{data['base_url']}'")
     points = tuple(
         KeyPoint(p["text"], _sources(doc, p.get("sources", []), ("key_points", i, "sources"), ctx),
-                 doc.where(("key_points", i)))
+                 doc.where(("key_points", i)), doc.where(("key_points", i, "text"), key=True))
         for i, p in enumerate(data.get("key_points", []))
     )
     linking = data.get("linking", {})
@@ -212,7 +212,7 @@ def _entity(doc: YamlDoc, item: dict, base: tuple, ctx: _Context) -> Entity | No
         aliases=tuple(aliases), description=item.get("description", ""),
         links=_links(doc, item.get("links", []), base + ("links",), ctx),
         related=tuple(item.get("related", [])), redirect_from=tuple(item.get("redirect_from", [])),
-        draft=item.get("draft", False),
+        draft=item.get("draft", False), text_src=doc.where(base + ("description",), key=True),
         alias_src=tuple(doc.where(base + ("aliases", i)) for i in range(len(aliases))),
         related_src=tuple(doc.where(base + ("related", i)) for i in range(len(item.get("related", [])))),
     )
@@ -225,7 +225,8 @@ def _event(doc: YamlDoc, item: dict, base: tuple, ctx: _Context) -> Event | None
         return None
     return Event(id=item["id"], date=date, title=item["title"], sources=sources, src=doc.where(base),
                  label=item.get("label"), kind=item.get("kind"), body=item.get("body", ""),
-                 entities=tuple(item.get("entities", [])), draft=item.get("draft", False))
+                 entities=tuple(item.get("entities", [])), draft=item.get("draft", False),
+                 text_src=doc.where(base + ("body",), key=True))
 
 
 def _term(doc: YamlDoc, item: dict, base: tuple, ctx: _Context) -> Term | None:
@@ -234,19 +235,21 @@ def _term(doc: YamlDoc, item: dict, base: tuple, ctx: _Context) -> Term | None:
                 aliases=tuple(aliases), see_also=tuple(item.get("see_also", [])),
                 sources=_sources(doc, item.get("sources", []), base + ("sources",), ctx),
                 case_sensitive=item.get("case_sensitive", False), draft=item.get("draft", False),
+                text_src=doc.where(base + ("definition",), key=True),
                 alias_src=tuple(doc.where(base + ("aliases", i)) for i in range(len(aliases))))
 
 
 def _quote(doc: YamlDoc, item: dict, base: tuple, ctx: _Context, number: int) -> Quote | None:
     return Quote(id=item.get("id") or f"q{number}", speaker=item["speaker"], text=item["text"], seed=item["seed"],
-                 src=doc.where(base), context=item.get("context", ""), draft=item.get("draft", False))
+                 src=doc.where(base), context=item.get("context", ""), draft=item.get("draft", False),
+                 text_src=doc.where(base + ("context",), key=True))
 
 
 def _note(doc: YamlDoc, item: dict, base: tuple, ctx: _Context, number: int) -> Note | None:
     return Note(id=item["id"], seed=item["seed"], excerpt=item["excerpt"], note=item["note"], src=doc.where(base),
                 entities=tuple(item.get("entities", [])),
                 sources=_sources(doc, item.get("sources", []), base + ("sources",), ctx),
-                draft=item.get("draft", False))
+                draft=item.get("draft", False), text_src=doc.where(base + ("note",), key=True))
 
 
 _BUILDERS: dict[str, Callable] = {"entities": _entity, "timeline": _event, "glossary": _term}
@@ -289,51 +292,58 @@ def check_unique_ids(groups: list[tuple[str, list]], problems: Problems) -> None
                 seen[obj.id] = obj.src
 
 
-def check_references(lib_parts: dict, problems: Problems) -> None:
-    entities = {e.id: e for e in lib_parts["entities"]}
-    terms = {t.id: t for t in lib_parts["glossary"]}
-    seeds = {a.slug for a in lib_parts["articles"]}
+def raw_ids(docs: list[YamlDoc]) -> set[str]:
+    """Ids written in a collection's files, even in entries that failed their schema."""
+    return {item["id"] for doc in docs if isinstance(doc.data, list)
+            for item in doc.data if isinstance(item, dict) and isinstance(item.get("id"), str)}
+
+
+def check_references(parts: dict, known: dict[str, set[str] | None], problems: Problems) -> None:
+    """Every id an entry refers to must exist. `known[x]` is None when collection x could not be read:
+    then references into it are not checked, rather than reported as a cascade of false errors."""
+    entities = {e.id: e for e in parts["entities"]}
+    terms = {t.id: t for t in parts["glossary"]}
     for term_id in set(entities) & set(terms):
         problems.error(terms[term_id].src, f"id '{term_id}' is used by both an entity and a glossary term",
                        f"[[{term_id}]] links must be unambiguous; rename one (entity at {entities[term_id].src})")
 
-    def need(kind: str, ident: str, where: Location, table) -> None:
-        if ident not in table:
+    def need(kind: str, collection: str, ident: str, where: Location) -> None:
+        table = known[collection]
+        if table is not None and ident not in table:
             hint = did_you_mean(ident, table) or f"no {kind} has this id"
             problems.error(where, f"unknown {kind} '{ident}'", hint)
 
+    def need_sources(refs) -> None:
+        for ref in refs:
+            if ref.is_seed:
+                need("seed", "seeds", ref.seed, ref.src)
+
     for entity in entities.values():
         for ident, where in zip(entity.related, entity.related_src):
-            need("entity", ident, where, entities)
+            need("entity", "entities", ident, where)
             if ident == entity.id:
                 problems.error(where, f"entity '{entity.id}' lists itself as related", "remove it from 'related'")
         for old in entity.redirect_from:
             if old in entities:
                 problems.error(entity.src, f"redirect_from '{old}' is the id of an existing entity")
-    for event in lib_parts["timeline"]:
+    for event in parts["timeline"]:
         for ident in event.entities:
-            need("entity", ident, event.src, entities)
-        for ref in event.sources:
-            if ref.is_seed:
-                need("seed", ref.seed, ref.src, seeds)
+            need("entity", "entities", ident, event.src)
+        need_sources(event.sources)
     for term in terms.values():
         for ident in term.see_also:
-            need("glossary term", ident, term.src, terms)
+            need("glossary term", "glossary", ident, term.src)
             if ident == term.id:
                 problems.error(term.src, f"term '{term.id}' lists itself in see_also", "remove it from 'see_also'")
-        for ref in term.sources:
-            if ref.is_seed:
-                need("seed", ref.seed, ref.src, seeds)
-    for quote in lib_parts["quotes"]:
-        need("entity", quote.speaker, quote.src, entities)
-        need("seed", quote.seed, quote.src, seeds)
-    for note in lib_parts["notes"]:
-        need("seed", note.seed, note.src, seeds)
+        need_sources(term.sources)
+    for quote in parts["quotes"]:
+        need("entity", "entities", quote.speaker, quote.src)
+        need("seed", "seeds", quote.seed, quote.src)
+    for note in parts["notes"]:
+        need("seed", "seeds", note.seed, note.src)
         for ident in note.entities:
-            need("entity", ident, note.src, entities)
-        for ref in note.sources:
-            if ref.is_seed:
-                need("seed", ref.seed, ref.src, seeds)
+            need("entity", "entities", ident, note.src)
+        need_sources(note.sources)
 
 
 def check_aliases(entities: list[Entity], terms: list[Term], problems: Problems) -> None:
@@ -402,7 +412,11 @@ def validate(raw: RawContent, problems: Problems, include_drafts: bool = False) 
     parts["articles"] = articles
     check_unique_ids([("entity", parts["entities"]), ("event", parts["timeline"]), ("glossary term", parts["glossary"]),
                       ("quote", parts["quotes"]), ("note", parts["notes"])], problems)
-    check_references(parts, problems)
+    known: dict[str, set[str] | None] = {
+        name: None if name in raw.unreadable else raw_ids(raw.collections[name]) for name in ("entities", "glossary")}
+    seeds_complete = "seeds" not in raw.unreadable and len(articles) == len(raw.seeds)
+    known["seeds"] = {a.slug for a in articles} if seeds_complete else None
+    check_references(parts, known, problems)
     check_aliases(parts["entities"], parts["glossary"], problems)
     if problems.errors or site is None:
         return None

@@ -1,0 +1,90 @@
+"""The alias matcher: whole words, longest first, possessives, one pass; linking never changes text."""
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from explainer.linker import AliasEntry, AliasMatcher
+from explainer.markdown import LinkTarget, PlannedLink, make_markdown, render_markdown_block, render_plain_paragraph
+
+
+def matcher(*aliases: tuple[str, str], fold: set[str] = frozenset()) -> AliasMatcher:
+    return AliasMatcher(AliasEntry(a, t, "term" if t in fold else "entity", t not in fold) for a, t in aliases)
+
+
+def found(m: AliasMatcher, text: str) -> list[tuple[str, str]]:
+    return [(text[x.start:x.end], x.target) for x in m.find(text)]
+
+
+def test_longest_match_wins_and_whole_words_only():
+    m = matcher(("Musk", "musk"), ("Elon Musk", "musk"), ("SpaceX", "spacex"), ("Space", "space"))
+    assert found(m, "Elon Musk and Muskrat at SpaceX, not Spacey") == [("Elon Musk", "musk"), ("SpaceX", "spacex")]
+
+
+def test_possessives_with_both_apostrophes_link_the_name():
+    m = matcher(("Musk", "musk"))
+    assert found(m, "Musk’s company and Musk's rockets") == [("Musk", "musk"), ("Musk", "musk")]
+
+
+def test_names_are_case_sensitive_and_terms_are_not():
+    m = matcher(("Apple", "apple"), ("security clearance", "clearance"), fold={"clearance"})
+    assert found(m, "an apple; Security Clearance and security clearance") == [
+        ("Security Clearance", "clearance"), ("security clearance", "clearance")]
+
+
+def test_overlapping_candidates_take_leftmost_then_longest():
+    m = matcher(("New York", "ny"), ("York Times", "yt"), ("New York Times", "nyt"))
+    assert found(m, "The New York Times") == [("New York Times", "nyt")]
+    assert found(m, "New York Timesheet") == [("New York", "ny")]
+
+
+def test_empty_matcher_and_empty_text():
+    assert AliasMatcher([]).find("anything") == []
+    assert matcher(("A1", "a")).find("") == []
+
+
+def test_many_aliases_still_one_automaton():
+    entries = [AliasEntry(f"Name{i} Person", f"p{i}", "entity") for i in range(5000)]
+    m = AliasMatcher(entries)
+    assert m.size == 5000
+    assert [x.target for x in m.find("Name4999 Person met Name1 Person.")] == ["p4999", "p1"]
+
+
+words = st.text(alphabet=st.sampled_from(list("abcAB’'é -.“”<>&\"")), min_size=1, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("abcAB ’'.,é<>&\"-\n")), max_size=200),
+       aliases=st.lists(words, max_size=8))
+def test_linking_never_changes_the_visible_text(text, aliases):
+    """Property: for any aliases and text, the linked paragraph's text content equals the source."""
+    entries = [AliasEntry(a, f"t{i}", "entity") for i, a in enumerate(aliases) if a.strip()]
+    m = AliasMatcher(entries)
+    matches = m.find(text)
+    for a, b in zip(matches, matches[1:]):
+        assert a.end <= b.start  # no overlaps
+    links = [PlannedLink(x.start, x.end, LinkTarget(f"/e/{x.target}/", "entity", x.target, x.target)) for x in matches]
+    html = render_plain_paragraph(text, links)
+    tree = HTMLParser(f"<p>{html}</p>")
+    assert tree.css_first("p").text(deep=True) == text.replace("\r", "")
+    assert len(tree.css("a")) == len(matches)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("abc AB*_`[]()#\n")), max_size=80),
+       aliases=st.lists(st.text(alphabet="abAB ", min_size=2, max_size=5), max_size=5))
+def test_markdown_autolinks_keep_text_and_avoid_links_and_code(text, aliases):
+    md = make_markdown()
+    entries = [AliasEntry(a, f"t{i}", "entity") for i, a in enumerate(aliases) if a.strip()]
+    m = AliasMatcher(entries)
+    from explainer.markdown import text_runs
+    planned = []
+    for run in text_runs(md, text):
+        if run.linkable:
+            planned += [PlannedLink(x.start + run.offset, x.end + run.offset,
+                                    LinkTarget("/x/", "entity", x.target, x.target)) for x in m.find(run.text)]
+    plain = HTMLParser(f"<div>{md.render(text)}</div>").css_first("div").text(deep=True)
+    linked_tree = HTMLParser(f"<div>{render_markdown_block(md, text, planned, {})}</div>")
+    assert linked_tree.css_first("div").text(deep=True) == plain
+    for anchor in linked_tree.css("a.xref"):
+        assert anchor.parent.tag not in ("a", "code", "h1", "h2", "h3", "h4", "h5", "h6")

@@ -1,0 +1,166 @@
+"""The built site, read back with an HTML parser: text preserved, links resolved, pages complete."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, edit, parse, tree_hash
+from explainer.load import split_front_matter, split_paragraphs
+
+LINKCHECK = REPO.parent / "shared" / "tools" / "linkcheck.py"
+
+
+@pytest.fixture
+def site(cli, project: Path) -> Path:
+    result = cli("build")
+    assert result.exit_code == 0, result.output
+    return project / "site"
+
+
+def seed_paragraphs(project: Path) -> list[str]:
+    _front, body, line = split_front_matter((project / "seeds/engines.txt").read_text(encoding="utf-8"))
+    return [p.text for p in split_paragraphs(body, ".txt", line)]
+
+
+def test_every_page_kind_is_written(site: Path):
+    for name in ["index.html", "404.html", "articles/engines/index.html", "entities/index.html",
+                 "entities/ada-lovelace/index.html", "timeline/index.html", "glossary/index.html"]:
+        assert (site / name).is_file(), name
+        assert parse(site / name).css_first("h1").text().strip()
+
+
+def test_linking_never_changes_the_article_text(site: Path, project: Path):
+    page = parse(site / "articles/engines/index.html")
+    rendered = [node.text(deep=True) for node in page.css(".para > p")]
+    assert rendered == seed_paragraphs(project)
+
+
+def test_paragraphs_have_stable_anchors_and_permalinks(site: Path):
+    page = parse(site / "articles/engines/index.html")
+    paras = page.css(".para")
+    assert [p.attributes["id"] for p in paras] == ["p1", "p2", "p3"]
+    assert [p.css_first("a.permalink").attributes["href"] for p in paras] == ["#p1", "#p2", "#p3"]
+
+
+def test_entities_link_once_per_paragraph_and_terms_once_per_article(site: Path):
+    page = parse(site / "articles/engines/index.html")
+    links = [(a.text(), a.attributes["href"]) for a in page.css(".para > p a.xref")]
+    assert links == [
+        ("Ada Lovelace", "/entities/ada-lovelace/"), ("program", "/glossary/#term-algorithm"),
+        ("London", "/entities/london/"),
+        ("Engine", "/entities/analytical-engine/"), ("Babbage", "/entities/charles-babbage/"),
+        ("Lovelace", "/entities/ada-lovelace/"), ("Babbage", "/entities/charles-babbage/"),
+    ]
+
+
+def test_link_policy_all(cli, project: Path):
+    edit(project / "content/site.yaml", "language: en\n", "language: en\nlinking:\n  entities: all\n  terms: all\n")
+    assert cli("build").exit_code == 0
+    page = parse(project / "site/articles/engines/index.html")
+    babbage = [a for a in page.css(".para > p a.xref") if a.text() == "Babbage"]
+    assert len(babbage) == 2
+
+
+def test_entity_page_shows_mentions_events_quotes_related(site: Path):
+    page = parse(site / "entities/ada-lovelace/index.html")
+    mentions = page.css("ul.mentions li")
+    assert [m.css_first("a.para-ref").attributes["href"] for m in mentions] == [
+        "/articles/engines/#p1", "/articles/engines/#p3"]
+    assert [m.css_first("mark").text() for m in mentions] == ["Ada Lovelace", "Lovelace"]
+    assert [h.text() for h in page.css("#events ~ ol .event-title")] == ["Lovelace publishes her notes"]
+    assert page.css_first(".quote blockquote").text().strip() == "The Engine weaves algebraic patterns."
+    assert page.css_first(".quote figcaption a").attributes["href"] == "/articles/engines/#p2"
+    related = {a.text(): a.parent.css_first(".why").text() for a in page.css("ul.related a")}
+    assert related == {"Charles Babbage": "related · mentioned together in 1 paragraph",
+                       "London": "mentioned together in 1 paragraph"}
+
+
+def test_timeline_sorted_grouped_by_year_with_sources(site: Path):
+    page = parse(site / "timeline/index.html")
+    assert [h.text() for h in page.css("section.year h2")] == ["1837", "1843"]
+    first, second = page.css("li.event")
+    assert first.css_first("time").text() == "c. 1837" and first.css_first(".badge") is not None
+    assert second.attributes["id"] == "event-notes-published"
+    assert second.css_first(".source-seed a").attributes["href"] == "/articles/engines/#p1"
+    assert first.css_first(".source-web a").attributes["href"] == "https://example.org/engine"
+
+
+def test_article_paragraph_links_back_to_events_and_shows_notes(site: Path):
+    page = parse(site / "articles/engines/index.html")
+    aside = page.css_first("#p1 aside")
+    assert aside.css_first(".para-events a").attributes["href"] == "/timeline/#event-notes-published"
+    assert "Historians debate" in aside.css_first(".note").text()
+
+
+def test_glossary_has_anchor_per_term_and_where_used(site: Path):
+    page = parse(site / "glossary/index.html")
+    term = page.css_first("dt#term-algorithm")
+    assert term.text() == "algorithm"
+    dd = term.next
+    while dd.tag != "dd":
+        dd = dd.next
+    assert [a.attributes["href"] for a in dd.css(".uses a")] == ["/articles/engines/#p1"]
+
+
+def test_home_has_key_points_players_and_timeline(site: Path):
+    page = parse(site / "index.html")
+    point = page.css_first("ol.key-points li")
+    assert point.css_first("a.xref").attributes["href"] == "/entities/ada-lovelace/"
+    assert point.css_first(".cite a").attributes["href"] == "/articles/engines/#p1"
+    assert page.css_first(".players a").text() in {"Ada Lovelace", "Charles Babbage"}
+    assert len(page.css("ol.events > li")) == 2
+
+
+def test_every_internal_link_and_anchor_resolves(site: Path):
+    proc = subprocess.run([sys.executable, str(LINKCHECK), str(site)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_output_is_deterministic(cli, project: Path, tmp_path: Path):
+    assert cli("build", "--out", str(tmp_path / "a")).exit_code == 0
+    assert cli("build", "--out", str(tmp_path / "b")).exit_code == 0
+    assert tree_hash(tmp_path / "a") == tree_hash(tmp_path / "b")
+
+
+def test_content_cannot_inject_markup(cli, project: Path):
+    edit(project / "content/entities.yaml", "summary: Designer of the Analytical Engine.",
+         "summary: \"<script>alert(1)</script> {{ 7*7 }}\"")
+    edit(project / "content/entities.yaml", "Wrote notes on", "<img src=x onerror=alert(1)> [x](javascript:alert(1)) Wrote notes on")
+    assert cli("build").exit_code == 0
+    page = parse(project / "site/entities/charles-babbage/index.html")
+    assert page.css("script") == [] or all("alert" not in s.text() for s in page.css("script"))
+    assert page.css_first(".dek").text() == "<script>alert(1)</script> {{ 7*7 }}"
+    ada = parse(project / "site/entities/ada-lovelace/index.html")
+    assert ada.css("img") == []
+    assert all(not a.attributes.get("href", "").startswith("javascript") for a in ada.css("a"))
+
+
+def test_drafts_only_with_flag(cli, project: Path, tmp_path: Path):
+    edit(project / "content/entities.yaml", "  kind: place\n", "  kind: place\n  draft: true\n")
+    assert cli("build").exit_code == 0
+    assert not (project / "site/entities/london").exists()
+    article = parse(project / "site/articles/engines/index.html")
+    assert "London" in article.css_first("#p1 p").text() and not article.css("#p1 a[href*=london]")
+    assert cli("build", "--drafts", "--out", str(tmp_path / "d")).exit_code == 0
+    assert (tmp_path / "d/entities/london/index.html").is_file()
+
+
+def test_base_url_path_prefixes_every_link(cli, project: Path, tmp_path: Path):
+    out = tmp_path / "sub"
+    result = cli("build", "--out", str(out), "--base-url", "https://example.org/explainer/")
+    assert result.exit_code == 0, result.output
+    page = parse(out / "articles/engines/index.html")
+    assert page.css_first("link[rel=canonical]").attributes["href"] == "https://example.org/explainer/articles/engines/"
+    hrefs = [a.attributes["href"] for a in page.css("a.xref")]
+    assert hrefs and all(h.startswith("/explainer/") for h in hrefs)
+
+
+def test_failed_build_keeps_previous_site_and_leaves_no_temp(cli, project: Path, site: Path):
+    before = tree_hash(site)
+    edit(project / "content/timeline.yaml", 'date: "1843"', 'date: "1843-13"')
+    assert cli("build").exit_code == 1
+    assert tree_hash(site) == before
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
