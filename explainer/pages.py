@@ -5,6 +5,9 @@ A page's `deps` name what it was built from ("entity:elon-musk", "seed:<slug>",
 """
 from __future__ import annotations
 
+import datetime
+import html as html_lib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +15,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from .graph import Edge, Node, build_edges, full_map, neighbourhood
 from .link import Anchor, Linked
 from .markdown import LinkTarget, MarkdownRenderer, PlannedLink, render_markdown_block, render_plain_paragraph
 from .model import Article, Entity, Event, SourceRef, Term
@@ -86,6 +90,20 @@ class PageBuilder:
         self.quotes = {q.id: q for q in self.lib.quotes}
         self.notes = {n.id: n for n in self.lib.notes}
         self.articles = {a.slug: a for a in self.lib.articles}
+        self.nodes = {e.id: Node(e.id, e.name, e.kind, urls.entity(e.id)) for e in self.lib.entities}
+        self.edges: list[Edge] = build_edges(linked.co_mentions, {e.id: e.related for e in self.lib.entities})
+
+    def cards(self) -> dict[str, dict]:
+        """Preview-card data for every entity and term, keyed like the links' data-card attribute."""
+        cards = {}
+        for entity in self.lib.entities:
+            cards[f"entity:{entity.id}"] = {"name": entity.name, "kind": KIND_LABELS[entity.kind][0],
+                                            "summary": entity.summary, "href": self.urls.entity(entity.id)}
+        for term in self.lib.terms:
+            definition = _plain(self.md.block(term.definition))
+            cards[f"term:{term.id}"] = {"name": term.term, "kind": "Term", "summary": definition,
+                                        "href": self.urls.term(term.id)}
+        return cards
 
     # --- shared pieces ---------------------------------------------------------------------
     def target(self, ident: str) -> LinkTarget | None:
@@ -161,9 +179,43 @@ class PageBuilder:
                 "published": article.published.display if article.published else None,
                 "published_iso": article.published.text if article.published else None}
         description = article.summary or self.lib.site.description or article.title
-        return PagePlan(self.urls.article(article.slug), f"articles/{article.slug}/index.html", "article.html",
+        url = self.urls.article(article.slug)
+        jsonld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
+                  "url": self.urls.absolute(url), "description": description,
+                  "isAccessibleForFree": True,
+                  "about": [{"@type": _schema_type(self.entities[i].kind), "name": self.entities[i].name,
+                             "url": self.urls.absolute(self.urls.entity(i))} for i in self._top_entities(article)]}
+        if article.author:
+            jsonld["author"] = {"@type": "Person", "name": article.author}
+        if article.publication:
+            jsonld["publisher"] = {"@type": "Organization", "name": article.publication}
+        if article.published:
+            jsonld["datePublished"] = article.published.text.rstrip("?~%")
+        if article.url:
+            jsonld["isBasedOn"] = article.url
+        return PagePlan(url, f"articles/{article.slug}/index.html", "article.html",
                         "article", article.title, description,
-                        {"article": article, "meta": meta, "paragraphs": paragraphs}, frozenset(deps))
+                        {"article": article, "meta": meta, "paragraphs": paragraphs, "toc": self.toc(article),
+                         "jsonld": jsonld, "og_type": "article"}, frozenset(deps))
+
+    def _top_entities(self, article: Article, limit: int = 8) -> list[str]:
+        counts: Counter = Counter(m.target for (slug, _), ms in self.linked.mentions.items() if slug == article.slug
+                                  for m in ms if m.kind == "entity")
+        return [i for i, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+    def toc(self, article: Article) -> list[dict]:
+        """Headings of a markdown article; for an article without headings, its key passages."""
+        headings = [p for p in article.paragraphs if p.text.startswith("#")]
+        if headings:
+            return [{"href": f"#{p.anchor}", "label": p.text.lstrip("#").strip()} for p in headings]
+        rows = []
+        for number, point in enumerate(self.lib.site.key_points):
+            anchors = [self.linked.source_anchor[r] for r in point.sources
+                       if r.is_seed and r.seed == article.slug and r in self.linked.source_anchor]
+            if anchors:
+                rows.append({"href": f"#p{anchors[0].paragraph}", "label": _plain(self.md.inline(point.text)),
+                             "index": anchors[0].paragraph})
+        return sorted(rows, key=lambda r: r["index"])
 
     def entity_page(self, entity: Entity) -> PagePlan:
         mentions_by_paragraph: dict[tuple[str, int], list] = {}
@@ -192,6 +244,9 @@ class PageBuilder:
             "quotes": [self.quote_row(q) for q in self.linked.entity_quotes.get(entity.id, [])],
             "notes": [self.note_row(n) for n in self.linked.entity_notes.get(entity.id, [])],
             "related": related,
+            "neighbourhood": neighbourhood(self.nodes[entity.id], self.nodes, self.edges),
+            "og_type": "profile" if entity.kind == "person" else "website",
+            "jsonld": self.entity_jsonld(entity),
         }
         deps = {f"entity:{entity.id}", "template:entity.html", "site"}
         deps |= {f"seed:{slug}" for slug, _ in mentions_by_paragraph}
@@ -201,6 +256,15 @@ class PageBuilder:
         deps |= {f"entity:{r['id']}" for r in related}
         return PagePlan(self.urls.entity(entity.id), f"entities/{entity.id}/index.html", "entity.html", "entity",
                         entity.name, entity.summary, context, frozenset(deps))
+
+    def entity_jsonld(self, entity: Entity) -> dict:
+        data = {"@context": "https://schema.org", "@type": _schema_type(entity.kind), "name": entity.name,
+                "description": entity.summary, "url": self.urls.absolute(self.urls.entity(entity.id))}
+        if entity.aliases:
+            data["alternateName"] = list(entity.aliases)
+        if entity.links:
+            data["sameAs"] = [link.url for link in entity.links]
+        return data
 
     def related(self, entity: Entity) -> list[dict]:
         """Explicit relations (both directions) and co-mentions, strongest first."""
@@ -249,7 +313,14 @@ class PageBuilder:
         deps |= {f"seed:{a.slug}" for a in self.lib.articles}
         return PagePlan(self.urls.page("glossary/"), "glossary/index.html", "glossary.html", "glossary", "Glossary",
                         f"Plain-language definitions of the terms used in {self.lib.site.title}.",
-                        {"letters": letters}, frozenset(deps))
+                        {"letters": letters, "jsonld": {
+                            "@context": "https://schema.org", "@type": "DefinedTermSet", "name": "Glossary",
+                            "url": self.urls.absolute(self.urls.page("glossary/")),
+                            "hasDefinedTerm": [{"@type": "DefinedTerm", "name": t.term, "termCode": t.id,
+                                                "description": _plain(self.md.block(t.definition)),
+                                                "url": self.urls.absolute(self.urls.term(t.id))}
+                                               for t in self.lib.terms]}},
+                        frozenset(deps))
 
     def term_row(self, term: Term) -> dict:
         uses = {}
@@ -277,8 +348,59 @@ class PageBuilder:
                         self.lib.site.description or self.lib.site.title,
                         {"points": points, "players": players, "timeline": preview, "articles": articles,
                          "counts": {"entities": len(self.lib.entities), "events": len(self.lib.events),
-                                    "terms": len(self.lib.terms)}},
+                                    "terms": len(self.lib.terms)},
+                         "jsonld": {"@context": "https://schema.org", "@type": "WebSite", "name": self.lib.site.title,
+                                    "description": self.lib.site.description,
+                                    "url": self.urls.absolute(self.urls.page(""))}},
                         frozenset(deps))
+
+    def map_page(self) -> PagePlan:
+        svg, shown, edge_count = full_map(list(self.nodes.values()), self.edges)
+        strongest = sorted(self.edges, key=lambda e: (-e.weight, e.a, e.b))[:25]
+        pairs = [{"a": self.entity_ref(e.a), "b": self.entity_ref(e.b), "weight": e.weight} for e in strongest]
+        deps = {"template:map.html", "site", "ids"} | {f"entity:{e.id}" for e in self.lib.entities}
+        deps |= {f"seed:{a.slug}" for a in self.lib.articles}
+        return PagePlan(self.urls.page("map/"), "map/index.html", "map.html", "map", "Relationship map",
+                        f"How the people, organisations and places in {self.lib.site.title} connect.",
+                        {"svg": svg, "shown": shown, "edge_count": edge_count, "total": len(self.nodes),
+                         "pairs": pairs, "kinds": [(k, KIND_LABELS[k][1]) for k in sorted({n.kind for n in self.nodes.values()})]},
+                        frozenset(deps))
+
+    def search_page(self) -> PagePlan:
+        return PagePlan(self.urls.page("search/"), "search/index.html", "search.html", "search", "Search",
+                        f"Search the article, people, timeline and glossary of {self.lib.site.title}.", {},
+                        frozenset({"template:search.html", "site"}))
+
+    def feed(self, pages: list[PagePlan]) -> PagePlan:
+        """An Atom feed of the articles and the timeline events, newest first, with stable dates."""
+        entries = []
+        for article in self.lib.articles:
+            day = article.published.latest if article.published else None
+            entries.append({"title": article.title, "href": self.urls.absolute(self.urls.article(article.slug)),
+                            "updated": day, "summary": article.summary or self.lib.site.description})
+        for event in self.lib.events:
+            entries.append({"title": f"{event.display_date}: {event.title}",
+                            "href": self.urls.absolute(self.urls.event(event.id)), "updated": event.date.latest,
+                            "summary": _plain(self.md.block(event.body)) if event.body else event.title})
+        dated = [e["updated"] for e in entries if e["updated"]]
+        newest = max(dated) if dated else None
+        for entry in entries:
+            entry["updated"] = (entry["updated"] or newest)
+        entries.sort(key=lambda e: (e["updated"] or datetime.date.min, e["href"]), reverse=True)
+        return PagePlan(self.urls.page("feed.xml"), "feed.xml", "feed.xml", "feed", self.lib.site.title,
+                        self.lib.site.description, {"entries": entries, "updated": newest},
+                        frozenset({"template:feed.xml", "site", "ids"} | {f"event:{e.id}" for e in self.lib.events}
+                                  | {f"seed:{a.slug}" for a in self.lib.articles}))
+
+    def sitemap(self, pages: list[PagePlan]) -> PagePlan:
+        urls = [self.urls.absolute(p.url) for p in pages if p.output.endswith(".html") and p.kind != "404"]
+        return PagePlan(self.urls.page("sitemap.xml"), "sitemap.xml", "sitemap.xml", "sitemap", "Sitemap", "",
+                        {"locations": sorted(urls)}, frozenset({"template:sitemap.xml", "site", "ids"}))
+
+    def robots(self) -> PagePlan:
+        return PagePlan(self.urls.page("robots.txt"), "robots.txt", "robots.txt", "robots", "robots.txt", "",
+                        {"sitemap": self.urls.absolute(self.urls.page("sitemap.xml"))},
+                        frozenset({"template:robots.txt", "site"}))
 
     def not_found_page(self) -> PagePlan:
         return PagePlan(self.urls.page("404.html"), "404.html", "404.html", "404", "Page not found",
@@ -309,6 +431,19 @@ def snippet(text: str, spans: list[tuple[int, int]], radius: int = SNIPPET_RADIU
     return Markup("".join(out))
 
 
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _plain(html: str) -> str:
+    """Text of a rendered fragment, for meta descriptions, cards and feeds."""
+    return " ".join(html_lib.unescape(_TAGS.sub(" ", str(html))).split())
+
+
+def _schema_type(kind: str) -> str:
+    return {"person": "Person", "organization": "Organization", "place": "Place", "publication": "Organization",
+            "event": "Event", "product": "Product", "program": "Thing", "concept": "Thing"}.get(kind, "Thing")
+
+
 def _iso(event: Event) -> str:
     """A machine-readable <time datetime> value at the event's precision."""
     text = event.date.text.rstrip("?~%")
@@ -319,7 +454,8 @@ def plan_pages(builder: PageBuilder) -> list[PagePlan]:
     """Every page of the site, in a stable order."""
     lib = builder.lib
     plans = [builder.home_page(), builder.entities_page(), builder.timeline_page(), builder.glossary_page(),
-             builder.not_found_page()]
+             builder.map_page(), builder.search_page(), builder.not_found_page()]
     plans += [builder.article_page(a) for a in lib.articles]
     plans += [builder.entity_page(e) for e in lib.entities]
+    plans += [builder.feed(plans), builder.sitemap(plans), builder.robots()]
     return plans

@@ -17,6 +17,7 @@ from .markdown import make_markdown
 from .model import Library
 from .pages import PageBuilder, PagePlan, Urls, plan_pages
 from .render import Renderer, make_environment
+from .search import index_site
 from .validate import validate
 from .write import write_site
 
@@ -30,6 +31,7 @@ class BuildOptions:
     drafts: bool = False
     base_url: str | None = None  # overrides content/site.yaml (e.g. from the deploy context)
     strict: bool = False
+    search: bool = True  # index with Pagefind after writing
     theme: Path | None = None  # where templates/ and static/ live, if not in root (tests share the real ones)
 
     @property
@@ -85,7 +87,7 @@ def render_site(options: BuildOptions) -> BuildResult:
 
     clock = time.perf_counter()
     files, asset_names = collect_assets(options.static)
-    renderer = Renderer(make_environment(options.templates), library.site, urls, asset_names)
+    renderer = Renderer(make_environment(options.templates), library.site, urls, asset_names, builder.cards())
     seen: dict[str, str] = {}
     for plan in plans:
         if plan.output in seen:
@@ -96,7 +98,7 @@ def render_site(options: BuildOptions) -> BuildResult:
     timings["render"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    broken = check_links(files, urls.prefix)
+    broken = check_links(files, urls.prefix, generated=("pagefind/",))
     if broken:
         raise ContentError(broken)
     timings["check"] = time.perf_counter() - clock
@@ -107,6 +109,6 @@ def build(options: BuildOptions) -> BuildResult:
     """Render the whole site and swap it into the output folder; on any error nothing is written."""
     result = render_site(options)
     clock = time.perf_counter()
-    write_site(options.out, result.files)
+    write_site(options.out, result.files, finish=index_site if options.search else None)
     result.timings["write"] = time.perf_counter() - clock
     return result

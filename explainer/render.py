@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -35,17 +36,37 @@ def json_ld(data: Any) -> Markup:
     return Markup(text)
 
 
+CARD_LINK = re.compile(r'data-card="((?:entity|term):[a-z0-9-]+)"')
+
+
+def with_cards(html: str, cards: dict[str, dict]) -> str:
+    """Embed the preview-card data of the cards this page links to, as an inert JSON block.
+
+    Scanning the finished HTML catches every cross-reference, whether a template or the markdown
+    renderer made it; the page then needs no fetch to show a card.
+    """
+    used = sorted(set(CARD_LINK.findall(html)))
+    if not used or "</body>" not in html:
+        return html
+    data = json_ld({key: cards[key] for key in used if key in cards})
+    block = f'<script type="application/json" id="card-data">{data}</script>\n'
+    at = html.rindex("</body>")
+    return html[:at] + block + html[at:]
+
+
 class Renderer:
     def __init__(self, env: jinja2.Environment, site: Site, urls: Urls, assets: dict[str, str],
-                 page_globals: dict[str, Any] | None = None):
+                 cards: dict[str, dict] | None = None):
         self.env = env
+        self.cards = cards or {}
         self.common = {"site": site, "urls": urls, "asset": lambda name: urls.page(assets.get(name, name)),
-                       "kind_labels": KIND_LABELS, **(page_globals or {})}
+                       "kind_labels": KIND_LABELS}
 
     def render(self, plan: PagePlan) -> str:
         try:
             template = self.env.get_template(plan.template)
-            return template.render(**self.common, page=plan, **plan.context)
+            html = template.render(**self.common, page=plan, **plan.context)
+            return with_cards(html, self.cards) if plan.output.endswith(".html") else html
         except jinja2.TemplateSyntaxError as exc:
             raise ContentError([Problem(Location(f"templates/{exc.name or plan.template}", exc.lineno or 0, 1),
                                         f"template syntax error: {exc.message}")]) from None

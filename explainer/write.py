@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 
 class UnsafeOutputPath(ValueError):
@@ -34,8 +35,8 @@ def remove_leftovers(out: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_site(out: Path, files: dict[str, bytes]) -> None:
-    """Write every file into a fresh folder, then swap it in for `out` in one rename."""
+def write_site(out: Path, files: dict[str, bytes], finish: Callable[[Path], None] | None = None) -> None:
+    """Write every file into a fresh folder, run `finish` on it (e.g. the search indexer), then swap it in."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
@@ -48,6 +49,8 @@ def write_site(out: Path, files: dict[str, bytes]) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             target.write_bytes(files[name])
+        if finish is not None:
+            finish(staging)
         os.chmod(staging, 0o755)
         swap_in(staging, out)
     except BaseException:
