@@ -1,31 +1,41 @@
 """Check the rendered site before it is written: every internal link and #anchor must resolve."""
 from __future__ import annotations
 
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from posixpath import normpath
 from urllib.parse import unquote, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
 
 from .errors import Location, Problem
 
 
-class _PageScan(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.duplicate_ids: list[str] = []
-        self.links: list[str] = []
+@dataclass
+class _PageScan:
+    ids: set[str]
+    duplicate_ids: list[str]
+    links: list[str]
 
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name == "id":
-                if value in self.ids:
-                    self.duplicate_ids.append(value)
-                self.ids.add(value)
-            elif name in ("href", "src") and not (tag == "link" and ("rel", "canonical") in attrs) \
-                    and not (tag == "link" and ("rel", "alternate") in attrs):
-                self.links.append(value)
+
+def scan_page(html: str) -> _PageScan:
+    """Every id and every href/src of a page (a real HTML parser, lexbor, so the check sees what browsers see)."""
+    tree = LexborHTMLParser(html)
+    ids: set[str] = set()
+    duplicates = []
+    for node in tree.css("[id]"):
+        value = node.attributes.get("id")
+        if value in ids:
+            duplicates.append(value)
+        ids.add(value)
+    links = []
+    for node in tree.css("[href], [src]"):
+        if node.tag == "link" and node.attributes.get("rel") in ("canonical", "alternate"):
+            continue
+        for name in ("href", "src"):
+            value = node.attributes.get(name)
+            if value is not None:
+                links.append(value)
+    return _PageScan(ids, duplicates, links)
 
 
 def _file_for(path: str, files: dict[str, bytes]) -> str | None:
@@ -49,9 +59,7 @@ def check_links(files: dict[str, bytes], prefix: str = "/", generated: tuple[str
     scans: dict[str, _PageScan] = {}
     for name, data in files.items():
         if name.endswith(".html"):
-            scan = _PageScan()
-            scan.feed(data.decode("utf-8"))
-            scans[name] = scan
+            scans[name] = scan_page(data.decode("utf-8"))
     problems = []
     for name, scan in sorted(scans.items()):
         where = Location(f"site/{name}")

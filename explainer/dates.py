@@ -1,6 +1,7 @@
 """Dates at their real precision: EDTF level-1 strings parsed (with the edtf package) and displayed."""
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -40,16 +41,16 @@ def parse_date(value: str | int) -> FuzzyDate:
     text = str(value).strip()
     shape = _SHAPE.match(text)
     if not shape:
-        raise DateError(f"'{text}' is not a date this site understands")
+        raise DateError(f"'{text}' is not a date this site understands{_edtf_verdict(text)}")
+    g = shape.groupdict()
     try:
-        parsed = edtf.parse_edtf(text)
-        earliest = _dt.date(*parsed.lower_strict()[:3])
-        latest = _dt.date(*parsed.upper_strict()[:3])
-    except Exception as exc:  # the edtf package raises several types for impossible dates
-        raise DateError(f"'{text}' is not a valid date ({_reason(exc)})") from None
+        earliest = _bound(g["ay"], g["am"], g["ad"], first=True)
+        latest = _bound(g["by"] or g["ay"], g["bm"] if g["by"] else g["am"], g["bd"] if g["by"] else g["ad"],
+                        first=False)
+    except ValueError:
+        raise DateError(f"'{text}' is not a valid date (no such month or day)") from None
     if latest < earliest:
         raise DateError(f"'{text}' ends before it starts")
-    g = shape.groupdict()
     qualifiers = (g["aq"] or "") + (g["bq"] or "")
     approximate = "~" in qualifiers or "%" in qualifiers
     uncertain = "?" in qualifiers or "%" in qualifiers
@@ -66,8 +67,24 @@ def parse_date(value: str | int) -> FuzzyDate:
     return FuzzyDate(earliest, latest, text, display, approximate, uncertain, precision)
 
 
-def _reason(exc: Exception) -> str:
-    return "no such month or day" if "Invalid" in str(exc) or isinstance(exc, ValueError) else type(exc).__name__
+def _bound(year: str, month: str | None, day: str | None, first: bool) -> _dt.date:
+    """The first or last day a year, month or day can mean (the same bounds EDTF gives)."""
+    y = int(year)
+    if day:
+        return _dt.date(y, int(month), int(day))
+    if month:
+        m = int(month)
+        return _dt.date(y, m, 1 if first else calendar.monthrange(y, m)[1])
+    return _dt.date(y, 1, 1) if first else _dt.date(y, 12, 31)
+
+
+def _edtf_verdict(text: str) -> str:
+    """Ask the edtf package whether an unsupported string is at least valid EDTF, to say so."""
+    try:
+        edtf.parse_edtf(text)
+    except Exception:  # the edtf package raises several types for invalid input
+        return ""
+    return " (it is valid EDTF, but only years, months, days, ~ ? % and A/B ranges are displayed)"
 
 
 def _display_part(year: str, month: str | None, day: str | None) -> str:

@@ -58,7 +58,7 @@ def _layout(ids: list[str], edges: list[Edge], width: float, height: float, iter
     radius = min(width, height) * 0.4
     pos = {n: [width / 2 + radius * math.cos(2 * math.pi * i / count),
                height / 2 + radius * math.sin(2 * math.pi * i / count)] for i, n in enumerate(ids)}
-    k = math.sqrt(width * height / count) * 0.75
+    k = math.sqrt(width * height / count) * 1.1
     temperature = width / 8
     index = {n: i for i, n in enumerate(ids)}
     links = [(e.a, e.b, min(e.weight, 6)) for e in edges if e.a in index and e.b in index]
@@ -76,7 +76,7 @@ def _layout(ids: list[str], edges: list[Edge], width: float, height: float, iter
         for a, b, w in links:
             dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
             dist = math.hypot(dx, dy) or 0.01
-            force = dist * dist / k * (1 + w / 3)
+            force = dist * dist / k * (0.3 + w / 6)
             fx, fy = dx / dist * force, dy / dist * force
             shift[a][0] -= fx; shift[a][1] -= fy
             shift[b][0] += fx; shift[b][1] += fy
@@ -84,10 +84,20 @@ def _layout(ids: list[str], edges: list[Edge], width: float, height: float, iter
             dx, dy = shift[n]
             length = math.hypot(dx, dy) or 0.01
             step_size = min(length, temperature)
-            pos[n][0] = min(width - 60, max(60, pos[n][0] + dx / length * step_size))
-            pos[n][1] = min(height - 24, max(24, pos[n][1] + dy / length * step_size))
+            pos[n][0] += dx / length * step_size
+            pos[n][1] += dy / length * step_size
         temperature *= 0.97
-    return {n: (round(x, 1), round(y, 1)) for n, (x, y) in pos.items()}
+    return _fit(pos, width, height)
+
+
+def _fit(pos: dict[str, list[float]], width: float, height: float, margin_x: float = 110,
+         margin_y: float = 24) -> dict[str, tuple[float, float]]:
+    """Stretch the layout to fill the drawing, leaving room for labels at the sides."""
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    return {n: (round(margin_x + (x - min(xs)) / span_x * (width - 2 * margin_x), 1),
+                round(margin_y + (y - min(ys)) / span_y * (height - 2 * margin_y), 1)) for n, (x, y) in pos.items()}
 
 
 def _radial(centre: str, others: list[str], width: float, height: float) -> dict[str, tuple[float, float]]:
@@ -142,10 +152,19 @@ def full_map(nodes: list[Node], edges: list[Edge], width: int = 900, height: int
     return svg, len(shown), len(kept_edges)
 
 
-def neighbourhood(centre: Node, nodes: dict[str, Node], edges: list[Edge], width: int = 640,
+def edges_by_node(edges: list[Edge]) -> dict[str, list[Edge]]:
+    """Index edges by both ends, so each neighbourhood costs its own size, not the whole graph's."""
+    index: dict[str, list[Edge]] = {}
+    for edge in edges:
+        index.setdefault(edge.a, []).append(edge)
+        index.setdefault(edge.b, []).append(edge)
+    return index
+
+
+def neighbourhood(centre: Node, nodes: dict[str, Node], touching: list[Edge], width: int = 640,
                   height: int = 360) -> Markup | None:
-    """An entity and its strongest neighbours, drawn around it; None when it has none."""
-    touching = sorted((e for e in edges if centre.id in (e.a, e.b)), key=lambda e: (-e.weight, e.a, e.b))
+    """An entity and its strongest neighbours (from the edges touching it), drawn around it; None if it has none."""
+    touching = sorted(touching, key=lambda e: (-e.weight, e.a, e.b))
     others = [e.b if e.a == centre.id else e.a for e in touching][:MAX_NEIGHBOURS]
     if not others:
         return None

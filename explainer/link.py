@@ -51,6 +51,7 @@ class Linked:
     library: Library
     matcher: AliasMatcher
     visible: dict[ParagraphKey, str] = field(default_factory=dict)
+    tokens: dict[ParagraphKey, list] = field(default_factory=dict)  # parsed markdown paragraphs
     mentions: dict[ParagraphKey, list[Mention]] = field(default_factory=dict)
     by_target: dict[str, list[Mention]] = field(default_factory=lambda: defaultdict(list))
     source_anchor: dict[SourceRef, Anchor] = field(default_factory=dict)
@@ -84,16 +85,17 @@ def build_matcher(library: Library) -> AliasMatcher:
 
 
 def find_paragraph_matches(md: MarkdownIt, article: Article, matcher: AliasMatcher,
-                           index: int, text: str) -> tuple[str, list[Match]]:
-    """Visible text of a paragraph and the alias matches in it (never in headings, links or code)."""
+                           text: str) -> tuple[str, list[Match], list | None]:
+    """Visible text of a paragraph, the alias matches in it (never in headings, links or code),
+    and for markdown its parsed tokens (so rendering does not parse it again)."""
     if article.format == "txt":
-        return text, matcher.find(text)
-    runs = text_runs(md, text)
+        return text, matcher.find(text), None
+    runs, tokens = text_runs(md, text)
     matches = []
     for run in runs:
         if run.linkable:
             matches += [Match(m.start + run.offset, m.end + run.offset, m.target, m.kind) for m in matcher.find(run.text)]
-    return "".join(run.text for run in runs), matches
+    return "".join(run.text for run in runs), matches, tokens
 
 
 def _apply_policy(matches: list[Match], scope: str, seen_in_article: set[str]) -> list[bool]:
@@ -176,8 +178,10 @@ def link(library: Library, md: MarkdownIt, problems: Problems) -> Linked:
         seen: dict[str, set[str]] = {"entity": set(), "term": set()}
         for paragraph in article.paragraphs:
             key = (article.slug, paragraph.index)
-            visible, matches = find_paragraph_matches(md, article, linked.matcher, paragraph.index, paragraph.text)
+            visible, matches, tokens = find_paragraph_matches(md, article, linked.matcher, paragraph.text)
             linked.visible[key] = visible
+            if tokens is not None:
+                linked.tokens[key] = tokens
             by_kind = {kind: [m for m in matches if m.kind == kind] for kind in ("entity", "term")}
             decisions = {}
             for kind, scope in (("entity", policy.entities), ("term", policy.terms)):

@@ -1,20 +1,18 @@
 """Stage 1, load: read content YAML and seed articles from disk, keeping every value's position.
 
 Nothing here judges the content beyond "can it be read": schemas and references are the
-validate stage's job. YAML is parsed with ruamel.yaml because it reports line and column for
-every key and value (PyYAML's safe loader forgets them), and its round-trip loader never
-constructs arbitrary Python objects.
+validate stage's job. YAML is composed by libyaml (PyYAML's C parser) into nodes that keep their
+line and column, and turned into plain data here: no Python object is ever constructed from YAML,
+and the YAML 1.2 core schema applies (`no` stays text, dates stay text).
 """
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+import yaml
 
 from .errors import Location, Problems
 
@@ -115,12 +113,37 @@ def read_text(path: Path, root: Path, problems: Problems) -> str | None:
     return text
 
 
+class _CoreSchemaLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """libyaml's C parser with the YAML 1.2 core schema: `no`, `on` and dates stay text."""
+
+
+_CoreSchemaLoader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+     "-+0123456789."),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+):
+    _CoreSchemaLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
+
+
+class _NodeProblem(Exception):
+    def __init__(self, mark, message: str, hint: str = ""):
+        self.line, self.col = mark.line + 1, mark.column + 1
+        self.message, self.hint = message, hint
+
+
 def parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0) -> YamlDoc | None:
-    """Parse one YAML document into plain data plus positions; report syntax errors with their place."""
-    yaml = YAML(typ="rt", pure=True)
+    """Parse one YAML document into plain data plus positions; report syntax errors with their place.
+
+    libyaml (through PyYAML) composes the node tree in C, and every node keeps its start mark,
+    so positions cost nothing extra; nodes become plain data here, never arbitrary objects.
+    """
+    loader = _CoreSchemaLoader(text)
     try:
-        node = yaml.load(text)
-    except MarkedYAMLError as exc:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else 0
         col = (mark.column + 1) if mark else 0
@@ -128,27 +151,30 @@ def parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0) ->
         hint = _yaml_hint(message, text, mark)
         opened = exc.context_mark
         if not hint and opened is not None and mark is not None and opened.line != mark.line and exc.context:
-            what = exc.context.replace("while parsing a ", "")
+            what = exc.context.replace("while parsing a ", "").replace("while scanning a ", "")
             hint = f"the {what} opened at line {opened.line + 1 + line_offset}, column {opened.column + 1} is never closed"
         problems.error(Location(rel, line, col), f"YAML syntax error: {message}", hint)
         return None
-    except (YAMLError, RecursionError, ValueError) as exc:
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
         problems.error(Location(rel), f"YAML error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
         return None
+    finally:
+        loader.dispose()
     doc = YamlDoc(rel, None)
+    if node is None:
+        return doc
     try:
         doc.data = _to_plain(node, (), doc, line_offset, set())
-    except _AliasRefused as refused:
-        problems.error(Location(rel, refused.line + line_offset, refused.col),
-                       "YAML anchors and aliases (&name / *name) are not supported",
-                       "write the value out in full")
+    except _NodeProblem as problem:
+        problems.error(Location(rel, problem.line + line_offset, problem.col), problem.message, problem.hint)
+        return None
+    except RecursionError:
+        problems.error(Location(rel), "YAML nested too deeply")
         return None
     return doc
 
 
 def _yaml_hint(message: str, text: str, mark) -> str:
-    if "duplicate key" in message:
-        return "each key may appear once per entry"
     lines = text.splitlines()
     if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
         return "YAML does not allow tabs for indentation; use spaces"
@@ -157,54 +183,53 @@ def _yaml_hint(message: str, text: str, mark) -> str:
     return ""
 
 
-class _AliasRefused(Exception):
-    def __init__(self, line: int, col: int):
-        self.line, self.col = line, col
+_SCALARS = {
+    "tag:yaml.org,2002:str": str,
+    "tag:yaml.org,2002:bool": lambda v: v.lower() == "true",
+    "tag:yaml.org,2002:null": lambda v: None,
+    "tag:yaml.org,2002:int": lambda v: int(v, 8) if v.startswith("0o") else int(v, 16) if v.startswith("0x") else int(v),
+    "tag:yaml.org,2002:float": lambda v: float(v.lower().replace(".inf", "inf").replace(".nan", "nan")),
+}
 
 
-def _to_plain(node: Any, path: YamlPath, doc: YamlDoc, line_offset: int, seen: set[int]) -> Any:
-    """Copy ruamel's nodes into plain dict/list/str data, recording positions as we go.
+def _to_plain(node: yaml.Node, path: YamlPath, doc: YamlDoc, line_offset: int, seen: set[int]) -> Any:
+    """Turn libyaml's nodes into plain dict/list/str data, recording positions as we go.
 
-    A container met twice is an alias: refusing it keeps a "billion laughs" document from
-    expanding into gigabytes when later stages walk it.
+    A node met twice is an alias (&a / *a): refusing it keeps a "billion laughs" document from
+    expanding into gigabytes when later stages walk it. Duplicate keys are errors.
     """
-    if isinstance(node, (dict, list)):
-        if id(node) in seen:
-            line, col = (node.lc.line + 1, node.lc.col + 1) if hasattr(node, "lc") else (0, 0)
-            raise _AliasRefused(line, col)
-        seen.add(id(node))
-    if isinstance(node, dict):
-        plain: dict[str, Any] = {}
-        for key, value in node.items():
-            key_text = str(key) if not isinstance(key, str) else str(key)
-            child = path + (key_text,)
-            kline, kcol, vline, vcol = node.lc.key(key) + node.lc.value(key)
-            doc.key_at[child] = (kline + 1 + line_offset, kcol + 1)
-            doc.value_at[child] = (vline + 1 + line_offset, vcol + 1)
-            plain[key_text] = _to_plain(value, child, doc, line_offset, seen)
-        if path == ():
-            doc.value_at[()] = (node.lc.line + 1 + line_offset, node.lc.col + 1)
-        return plain
-    if isinstance(node, list):
+    mark = node.start_mark
+    if path == ():
+        doc.value_at[()] = (mark.line + 1 + line_offset, mark.column + 1)
+    if isinstance(node, yaml.ScalarNode):
+        convert = _SCALARS.get(node.tag)
+        if convert is None:
+            raise _NodeProblem(mark, f"unsupported YAML tag '{node.tag}'", "remove the !tag and write a plain value")
+        return convert(node.value)
+    if id(node) in seen:
+        raise _NodeProblem(mark, "YAML anchors and aliases (&name / *name) are not supported", "write the value out in full")
+    seen.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
         items = []
-        for index, value in enumerate(node):
-            child = path + (index,)
-            line, col = node.lc.item(index)
-            doc.value_at[child] = (line + 1 + line_offset, col + 1)
-            items.append(_to_plain(value, child, doc, line_offset, seen))
-        if path == ():
-            doc.value_at[()] = (node.lc.line + 1 + line_offset, node.lc.col + 1)
+        for index, child in enumerate(node.value):
+            at = path + (index,)
+            doc.value_at[at] = (child.start_mark.line + 1 + line_offset, child.start_mark.column + 1)
+            items.append(_to_plain(child, at, doc, line_offset, seen))
         return items
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, (_dt.date, _dt.datetime)):
-        # An unquoted 2024-09-28 arrives as a date; dates are handled as text from here on.
-        return node.isoformat()[:10] if not isinstance(node, _dt.datetime) else node.isoformat()
-    return str(node)
+    plain: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _NodeProblem(key_node.start_mark, "a key must be plain text", "write `key: value`")
+        key = str(key_node.value)
+        at = path + (key,)
+        if key in plain:
+            first = doc.key_at[at]
+            raise _NodeProblem(key_node.start_mark, f"duplicate key '{key}'",
+                               f"each key may appear once per entry; first at line {first[0]}")
+        doc.key_at[at] = (key_node.start_mark.line + 1 + line_offset, key_node.start_mark.column + 1)
+        doc.value_at[at] = (value_node.start_mark.line + 1 + line_offset, value_node.start_mark.column + 1)
+        plain[key] = _to_plain(value_node, at, doc, line_offset, seen)
+    return plain
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:

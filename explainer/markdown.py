@@ -132,9 +132,10 @@ def _walk_runs(tokens: list[Token]) -> Iterator[tuple[Token, TextRun]]:
                 offset += 1
 
 
-def text_runs(md: MarkdownIt, text: str) -> list[TextRun]:
-    """The visible text of a markdown block, as runs (for finding mentions)."""
-    return [run for _token, run in _walk_runs(md.parse(text))]
+def text_runs(md: MarkdownIt, text: str, env: dict | None = None) -> tuple[list[TextRun], list[Token]]:
+    """The visible text of a markdown block as runs (for finding mentions), and its tokens (to render later)."""
+    tokens = md.parse(text, env if env is not None else {})
+    return [run for _token, run in _walk_runs(tokens)], tokens
 
 
 @dataclass(frozen=True)
@@ -155,9 +156,14 @@ def render_plain_paragraph(text: str, links: list[PlannedLink]) -> Markup:
     return Markup("".join(out))
 
 
-def render_markdown_block(md: MarkdownIt, text: str, links: list[PlannedLink], env: dict) -> Markup:
-    """Render a markdown seed block, splitting text tokens to insert the planned auto-links."""
-    tokens = md.parse(text, env)
+def render_markdown_block(md: MarkdownIt, text: str, links: list[PlannedLink], env: dict,
+                          tokens: list[Token] | None = None) -> Markup:
+    """Render a markdown seed block, splitting text tokens to insert the planned auto-links.
+
+    `tokens` (from text_runs) saves a second parse; they are not modified.
+    """
+    if tokens is None:
+        tokens = md.parse(text, env)
     pending = sorted(links, key=lambda link: link.start)
     replacements: dict[int, list[Token]] = {}
     for token, run in _walk_runs(tokens):
@@ -178,12 +184,15 @@ def render_markdown_block(md: MarkdownIt, text: str, links: list[PlannedLink], e
             pieces.append(_text_token(run.text[cursor:]))
         replacements[id(token)] = pieces
     if replacements:
+        rebuilt = []
         for block in tokens:
-            if block.type == "inline" and block.children:
+            if block.type == "inline" and block.children and any(id(c) in replacements for c in block.children):
                 children: list[Token] = []
                 for child in block.children:
                     children.extend(replacements.get(id(child), [child]))
-                block.children = children
+                block = block.copy(children=children)
+            rebuilt.append(block)
+        tokens = rebuilt
     return Markup(md.renderer.render(tokens, md.options, env))
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from .graph import Edge, Node, build_edges, full_map, neighbourhood
+from .graph import Edge, Node, build_edges, edges_by_node, full_map, neighbourhood
 from .link import Anchor, Linked
 from .markdown import LinkTarget, MarkdownRenderer, PlannedLink, render_markdown_block, render_plain_paragraph
 from .model import Article, Entity, Event, SourceRef, Term
@@ -47,6 +47,8 @@ class Urls:
 
     def __init__(self, base_url: str):
         self.base = base_url
+        parts = urlsplit(base_url)
+        self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
         self.prefix = urlsplit(base_url).path or "/"
         if not self.prefix.endswith("/"):
             self.prefix += "/"
@@ -56,8 +58,7 @@ class Urls:
 
     def absolute(self, url: str) -> str:
         """Make a URL from page() absolute, for canonical links, feeds and the sitemap."""
-        parts = urlsplit(self.base)
-        return f"{parts.scheme}://{parts.netloc}{url}" if parts.scheme else url
+        return self.origin + url
 
     def article(self, slug: str) -> str:
         return self.page(f"articles/{slug}/")
@@ -92,6 +93,7 @@ class PageBuilder:
         self.articles = {a.slug: a for a in self.lib.articles}
         self.nodes = {e.id: Node(e.id, e.name, e.kind, urls.entity(e.id)) for e in self.lib.entities}
         self.edges: list[Edge] = build_edges(linked.co_mentions, {e.id: e.related for e in self.lib.entities})
+        self.edges_at = edges_by_node(self.edges)
 
     def cards(self) -> dict[str, dict]:
         """Preview-card data for every entity and term, keyed like the links' data-card attribute."""
@@ -157,24 +159,25 @@ class PageBuilder:
     # --- pages -------------------------------------------------------------------------------
     def article_page(self, article: Article) -> PagePlan:
         paragraphs = []
+        deps = {f"seed:{article.slug}", "template:article.html", "site"}
         for paragraph in article.paragraphs:
             key = (article.slug, paragraph.index)
-            links = [PlannedLink(m.start, m.end, self.target(m.target))
-                     for m in self.linked.mentions.get(key, []) if m.linked]
+            mentions = self.linked.mentions.get(key, [])
+            links = [PlannedLink(m.start, m.end, self.target(m.target)) for m in mentions if m.linked]
             if article.format == "txt":
                 html = Markup("<p>") + render_plain_paragraph(paragraph.text, links) + Markup("</p>")
             else:
-                html = render_markdown_block(self.parser, paragraph.text, links, self.md.env)
+                html = render_markdown_block(self.parser, paragraph.text, links, self.md.env,
+                                             self.linked.tokens.get(key))
+            event_ids = self.linked.paragraph_events.get(key, [])
+            note_ids = self.linked.paragraph_notes.get(key, [])
             paragraphs.append({
                 "anchor": paragraph.anchor, "index": paragraph.index, "html": html,
-                "events": [self.event_row(self.events[e]) for e in self.linked.paragraph_events.get(key, [])],
-                "notes": [self.note_row(n) for n in self.linked.paragraph_notes.get(key, [])],
+                "events": [self.event_row(self.events[e]) for e in event_ids],
+                "notes": [self.note_row(n) for n in note_ids],
             })
-        deps = {f"seed:{article.slug}", "template:article.html", "site"}
-        deps |= {f"entity:{m.target}" if m.kind == "entity" else f"term:{m.target}"
-                 for ms in self.linked.mentions.values() for m in ms if m.article == article.slug}
-        deps |= {f"event:{e}" for (slug, _), es in self.linked.paragraph_events.items() if slug == article.slug for e in es}
-        deps |= {f"note:{n}" for (slug, _), ns in self.linked.paragraph_notes.items() if slug == article.slug for n in ns}
+            deps |= {f"{m.kind}-card:{m.target}" for m in mentions if m.linked}
+            deps |= {f"event:{e}" for e in event_ids} | {f"note:{n}" for n in note_ids}
         meta = {"author": article.author, "publication": article.publication, "url": article.url,
                 "published": article.published.display if article.published else None,
                 "published_iso": article.published.text if article.published else None}
@@ -199,8 +202,8 @@ class PageBuilder:
                          "jsonld": jsonld, "og_type": "article"}, frozenset(deps))
 
     def _top_entities(self, article: Article, limit: int = 8) -> list[str]:
-        counts: Counter = Counter(m.target for (slug, _), ms in self.linked.mentions.items() if slug == article.slug
-                                  for m in ms if m.kind == "entity")
+        counts: Counter = Counter(m.target for p in article.paragraphs
+                                  for m in self.linked.mentions.get((article.slug, p.index), []) if m.kind == "entity")
         return [i for i, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
     def toc(self, article: Article) -> list[dict]:
@@ -218,22 +221,16 @@ class PageBuilder:
         return sorted(rows, key=lambda r: r["index"])
 
     def entity_page(self, entity: Entity) -> PagePlan:
-        mentions_by_paragraph: dict[tuple[str, int], list] = {}
+        by_article: dict[str, dict[int, list]] = {}
         for mention in self.linked.by_target.get(entity.id, []):
-            mentions_by_paragraph.setdefault((mention.article, mention.paragraph), []).append(mention)
+            by_article.setdefault(mention.article, {}).setdefault(mention.paragraph, []).append(mention)
         groups = []
-        for slug, article in self.articles.items():
-            rows = []
-            for (mslug, index), mentions in mentions_by_paragraph.items():
-                if mslug != slug:
-                    continue
-                visible = self.linked.visible[(slug, index)]
-                rows.append({"index": index, "href": self.urls.paragraph(slug, index),
-                             "snippet": snippet(visible, [(m.start, m.end) for m in mentions]),
-                             "count": len(mentions)})
-            if rows:
-                groups.append({"article": article.title, "href": self.urls.article(slug),
-                               "rows": sorted(rows, key=lambda r: r["index"])})
+        for slug, paragraphs in by_article.items():
+            rows = [{"index": index, "href": self.urls.paragraph(slug, index),
+                     "snippet": snippet(self.linked.visible[(slug, index)], [(m.start, m.end) for m in mentions]),
+                     "count": len(mentions)} for index, mentions in sorted(paragraphs.items())]
+            groups.append({"article": self.articles[slug].title, "href": self.urls.article(slug), "rows": rows})
+        mentions_by_paragraph = {(slug, i): ms for slug, ps in by_article.items() for i, ms in ps.items()}
         related = self.related(entity)
         kind_label = KIND_LABELS[entity.kind][0]
         context = {
@@ -244,7 +241,7 @@ class PageBuilder:
             "quotes": [self.quote_row(q) for q in self.linked.entity_quotes.get(entity.id, [])],
             "notes": [self.note_row(n) for n in self.linked.entity_notes.get(entity.id, [])],
             "related": related,
-            "neighbourhood": neighbourhood(self.nodes[entity.id], self.nodes, self.edges),
+            "neighbourhood": neighbourhood(self.nodes[entity.id], self.nodes, self.edges_at.get(entity.id, [])),
             "og_type": "profile" if entity.kind == "person" else "website",
             "jsonld": self.entity_jsonld(entity),
         }
@@ -431,12 +428,14 @@ def snippet(text: str, spans: list[tuple[int, int]], radius: int = SNIPPET_RADIU
     return Markup("".join(out))
 
 
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|div|blockquote|tr)>|<br\s*/?>")
 _TAGS = re.compile(r"<[^>]+>")
 
 
 def _plain(html: str) -> str:
     """Text of a rendered fragment, for meta descriptions, cards and feeds."""
-    return " ".join(html_lib.unescape(_TAGS.sub(" ", str(html))).split())
+    text = _TAGS.sub("", _BLOCK_END.sub(" ", str(html)))
+    return " ".join(html_lib.unescape(text).split())
 
 
 def _schema_type(kind: str) -> str:

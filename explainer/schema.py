@@ -151,4 +151,4 @@ SEED_FRONT = {
     "additionalProperties": False,
 }
 
-COLLECTION_ITEM = {"entities": ENTITY, "timeline": EVENT, "glossary": TERM, "quotes": QUOTE, "notes": NOTE}
+COLLECTION_ITEM = {"entities": "ENTITY", "timeline": "EVENT", "glossary": "TERM", "quotes": "QUOTE", "notes": "NOTE"}

@@ -5,6 +5,7 @@ later checks can still run and report what else is wrong, all at once.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from typing import Any, Callable
@@ -40,9 +41,17 @@ def _type_of(value: Any) -> str:
     return type(value).__name__
 
 
-def check_schema(doc: YamlDoc, data: Any, base: tuple, rules: dict, problems: Problems) -> bool:
-    """Validate one value against its schema; report each error at its own position. True if clean."""
-    validator = jsonschema.Draft202012Validator(rules)
+@functools.lru_cache(maxsize=None)
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    """Compile each schema once per process (compiling costs far more than checking one entry)."""
+    return jsonschema.Draft202012Validator(getattr(schema, name))
+
+
+def check_schema(doc: YamlDoc, data: Any, base: tuple, rules: str, problems: Problems) -> bool:
+    """Validate one value against the named schema; report each error at its own position. True if clean."""
+    validator = _validator(rules)
+    if validator.is_valid(data):
+        return True
     clean = True
     for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
         clean = False
@@ -153,7 +162,7 @@ def _date(doc: YamlDoc, value: Any, path: tuple, ctx: _Context):
 def validate_site(doc: YamlDoc | None, ctx: _Context) -> Site | None:
     if doc is None:
         return None
-    if not check_schema(doc, doc.data, (), schema.SITE, ctx.problems):
+    if not check_schema(doc, doc.data, (), "SITE", ctx.problems):
         return None
     data = doc.data
     if "base_url" in data and not is_safe_url(data["base_url"], allow_relative=False) and data["base_url"] != "/":
@@ -182,7 +191,7 @@ def validate_seed(seed: RawSeed, ctx: _Context) -> Article | None:
     if seed.front is not None:
         if seed.front.data is None:
             front = {}
-        elif not check_schema(seed.front, seed.front.data, (), schema.SEED_FRONT, ctx.problems):
+        elif not check_schema(seed.front, seed.front.data, (), "SEED_FRONT", ctx.problems):
             return None
         else:
             front = seed.front.data

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, edit, tree_hash
+from helpers import REPO, edit, tree_hash
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def fails_with(cli, site: Path, *expected: str) -> str:
 
 def test_yaml_syntax_error_points_at_the_spot(cli, project, built):
     edit(project / "content/entities.yaml", 'aliases: ["Babbage"]', 'aliases: ["Babbage"')
-    fails_with(cli, built, "content/entities.yaml:14:3: error: YAML syntax error: expected ',' or ']', but got '<scalar>' "
+    fails_with(cli, built, "content/entities.yaml:14:3: error: YAML syntax error: did not find expected ',' or ']' "
                            "(the flow sequence opened at line 13, column 12 is never closed)")
 
 

@@ -79,7 +79,7 @@ def test_markdown_autolinks_keep_text_and_avoid_links_and_code(text, aliases):
     m = AliasMatcher(entries)
     from explainer.markdown import text_runs
     planned = []
-    for run in text_runs(md, text):
+    for run in text_runs(md, text)[0]:
         if run.linkable:
             planned += [PlannedLink(x.start + run.offset, x.end + run.offset,
                                     LinkTarget("/x/", "entity", x.target, x.target)) for x in m.find(run.text)]

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from explainer.errors import Problems
 from explainer.load import parse_yaml, split_front_matter, split_paragraphs
 
-from conftest import REPO
+from helpers import REPO
 
 SHARED_SEED = REPO.parent / "shared" / "seeds" / "000_5f9e32d0296bbd23.txt"
 PROJECT_SEED = REPO / "seeds" / "000_5f9e32d0296bbd23.txt"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, edit, parse, tree_hash
+from helpers import REPO, edit, parse, tree_hash
 from explainer.load import split_front_matter, split_paragraphs
 
 LINKCHECK = REPO.parent / "shared" / "tools" / "linkcheck.py"
