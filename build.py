@@ -67,12 +67,13 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
               help="Output folder (replaced as a whole, only when the build succeeds).")
 @click.option("--drafts", is_flag=True, help="Include entries and seeds marked draft: true.")
 @click.option("--base-url", envvar="EXPLAINER_BASE_URL", help="Override base_url from content/site.yaml.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Render processes (default: all cores).")
 @click.pass_obj
-def build_command(obj: dict, out: Path, drafts: bool, base_url: str | None) -> None:
+def build_command(obj: dict, out: Path, drafts: bool, base_url: str | None, jobs: int | None) -> None:
     """Build the site into --out (default: site/)."""
     started = time.perf_counter()
     out = out or obj["root"] / "site"
-    options = project_options(obj, out=out, drafts=drafts, base_url=base_url)
+    options = project_options(obj, out=out, drafts=drafts, base_url=base_url, **({"jobs": jobs} if jobs else {}))
     result = run_guarded(obj["debug"], lambda: build(options))
     report(result.warnings)
     pages = sum(name.endswith(".html") for name in result.files)
@@ -111,27 +112,28 @@ def check_command(obj: dict, strict: bool, fmt: str, drafts: bool) -> None:
               help="Interface to listen on; anything but 127.0.0.1 exposes the preview to your network.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, show_default="ROOT/site")
 @click.pass_obj
-def serve_command(obj: dict, port: int, host: str, out: Path) -> None:
-    """Preview the site with live reload; drafts are included."""
+def serve_command(obj: dict, port: int, host: str, out: Path | None) -> None:
+    """Preview with live reload: rebuild what each save affects; drafts are included."""
+    from explainer.incremental import Session
     from explainer.serve import serve
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.secho(f"Warning: serving on {host} makes the preview reachable from other machines.", fg="yellow",
                     err=True)
-    out = out or obj["root"] / "site"
-    options = project_options(obj, out=out, drafts=True)
+    options = project_options(obj, out=out or obj["root"] / "site", drafts=True, fingerprint=False, jobs=1)
+    run_guarded(obj["debug"], lambda: serve(Session(options), host, port, click.echo))
 
-    def build_once() -> str:
-        result = build(options)
-        return f"{sum(n.endswith('.html') for n in result.files)} pages"
 
-    try:
-        click.echo(f"Built {build_once()}.")
-    except ContentError as error:
-        report(error.problems)
-        if not out.exists():
-            click.echo("Fix the problems above; the preview starts once the site builds.", err=True)
-    serve(obj["root"], out, build_once, host, port, click.echo)
+@cli.command("new")
+@click.argument("kind", type=click.Choice(["entity", "event", "term"]))
+@click.argument("ident")
+@click.pass_obj
+def new_command(obj: dict, kind: str, ident: str) -> None:
+    """Append a skeleton entity, event or term with id IDENT to its YAML file."""
+    from explainer.scaffold import add_entry
+
+    path = run_guarded(obj["debug"], lambda: add_entry(obj["root"], kind, ident))
+    click.echo(f"Added {kind} '{ident}' to {path}; fill in the TODOs, then run `python build.py check`.")
 
 
 if __name__ == "__main__":

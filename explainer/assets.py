@@ -7,8 +7,11 @@ from pathlib import Path
 FINGERPRINTED = (".css", ".js")
 
 
-def collect_assets(static: Path) -> tuple[dict[str, bytes], dict[str, str]]:
-    """Return (output files, map from 'style.css' to 'static/style.3f9a1c2b.css')."""
+def collect_assets(static: Path, fingerprint: bool = True) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Return (output files, map from 'style.css' to 'static/style.3f9a1c2b.css').
+
+    The preview server turns fingerprinting off, so a CSS edit changes one file and no page.
+    """
     files: dict[str, bytes] = {}
     names: dict[str, str] = {}
     if not static.is_dir():
@@ -16,7 +19,7 @@ def collect_assets(static: Path) -> tuple[dict[str, bytes], dict[str, str]]:
     for path in sorted(p for p in static.rglob("*") if p.is_file() and not p.name.startswith(".")):
         rel = path.relative_to(static).as_posix()
         data = path.read_bytes()
-        if path.suffix in FINGERPRINTED:
+        if fingerprint and path.suffix in FINGERPRINTED:
             digest = hashlib.sha256(data).hexdigest()[:10]
             out = f"static/{rel[:-len(path.suffix)]}.{digest}{path.suffix}"
         else:

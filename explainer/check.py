@@ -51,15 +51,18 @@ def _file_for(path: str, files: dict[str, bytes]) -> str | None:
 
 
 def check_links(files: dict[str, bytes], prefix: str = "/", generated: tuple[str, ...] = ()) -> list[Problem]:
-    """Report internal links to missing files or missing #anchors, and duplicate ids, per page.
+    """Report internal links to missing files or missing #anchors, and duplicate ids, per page."""
+    scans = {name: scan_page(data.decode("utf-8")) for name, data in files.items() if name.endswith(".html")}
+    return check_scanned(scans, files, prefix, generated)
+
+
+def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/",
+                  generated: tuple[str, ...] = ()) -> list[Problem]:
+    """Resolve the links of already-scanned pages against the set of output files.
 
     Links into `generated` folders (written after this check, like the search index) are skipped;
     the final site's link check in the tests covers them.
     """
-    scans: dict[str, _PageScan] = {}
-    for name, data in files.items():
-        if name.endswith(".html"):
-            scans[name] = scan_page(data.decode("utf-8"))
     problems = []
     for name, scan in sorted(scans.items()):
         where = Location(f"site/{name}")

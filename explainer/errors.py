@@ -56,6 +56,10 @@ class ContentError(Exception):
         self.problems = sorted(problems, key=_problem_order)
         super().__init__("\n".join(p.format() for p in self.problems))
 
+    def __reduce__(self):
+        # keep the problems when the error crosses from a render worker process to the main one
+        return (ContentError, (self.problems,))
+
 
 def _problem_order(problem: Problem) -> tuple:
     return (problem.where.path, problem.where.line, problem.where.col, problem.message)

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from .graph import Edge, Node, build_edges, edges_by_node, full_map, neighbourhood
 from .link import Anchor, Linked
 from .markdown import LinkTarget, MarkdownRenderer, PlannedLink, render_markdown_block, render_plain_paragraph
-from .model import Article, Entity, Event, SourceRef, Term
+from .model import Article, Entity, Event, Library, SourceRef, Term
 
 KIND_LABELS = {
     "person": ("Person", "People"), "organization": ("Organization", "Organizations"),
@@ -125,6 +125,11 @@ class PageBuilder:
                     "href": self.urls.paragraph(ref.seed, anchor.paragraph) if anchor else self.urls.article(ref.seed)}
         return {"kind": "web", "title": ref.title, "href": ref.url}
 
+    @staticmethod
+    def cited_seeds(sources) -> set[str]:
+        """Keys of the seeds that sources quote (their ¶ numbers come from those seeds)."""
+        return {f"seed:{s.seed}" for s in sources if s.is_seed}
+
     def entity_ref(self, ident: str) -> dict:
         entity = self.entities[ident]
         return {"id": ident, "name": entity.name, "href": self.urls.entity(ident), "kind": entity.kind,
@@ -178,6 +183,8 @@ class PageBuilder:
             })
             deps |= {f"{m.kind}-card:{m.target}" for m in mentions if m.linked}
             deps |= {f"event:{e}" for e in event_ids} | {f"note:{n}" for n in note_ids}
+            deps |= self.cited_seeds(s for e in event_ids for s in self.events[e].sources)
+            deps |= self.cited_seeds(s for n in note_ids for s in self.notes[n].sources)
         meta = {"author": article.author, "publication": article.publication, "url": article.url,
                 "published": article.published.display if article.published else None,
                 "published_iso": article.published.text if article.published else None}
@@ -250,7 +257,11 @@ class PageBuilder:
         deps |= {f"event:{i}" for i in self.linked.entity_events.get(entity.id, [])}
         deps |= {f"quote:{q}" for q in self.linked.entity_quotes.get(entity.id, [])}
         deps |= {f"note:{n}" for n in self.linked.entity_notes.get(entity.id, [])}
-        deps |= {f"entity:{r['id']}" for r in related}
+        deps |= {f"entity-card:{r['id']}" for r in related} | {f"entity-related:{r['id']}" for r in related}
+        deps |= self.cited_seeds(s for i in self.linked.entity_events.get(entity.id, []) for s in self.events[i].sources)
+        deps |= {f"seed:{self.quotes[q].seed}" for q in self.linked.entity_quotes.get(entity.id, [])}
+        deps |= {f"seed:{self.notes[n].seed}" for n in self.linked.entity_notes.get(entity.id, [])}
+        deps |= self.cited_seeds(s for n in self.linked.entity_notes.get(entity.id, []) for s in self.notes[n].sources)
         return PagePlan(self.urls.entity(entity.id), f"entities/{entity.id}/index.html", "entity.html", "entity",
                         entity.name, entity.summary, context, frozenset(deps))
 
@@ -279,7 +290,8 @@ class PageBuilder:
                 groups.append({"kind": kind, "label": many, "entities": [
                     dict(self.entity_ref(e.id), mentions=len(self.linked.by_target.get(e.id, [])))
                     for e in members]})
-        deps = {"template:entities.html", "site", "ids"} | {f"entity:{e.id}" for e in self.lib.entities}
+        deps = {"template:entities.html", "site", "ids"} | {f"entity-card:{e.id}" for e in self.lib.entities}
+        deps |= {f"seed:{a.slug}" for a in self.lib.articles}  # mention counts
         return PagePlan(self.urls.page("entities/"), "entities/index.html", "entities.html", "entities",
                         "People, organisations and places", f"Everyone and everything named in {self.lib.site.title}.",
                         {"groups": groups}, frozenset(deps))
@@ -293,7 +305,8 @@ class PageBuilder:
         kinds = sorted({e.kind for e in self.lib.events if e.kind})
         involved = sorted({i for e in self.lib.events for i in e.entities}, key=lambda i: self.entities[i].name.casefold())
         deps = {"template:timeline.html", "site", "ids"} | {f"event:{e.id}" for e in self.lib.events}
-        deps |= {f"entity:{i}" for i in involved}
+        deps |= self.cited_seeds(s for e in self.lib.events for s in e.sources)
+        deps |= {f"entity-card:{i}" for i in involved}
         return PagePlan(self.urls.page("timeline/"), "timeline/index.html", "timeline.html", "timeline", "Timeline",
                         f"What happened when, each event tied to its source: {self.lib.site.title}.",
                         {"years": years, "kinds": kinds, "filter_entities": [self.entity_ref(i) for i in involved]},
@@ -307,6 +320,7 @@ class PageBuilder:
                 letters.append({"letter": letter, "terms": []})
             letters[-1]["terms"].append(self.term_row(term))
         deps = {"template:glossary.html", "site", "ids"} | {f"term:{t.id}" for t in self.lib.terms}
+        deps |= {f"term-card:{t.id}" for t in self.lib.terms}
         deps |= {f"seed:{a.slug}" for a in self.lib.articles}
         return PagePlan(self.urls.page("glossary/"), "glossary/index.html", "glossary.html", "glossary", "Glossary",
                         f"Plain-language definitions of the terms used in {self.lib.site.title}.",
@@ -339,7 +353,7 @@ class PageBuilder:
         articles = [{"title": a.title, "href": self.urls.article(a.slug), "summary": a.summary,
                      "publication": a.publication, "published": a.published.display if a.published else None,
                      "paragraphs": len(a.paragraphs)} for a in self.lib.articles]
-        deps = {"template:home.html", "site", "ids"} | {f"entity:{p['id']}" for p in players}
+        deps = {"template:home.html", "site", "ids"} | {f"entity-card:{p['id']}" for p in players}
         deps |= {f"seed:{a.slug}" for a in self.lib.articles} | {f"event:{e['id']}" for e in preview}
         return PagePlan(self.urls.page(""), "index.html", "home.html", "home", self.lib.site.title,
                         self.lib.site.description or self.lib.site.title,
@@ -355,7 +369,8 @@ class PageBuilder:
         svg, shown, edge_count = full_map(list(self.nodes.values()), self.edges)
         strongest = sorted(self.edges, key=lambda e: (-e.weight, e.a, e.b))[:25]
         pairs = [{"a": self.entity_ref(e.a), "b": self.entity_ref(e.b), "weight": e.weight} for e in strongest]
-        deps = {"template:map.html", "site", "ids"} | {f"entity:{e.id}" for e in self.lib.entities}
+        deps = {"template:map.html", "site", "ids"} | {f"entity-card:{e.id}" for e in self.lib.entities}
+        deps |= {f"entity-related:{e.id}" for e in self.lib.entities}
         deps |= {f"seed:{a.slug}" for a in self.lib.articles}
         return PagePlan(self.urls.page("map/"), "map/index.html", "map.html", "map", "Relationship map",
                         f"How the people, organisations and places in {self.lib.site.title} connect.",
@@ -368,7 +383,7 @@ class PageBuilder:
                         f"Search the article, people, timeline and glossary of {self.lib.site.title}.", {},
                         frozenset({"template:search.html", "site"}))
 
-    def feed(self, pages: list[PagePlan]) -> PagePlan:
+    def feed(self) -> PagePlan:
         """An Atom feed of the articles and the timeline events, newest first, with stable dates."""
         entries = []
         for article in self.lib.articles:
@@ -389,8 +404,11 @@ class PageBuilder:
                         frozenset({"template:feed.xml", "site", "ids"} | {f"event:{e.id}" for e in self.lib.events}
                                   | {f"seed:{a.slug}" for a in self.lib.articles}))
 
-    def sitemap(self, pages: list[PagePlan]) -> PagePlan:
-        urls = [self.urls.absolute(p.url) for p in pages if p.output.endswith(".html") and p.kind != "404"]
+    def sitemap(self) -> PagePlan:
+        paths = ["", "entities/", "timeline/", "glossary/", "map/", "search/"]
+        urls = [self.urls.absolute(self.urls.page(p)) for p in paths]
+        urls += [self.urls.absolute(self.urls.article(a.slug)) for a in self.lib.articles]
+        urls += [self.urls.absolute(self.urls.entity(e.id)) for e in self.lib.entities]
         return PagePlan(self.urls.page("sitemap.xml"), "sitemap.xml", "sitemap.xml", "sitemap", "Sitemap", "",
                         {"locations": sorted(urls)}, frozenset({"template:sitemap.xml", "site", "ids"}))
 
@@ -449,12 +467,27 @@ def _iso(event: Event) -> str:
     return text.split("/")[0].rstrip("?~%")
 
 
-def plan_pages(builder: PageBuilder) -> list[PagePlan]:
+PageSpec = tuple[str, str]  # (page kind, subject id or slug): enough to build the page anywhere
+
+
+def page_specs(lib: Library) -> list[PageSpec]:
     """Every page of the site, in a stable order."""
-    lib = builder.lib
-    plans = [builder.home_page(), builder.entities_page(), builder.timeline_page(), builder.glossary_page(),
-             builder.map_page(), builder.search_page(), builder.not_found_page()]
-    plans += [builder.article_page(a) for a in lib.articles]
-    plans += [builder.entity_page(e) for e in lib.entities]
-    plans += [builder.feed(plans), builder.sitemap(plans), builder.robots()]
-    return plans
+    specs: list[PageSpec] = [(kind, "") for kind in ("home", "entities", "timeline", "glossary", "map", "search", "404")]
+    specs += [("article", a.slug) for a in lib.articles]
+    specs += [("entity", e.id) for e in lib.entities]
+    specs += [(kind, "") for kind in ("feed", "sitemap", "robots")]
+    return specs
+
+
+def plan_page(builder: PageBuilder, spec: PageSpec) -> PagePlan:
+    """Build one page's plan (url, template, context, deps) from its spec."""
+    kind, subject = spec
+    if kind == "article":
+        return builder.article_page(builder.articles[subject])
+    if kind == "entity":
+        return builder.entity_page(builder.entities[subject])
+    single = {"home": builder.home_page, "entities": builder.entities_page, "timeline": builder.timeline_page,
+              "glossary": builder.glossary_page, "map": builder.map_page, "search": builder.search_page,
+              "404": builder.not_found_page, "feed": builder.feed, "sitemap": builder.sitemap,
+              "robots": builder.robots}
+    return single[kind]()

@@ -4,19 +4,20 @@
 """
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .assets import collect_assets
-from .check import check_links
+from .check import check_scanned
 from .errors import ContentError, Problem, Problems
 from .link import Linked, editorial_warnings, link
 from .load import load_content
 from .markdown import make_markdown
 from .model import Library
-from .pages import PageBuilder, PagePlan, Urls, plan_pages
-from .render import Renderer, make_environment
+from .pages import PageBuilder, PageSpec, Urls, page_specs
+from .render import RenderedPage, Renderer, make_environment, render_all
 from .search import index_site
 from .validate import validate
 from .write import write_site
@@ -32,6 +33,8 @@ class BuildOptions:
     base_url: str | None = None  # overrides content/site.yaml (e.g. from the deploy context)
     strict: bool = False
     search: bool = True  # index with Pagefind after writing
+    fingerprint: bool = True  # content-hashed asset names (off in the preview server)
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # render processes
     theme: Path | None = None  # where templates/ and static/ live, if not in root (tests share the real ones)
 
     @property
@@ -46,7 +49,7 @@ class BuildOptions:
 @dataclass
 class BuildResult:
     files: dict[str, bytes]
-    plans: list[PagePlan]
+    pages: list[RenderedPage]
     warnings: list[Problem]
     linked: Linked
     timings: dict[str, float] = field(default_factory=dict)
@@ -82,27 +85,25 @@ def render_site(options: BuildOptions) -> BuildResult:
     clock = time.perf_counter()
     urls = Urls(library.site.base_url)
     builder = PageBuilder(linked, urls, md)
-    plans = plan_pages(builder)
-    timings["pages"] = time.perf_counter() - clock
-
-    clock = time.perf_counter()
-    files, asset_names = collect_assets(options.static)
+    files, asset_names = collect_assets(options.static, fingerprint=options.fingerprint)
     renderer = Renderer(make_environment(options.templates), library.site, urls, asset_names, builder.cards())
-    seen: dict[str, str] = {}
-    for plan in plans:
-        if plan.output in seen:
-            raise ContentError([Problem(library.site.src, f"two pages would be written to '{plan.output}'",
-                                        f"{seen[plan.output]} and {plan.url}")])
-        seen[plan.output] = plan.url
-        files[plan.output] = renderer.render(plan).encode("utf-8")
-    timings["render"] = time.perf_counter() - clock
+    pages = render_all(builder, renderer, page_specs(library), options.jobs)
+    timings["pages+render"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    broken = check_links(files, urls.prefix, generated=("pagefind/",))
+    written_by: dict[str, PageSpec] = {}
+    for page in pages:
+        if page.output in written_by:
+            raise ContentError([Problem(library.site.src, f"two pages would be written to '{page.output}'",
+                                        f"{written_by[page.output]} and {page.spec}")])
+        written_by[page.output] = page.spec
+        files[page.output] = page.data
+    broken = check_scanned({p.output: p.scan for p in pages if p.scan is not None}, files, urls.prefix,
+                           generated=("pagefind/",))
     if broken:
         raise ContentError(broken)
     timings["check"] = time.perf_counter() - clock
-    return BuildResult(files, plans, problems.warnings, linked, timings)
+    return BuildResult(files, pages, problems.warnings, linked, timings)
 
 
 def build(options: BuildOptions) -> BuildResult:

@@ -9,9 +9,15 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+import multiprocessing
+from dataclasses import dataclass
+
+from .check import _PageScan, scan_page
 from .errors import ContentError, Location, Problem
 from .model import Site
-from .pages import KIND_LABELS, PagePlan, Urls
+from .pages import KIND_LABELS, PageBuilder, PagePlan, PageSpec, Urls, plan_page
+
+PARALLEL_MIN_PAGES = 300  # below this, starting worker processes costs more than it saves
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
@@ -76,3 +82,48 @@ class Renderer:
                                         f"while rendering {plan.url}")]) from None
         except jinja2.TemplateNotFound as exc:
             raise ContentError([Problem(Location(f"templates/{exc.name}"), "template not found")]) from None
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """One finished page: where it goes, what it was built from, its bytes and its links."""
+
+    spec: PageSpec
+    url: str
+    output: str
+    deps: frozenset[str]
+    data: bytes
+    scan: _PageScan | None
+
+
+def render_spec(builder: PageBuilder, renderer: Renderer, spec: PageSpec) -> RenderedPage:
+    """Plan and render one page; its deps gain the preview cards embedded in it."""
+    plan = plan_page(builder, spec)
+    text = renderer.render(plan)
+    deps = plan.deps | {key.replace(":", "-card:", 1) for key in CARD_LINK.findall(text)}
+    scan = scan_page(text) if plan.output.endswith(".html") else None
+    return RenderedPage(spec, plan.url, plan.output, frozenset(deps), text.encode("utf-8"), scan)
+
+
+# A worker process's builder and renderer. Forked workers inherit them from the parent at start;
+# a module variable is how a multiprocessing initializer hands state to the tasks of its process.
+_worker_state: tuple[PageBuilder, Renderer] | None = None
+
+
+def _adopt(builder: PageBuilder, renderer: Renderer) -> None:
+    global _worker_state
+    _worker_state = (builder, renderer)
+
+
+def _render_in_worker(spec: PageSpec) -> RenderedPage:
+    builder, renderer = _worker_state
+    return render_spec(builder, renderer, spec)
+
+
+def render_all(builder: PageBuilder, renderer: Renderer, specs: list[PageSpec], jobs: int) -> list[RenderedPage]:
+    """Render pages, on `jobs` forked processes when there are enough of them to pay for it."""
+    if jobs <= 1 or len(specs) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        return [render_spec(builder, renderer, spec) for spec in specs]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_adopt, initargs=(builder, renderer)) as pool:
+        return pool.map(_render_in_worker, specs, chunksize=max(1, len(specs) // (jobs * 16)))

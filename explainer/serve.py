@@ -1,69 +1,140 @@
 """The preview server: rebuild on every save (native file watcher), push the reload with livereload.
 
 watchfiles (inotify) notices a save within milliseconds, where livereload's own watcher polls
-every 800 ms; livereload then tells the open pages to reload over its websocket.
+every 800 ms; an incremental Session re-renders only the affected pages; livereload then tells
+the open pages to reload over its websocket (CSS-only edits are swapped in without a reload).
+While the content has errors, the last good site stays up and every HTML page is served with an
+overlay listing the problems; the next good save clears it.
 """
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import threading
 import time
 from pathlib import Path
 from typing import Callable
 
-from .errors import ContentError
+from .errors import ContentError, Problem
+from .incremental import Session
 
 WATCHED = ("content", "seeds", "templates", "static")
-log = logging.getLogger("explainer.serve")
 
 
-def describe_changes(changes: set[tuple[object, str]], root: Path) -> str:
-    names = sorted({Path(path).resolve().relative_to(root.resolve()).as_posix()
-                    if Path(path).resolve().is_relative_to(root.resolve()) else path for _, path in changes})
+def describe_changes(paths: set[Path], root: Path) -> str:
+    names = []
+    for path in sorted(paths):
+        try:
+            names.append(Path(path).resolve().relative_to(root.resolve()).as_posix())
+        except ValueError:
+            names.append(str(path))
     return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
-def watch_and_rebuild(root: Path, rebuild: Callable[[set], None], stop: threading.Event) -> None:
-    """Call `rebuild(changes)` after every batch of saves under the watched folders."""
+def overlay_html(problems: list[Problem]) -> str:
+    """The error overlay shown on every page while the content has problems."""
+    rows = "".join(
+        f'<li><code>{html.escape(str(p.where))}</code> <strong>{html.escape(p.severity)}</strong>: '
+        f'{html.escape(p.message)}{" <em>(" + html.escape(p.hint) + ")</em>" if p.hint else ""}</li>'
+        for p in problems)
+    return (
+        '<div id="explainer-errors" role="alert" style="position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;'
+        'z-index:2147483647;background:#2b0b0b;color:#fff;font:14px/1.5 ui-monospace,monospace;padding:1rem 1.25rem;'
+        'border-top:4px solid #ff5c5c">'
+        f'<p style="margin:0 0 .5rem;font-weight:700">The last save has {len(problems)} problem(s); '
+        'this is the last good build.</p>'
+        f'<ul style="margin:0;padding-left:1.2rem">{rows}</ul></div>'
+    )
+
+
+def make_server(out: Path, overlay: Callable[[], str]):
+    """A livereload Server whose file handler adds the error overlay to HTML pages while there is one."""
+    from livereload import Server
+    from tornado import web
+
+    class OverlayFiles(web.StaticFileHandler):
+        @classmethod
+        def get_content(cls, abspath, start=None, end=None):
+            extra = overlay()
+            if not extra or not abspath.endswith(".html"):
+                yield from super().get_content(abspath, start, end)
+                return
+            with open(abspath, "rb") as handle:
+                data = handle.read()
+            at = data.rfind(b"</body>")
+            data = data[:at] + extra.encode() + data[at:] if at >= 0 else data + extra.encode()
+            yield data[start:end]
+
+        def get_content_size(self):
+            extra = overlay()
+            size = super().get_content_size()
+            return size + len(extra.encode()) if extra and self.absolute_path.endswith(".html") else size
+
+        def compute_etag(self):
+            return None  # the overlay changes the body without changing the file
+
+    class PreviewServer(Server):
+        def get_web_handlers(self, script):
+            return [(r"/(.*)", OverlayFiles, {"path": str(out), "default_filename": "index.html"})]
+
+    return PreviewServer()
+
+
+def watch(root: Path, on_change: Callable[[set[Path]], None], stop: threading.Event) -> None:
+    """Call `on_change(paths)` after every batch of saves under the watched folders."""
     import watchfiles
 
     folders = [str(root / name) for name in WATCHED if (root / name).is_dir()]
-    for changes in watchfiles.watch(*folders, stop_event=stop, debounce=50, step=20,
+    for changes in watchfiles.watch(*folders, stop_event=stop, debounce=30, step=10, rust_timeout=5000,
                                     watch_filter=watchfiles.DefaultFilter()):
-        rebuild(changes)
+        on_change({Path(path) for _, path in changes})
 
 
-def serve(root: Path, out: Path, build_once: Callable[[], str], host: str, port: int,
-          echo: Callable[[str], None]) -> None:
-    """Serve `out` on host:port and rebuild it whenever content, seeds, templates or assets change."""
-    from livereload import Server
+def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -> None:
+    """Build, serve the output folder on host:port, and rebuild whenever a source file changes."""
     from livereload.handlers import LiveReloadHandler
     from tornado.ioloop import IOLoop
 
+    root, out = session.options.root, session.options.out
     asyncio.set_event_loop(asyncio.new_event_loop())
     loop = IOLoop.current()
     stop = threading.Event()
+    errors: list[str] = [""]  # the overlay HTML, or "" when the site is clean
 
-    def rebuild(changes: set) -> None:
-        started = time.perf_counter()
-        what = describe_changes(changes, root)
+    def show(problems: list[Problem]) -> None:
+        for problem in problems:
+            echo("  " + problem.format())
+        errors[0] = overlay_html(problems)
+
+    try:
+        report = session.build_all()
+        echo(f"Built {report.total} pages in {report.milliseconds:.0f} ms.")
+    except ContentError as error:
+        echo(f"✗ {len(error.problems)} problem(s); fix them and save: the preview starts from the next good build.")
+        show(error.problems)
+
+    def on_change(paths: set[Path]) -> None:
+        what = describe_changes(paths, root)
         try:
-            summary = build_once()
+            report = session.rebuild(paths)
         except ContentError as error:
             echo(f"✗ {what}: {len(error.problems)} problem(s); still serving the last good site")
-            for problem in error.problems:
-                echo("  " + problem.format())
+            show(error.problems)
+            loop.add_callback(LiveReloadHandler.reload_waiters, "*")
             return
-        elapsed = (time.perf_counter() - started) * 1000
-        echo(f"✓ {what}: {summary} in {elapsed:.0f} ms")
-        css_only = all(str(path).endswith(".css") for _, path in changes)
+        errors[0] = ""
+        kind = "full rebuild" if report.full else "re-rendered"
+        echo(f"✓ {what}: {report.rendered} of {report.total} pages {kind} in {report.milliseconds:.0f} ms")
+        css_only = all(p.suffix == ".css" for p in paths)
+        # livereload swaps stylesheets in place when the path it is sent is a .css file
         loop.add_callback(LiveReloadHandler.reload_waiters, "style.css" if css_only else "*")
 
-    watcher = threading.Thread(target=watch_and_rebuild, args=(root, rebuild, stop), daemon=True)
+    watcher = threading.Thread(target=watch, args=(root, on_change, stop), daemon=True)
     watcher.start()
-    server = Server()
+    server = make_server(out, lambda: errors[0])
     logging.getLogger("livereload").setLevel(logging.WARNING)
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
     echo(f"Serving {out} on http://{host}:{port}/ (Ctrl-C to stop)")
     try:
         server.serve(host=host, port=port, root=str(out), restart_delay=0, open_url_delay=None)

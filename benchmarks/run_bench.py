@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Full clean builds of explainer, Hugo and the plain-Python floor on the same corpus, interleaved.
+
+Usage: .venv/bin/python benchmarks/run_bench.py [--sizes 1000 5000] [--rounds 6] [--entities 500]
+
+For each size it makes the shared synthetic corpus (../shared/bench/make_corpus.py), converts it to
+an explainer project (benchmarks/convert.py), then runs the three builds A B C, A B C, … (the first
+round is a warm-up and is dropped), each timed with GNU time (wall seconds and peak RSS). It prints
+the median wall time per tool, the median of the per-round ratios (explainer ÷ Hugo, explainer ÷
+floor), the N=5000 ÷ N=1000 growth, and peak memory. Everything heavy lives in benchmarks/_work/
+(git-ignored). Needs Debian's `hugo` (apt-get install -y hugo).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SHARED_BENCH = REPO.parent / "shared" / "bench"
+WORK = HERE / "_work"
+PY = sys.executable
+
+
+def run(cmd: str) -> tuple[float, int]:
+    """Run a shell command under GNU time; return (wall seconds, peak RSS in KiB)."""
+    proc = subprocess.run(["/usr/bin/time", "-f", "%e %M", "sh", "-c", cmd + " >/dev/null 2>/tmp/bench-err"],
+                          capture_output=True, text=True)
+    last = proc.stderr.strip().splitlines()[-1]
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {cmd}\n{Path('/tmp/bench-err').read_text()[-2000:]}")
+    wall, rss = last.split()
+    return float(wall), int(rss)
+
+
+def prepare(size: int, entities: int) -> dict[str, str]:
+    corpus = WORK / "corpus" / f"n{size}"
+    if not (corpus / "plain").is_dir():
+        subprocess.run([PY, str(SHARED_BENCH / "make_corpus.py"), "--pages", str(size), "--entities", str(entities),
+                        "--words", "800", "--seed", "1", "--out", str(corpus)], check=True)
+    project = WORK / "proj" / f"n{size}"
+    if not project.is_dir():
+        subprocess.run([PY, str(HERE / "convert.py"), str(corpus / "plain"), str(project)], check=True)
+    out = WORK / "out" / f"n{size}"
+    out.mkdir(parents=True, exist_ok=True)
+    return {
+        "explainer": f"rm -rf {out}/explainer && {PY} {REPO}/build.py --root {project} build --out {out}/explainer",
+        "hugo": f"cd {corpus}/hugo && rm -rf public && hugo --quiet -d public",
+        "floor": f"rm -rf {out}/floor && {PY} {SHARED_BENCH}/floor.py {corpus}/plain {out}/floor --rx trie -j 2",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--rounds", type=int, default=6, help="rounds including one warm-up")
+    parser.add_argument("--entities", type=int, default=500)
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    args = parser.parse_args()
+    if shutil.which("hugo") is None:
+        raise SystemExit("hugo is not installed: apt-get install -y hugo")
+    results = {}
+    for size in args.sizes:
+        commands = prepare(size, args.entities)
+        samples: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
+        for round_number in range(args.rounds):
+            for name, cmd in commands.items():
+                wall, rss = run(cmd)
+                if round_number:
+                    samples[name].append((wall, rss))
+                print(f"N={size} round {round_number} {name}: {wall:.2f} s, {rss / 1024:.0f} MiB", flush=True)
+        walls = {name: [w for w, _ in s] for name, s in samples.items()}
+        results[size] = {
+            "median_s": {name: statistics.median(w) for name, w in walls.items()},
+            "peak_mib": {name: max(r for _, r in s) / 1024 for name, s in samples.items()},
+            "explainer/hugo": statistics.median(a / b for a, b in zip(walls["explainer"], walls["hugo"])),
+            "explainer/floor": statistics.median(a / b for a, b in zip(walls["explainer"], walls["floor"])),
+            "floor/hugo": statistics.median(a / b for a, b in zip(walls["floor"], walls["hugo"])),
+        }
+    print("\n| N | explainer s | Hugo s | floor s | explainer÷Hugo | explainer÷floor | floor÷Hugo | explainer peak MiB |")
+    print("|--:|--:|--:|--:|--:|--:|--:|--:|")
+    for size, r in results.items():
+        m = r["median_s"]
+        print(f"| {size} | {m['explainer']:.2f} | {m['hugo']:.2f} | {m['floor']:.2f} | {r['explainer/hugo']:.2f} | "
+              f"{r['explainer/floor']:.2f} | {r['floor/hugo']:.2f} | {r['peak_mib']['explainer']:.0f} |")
+    if len(results) >= 2:
+        small, large = min(results), max(results)
+        growth = results[large]["median_s"]["explainer"] / results[small]["median_s"]["explainer"]
+        print(f"\nexplainer N={large} ÷ N={small}: {growth:.2f}×")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

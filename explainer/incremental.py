@@ -1,0 +1,274 @@
+"""Incremental rebuilds for the preview server: re-render only the pages a change affects.
+
+All the dependency bookkeeping is here. Every page records the source keys it was built from
+(`RenderedPage.deps`: "seed:<slug>", "entity:<id>", "entity-card:<id>", "event:<id>",
+"template:<name>", "site", …). After a change the new library is diffed with the old one key by
+key (content hashes that ignore source positions), and a page is re-rendered when
+
+- one of its recorded keys changed (what it showed before may be stale), or
+- it is a page the changed object now appears on (`pages_touched_by`: a new mention, a new
+  speaker, an event's new entities), which its old deps could not know about.
+
+A change to site settings, to the set of ids or to any alias changes links everywhere, so it
+rebuilds everything. The test suite proves each kind of edit against a clean build, byte for byte.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .assets import collect_assets
+from .check import check_scanned
+from .errors import ContentError, Location, Problems
+from .link import Linked, link
+from .markdown import make_markdown
+from .model import Library
+from .pages import PageBuilder, PageSpec, Urls, page_specs
+from .pipeline import BuildOptions, load_library
+from .render import RenderedPage, Renderer, make_environment, render_spec
+from .search import index_site
+from .write import safe_relative, write_site
+
+Keys = dict[str, str]
+
+
+def _fingerprint(value) -> object:
+    """A value's content without source positions (moving an entry must not look like editing it)."""
+    if isinstance(value, Location):
+        return None
+    if dataclasses.is_dataclass(value):
+        return tuple((f.name, _fingerprint(getattr(value, f.name))) for f in dataclasses.fields(value)
+                     if not f.name.endswith("src"))
+    if isinstance(value, (tuple, list)):
+        return tuple(_fingerprint(v) for v in value)
+    return value
+
+
+def _digest(value) -> str:
+    return hashlib.blake2b(repr(_fingerprint(value)).encode(), digest_size=12).hexdigest()
+
+
+def content_keys(library: Library) -> Keys:
+    """Hash every source key of a library: what each page may depend on."""
+    keys: Keys = {"site": _digest(library.site)}
+    aliases = []
+    for article in library.articles:
+        keys[f"seed:{article.slug}"] = _digest(article)
+    for entity in library.entities:
+        keys[f"entity:{entity.id}"] = _digest(entity)
+        keys[f"entity-card:{entity.id}"] = _digest((entity.name, entity.kind, entity.summary))
+        keys[f"entity-related:{entity.id}"] = _digest(entity.related)
+        aliases.append((entity.id, entity.name, entity.aliases))
+    for term in library.terms:
+        keys[f"term:{term.id}"] = _digest(term)
+        keys[f"term-card:{term.id}"] = _digest((term.term, term.definition))
+        aliases.append((term.id, term.term, term.aliases, term.case_sensitive))
+    for event in library.events:
+        keys[f"event:{event.id}"] = _digest(event)
+    for quote in library.quotes:
+        keys[f"quote:{quote.id}"] = _digest(quote)
+    for note in library.notes:
+        keys[f"note:{note.id}"] = _digest(note)
+    ids = sorted(k for k in keys if ":" in k and "-card:" not in k and "-related:" not in k)
+    keys["ids"] = _digest((ids, sorted(aliases)))
+    return keys
+
+
+def changed_keys(old: Keys, new: Keys) -> set[str]:
+    return {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
+
+
+def pages_touched_by(changed: set[str], linked: Linked) -> set[PageSpec]:
+    """Pages where a changed object appears now (their old deps cannot know about new appearances)."""
+    specs: set[PageSpec] = set()
+    library = linked.library
+    events = {e.id: e for e in library.events}
+    quotes = {q.id: q for q in library.quotes}
+    for key in changed:
+        kind, _, ident = key.partition(":")
+        if kind == "seed":
+            specs.add(("article", ident))
+            specs |= {("entity", m.target) for p in _paragraphs(library, ident)
+                      for m in linked.mentions.get((ident, p), []) if m.kind == "entity"}
+        elif kind == "entity":
+            specs.add(("entity", ident))
+        elif kind == "entity-related":
+            specs |= {("entity", r) for e in library.entities if e.id == ident for r in e.related}
+        elif kind == "event" and ident in events:
+            specs |= {("entity", e) for e in events[ident].entities}
+            specs |= {("article", a.article) for r in events[ident].sources
+                      if (a := linked.source_anchor.get(r)) is not None}
+        elif kind == "quote" and ident in quotes:
+            specs.add(("entity", quotes[ident].speaker))
+        elif kind == "note" and ident in linked.note_anchor:
+            specs.add(("article", linked.note_anchor[ident].article))
+            specs |= {("entity", e) for e in linked.note_entities.get(ident, ())}
+    return specs
+
+
+def _paragraphs(library: Library, slug: str) -> list[int]:
+    return next(([p.index for p in a.paragraphs] for a in library.articles if a.slug == slug), [])
+
+
+def template_keys(env, names: set[str]) -> set[str]:
+    """`template:<name>` for changed templates and every template that extends, includes or imports them."""
+    from jinja2 import meta
+
+    graph: dict[str, set[str]] = {}
+    for name in env.list_templates():
+        source = env.loader.get_source(env, name)[0]
+        try:
+            graph[name] = set(meta.find_referenced_templates(env.parse(source))) - {None}
+        except Exception:  # a template with a syntax error is reported when it is rendered
+            graph[name] = set()
+    affected = set(names)
+    grew = True
+    while grew:
+        grew = False
+        for name, refs in graph.items():
+            if name not in affected and refs & affected:
+                affected.add(name)
+                grew = True
+    return {f"template:{name}" for name in affected}
+
+
+@dataclass
+class Report:
+    """What one rebuild did, for the one-line log and the tests."""
+
+    rendered: int
+    removed: int
+    outputs: tuple[str, ...]  # the files re-rendered
+    total: int
+    milliseconds: float
+    full: bool
+
+
+class Session:
+    """A live build: the last good library and pages in memory, updated on each change."""
+
+    def __init__(self, options: BuildOptions):
+        self.options = options
+        self.pages: dict[PageSpec, RenderedPage] = {}
+        self.keys: Keys = {}
+        self.assets: dict[str, bytes] = {}
+        self.asset_names: dict[str, str] = {}
+        self.env = None
+        self._search_lock = threading.Lock()
+
+    # --- the stages, kept in memory -----------------------------------------------------------
+    def _prepare(self):
+        problems = Problems()
+        library = load_library(self.options, problems)
+        md = make_markdown(allow_html=library.site.allow_html)
+        linked = link(library, md, problems)
+        problems.raise_if_errors()
+        urls = Urls(library.site.base_url)
+        builder = PageBuilder(linked, urls, md)
+        return library, linked, builder, urls
+
+    def _renderer(self, library: Library, urls: Urls, builder: PageBuilder) -> Renderer:
+        if self.env is None:
+            self.env = make_environment(self.options.templates)
+        return Renderer(self.env, library.site, urls, self.asset_names, builder.cards())
+
+    def _check(self, pages: dict[PageSpec, RenderedPage], urls: Urls) -> None:
+        outputs = {p.output: b"" for p in pages.values()} | {name: b"" for name in self.assets}
+        broken = check_scanned({p.output: p.scan for p in pages.values() if p.scan is not None}, outputs,
+                               urls.prefix, generated=("pagefind/",))
+        if broken:
+            raise ContentError(broken)
+
+    def files(self) -> dict[str, bytes]:
+        return {**self.assets, **{p.output: p.data for p in self.pages.values()}}
+
+    # --- full and incremental builds -------------------------------------------------------------
+    def build_all(self) -> Report:
+        """Build everything into the output folder (atomically) and remember it."""
+        started = time.perf_counter()
+        self.assets, self.asset_names = collect_assets(self.options.static, fingerprint=self.options.fingerprint)
+        library, linked, builder, urls = self._prepare()
+        renderer = self._renderer(library, urls, builder)
+        pages = {spec: render_spec(builder, renderer, spec) for spec in page_specs(library)}
+        self._check(pages, urls)
+        self.pages, self.keys = pages, content_keys(library)
+        write_site(self.options.out, self.files(), finish=index_site if self.options.search else None)
+        return Report(len(pages), 0, tuple(sorted(p.output for p in pages.values())), len(pages),
+                      (time.perf_counter() - started) * 1000, True)
+
+    def rebuild(self, changed_paths: set[Path]) -> Report:
+        """Apply a batch of file changes; on a content error, keep the last good site and raise."""
+        started = time.perf_counter()
+        root = self.options.root
+        names = {self._relative(p) for p in changed_paths}
+        if not self.pages or any(n.startswith("static/") for n in names) and self.options.fingerprint:
+            return self.build_all()
+        changed: set[str] = set()
+        template_names = {n.split("/", 1)[1] for n in names if n.startswith("templates/")}
+        if template_names:
+            self.env = None  # recompile: Jinja's cache would keep the old template
+            changed |= template_keys(make_environment(self.options.templates), template_names)
+        static_names = [n for n in names if n.startswith("static/")]
+        if static_names:
+            self.assets, self.asset_names = collect_assets(self.options.static, fingerprint=False)
+        library, linked, builder, urls = self._prepare()
+        keys = content_keys(library)
+        changed |= changed_keys(self.keys, keys)
+        if {"site", "ids"} & changed:
+            return self.build_all()
+        specs = page_specs(library)
+        wanted = set(specs)
+        affected = {spec for spec, page in self.pages.items() if page.deps & changed}
+        affected |= pages_touched_by(changed, linked)
+        affected &= wanted
+        renderer = self._renderer(library, urls, builder)
+        fresh = {spec: render_spec(builder, renderer, spec) for spec in specs if spec in affected}
+        pages = {spec: fresh.get(spec) or self.pages[spec] for spec in specs}
+        self._check(pages, urls)
+        removed = [page.output for spec, page in self.pages.items() if spec not in wanted]
+        self._write_changed([pages[s] for s in fresh], removed, static_names)
+        self.pages, self.keys = pages, keys
+        if self.options.search and fresh:
+            threading.Thread(target=self._reindex, daemon=True).start()
+        return Report(len(fresh), len(removed), tuple(sorted(p.output for p in fresh.values())), len(pages),
+                      (time.perf_counter() - started) * 1000, False)
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return Path(path).resolve().relative_to(self.options.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def _write_changed(self, pages: list[RenderedPage], removed: list[str], static_names: list[str]) -> None:
+        """Replace just the changed files, each atomically (write a temporary file, then rename)."""
+        out = self.options.out
+        updates = {p.output: p.data for p in pages}
+        for name in static_names:
+            rel = name.split("/", 1)[1]
+            if rel in self.asset_names:
+                updates[self.asset_names[rel]] = self.assets[self.asset_names[rel]]
+        for name, data in updates.items():
+            target = out.joinpath(*safe_relative(name).parts)
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        for name in removed:
+            target = out.joinpath(*safe_relative(name).parts)
+            if target.is_file():
+                target.unlink()
+
+    def _reindex(self) -> None:
+        """Refresh the search index after the pages are on disk (off the save-to-page path)."""
+        with self._search_lock:
+            try:
+                index_site(self.options.out)
+            except Exception:  # search is a convenience in preview; the next full build reports it
+                pass

@@ -1,0 +1,128 @@
+"""Incremental rebuilds re-render only what an edit affects, and end byte-identical to a clean build."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from explainer.errors import ContentError
+from explainer.incremental import Session
+from explainer.pipeline import BuildOptions, build
+from helpers import REPO, edit, tree_hash
+
+
+@pytest.fixture
+def live(project: Path, tmp_path: Path) -> Session:
+    """A session over the mini project, with its own copy of the templates and static files."""
+    shutil.copytree(REPO / "templates", project / "templates")
+    shutil.copytree(REPO / "static", project / "static")
+    session = Session(BuildOptions(root=project, out=tmp_path / "live", fingerprint=False, search=False, jobs=1))
+    session.build_all()
+    return session
+
+
+def clean_build_matches(session: Session, tmp_path: Path) -> None:
+    """A from-scratch build of the same sources writes exactly the same files."""
+    fresh = tmp_path / "fresh"
+    build(BuildOptions(root=session.options.root, out=fresh, fingerprint=False, search=False, jobs=1))
+    assert tree_hash(session.options.out) == tree_hash(fresh)
+
+
+def test_one_paragraph_seed_edit(live: Session, project: Path, tmp_path: Path):
+    edit(project / "seeds/engines.txt", "agreed.", "agreed, in London.")
+    report = live.rebuild({project / "seeds/engines.txt"})
+    assert not report.full
+    # the article, the entity newly mentioned there, and the site-wide pages that count mentions
+    assert set(report.outputs) == {
+        "articles/engines/index.html", "entities/london/index.html", "entities/index.html", "index.html",
+        "map/index.html", "glossary/index.html", "timeline/index.html", "feed.xml"} | {
+        f"entities/{e}/index.html" for e in ("ada-lovelace", "analytical-engine", "charles-babbage")}
+    clean_build_matches(live, tmp_path)
+
+
+def test_entity_summary_edit_rerenders_only_its_dependants(live: Session, project: Path, tmp_path: Path):
+    edit(project / "content/entities.yaml", "summary: Capital city", "summary: The capital city")
+    report = live.rebuild({project / "content/entities.yaml"})
+    # London's page, and every page that embeds London's preview card or shows its summary
+    assert set(report.outputs) == {"entities/london/index.html", "articles/engines/index.html",
+                                   "entities/index.html", "entities/ada-lovelace/index.html", "timeline/index.html",
+                                   "map/index.html", "index.html"} - {"timeline/index.html"}
+    clean_build_matches(live, tmp_path)
+
+
+def test_entity_description_edit_touches_one_page(live: Session, project: Path, tmp_path: Path):
+    edit(project / "content/entities.yaml", "    Wrote notes on", "    Wrote famous notes on")
+    report = live.rebuild({project / "content/entities.yaml"})
+    assert report.outputs == ("entities/ada-lovelace/index.html",)
+    clean_build_matches(live, tmp_path)
+
+
+def test_event_quote_note_and_term_edits(live: Session, project: Path, tmp_path: Path):
+    edit(project / "content/timeline.yaml", "title: Lovelace publishes her notes", "title: Lovelace publishes notes")
+    report = live.rebuild({project / "content/timeline.yaml"})
+    assert "timeline/index.html" in report.outputs and "articles/engines/index.html" in report.outputs
+    assert "entities/charles-babbage/index.html" not in report.outputs
+    clean_build_matches(live, tmp_path)
+    edit(project / "content/quotes.yaml", "context: Writing in 1843.", "context: Writing in her notes.")
+    assert live.rebuild({project / "content/quotes.yaml"}).outputs == ("entities/ada-lovelace/index.html",)
+    clean_build_matches(live, tmp_path)
+    edit(project / "content/notes.yaml", "Historians debate", "Some historians debate")
+    assert live.rebuild({project / "content/notes.yaml"}).outputs == ("articles/engines/index.html",)
+    clean_build_matches(live, tmp_path)
+    edit(project / "content/glossary.yaml", "A precise list", "An exact list")
+    report = live.rebuild({project / "content/glossary.yaml"})
+    assert set(report.outputs) == {"glossary/index.html", "articles/engines/index.html"}
+    clean_build_matches(live, tmp_path)
+
+
+def test_template_edit_rerenders_pages_using_it(live: Session, project: Path, tmp_path: Path):
+    edit(project / "templates/entity.html", "Also referred to as:", "Also called:")
+    report = live.rebuild({project / "templates/entity.html"})
+    assert set(report.outputs) == {f"entities/{e}/index.html"
+                                   for e in ("ada-lovelace", "charles-babbage", "analytical-engine", "london")}
+    clean_build_matches(live, tmp_path)
+    edit(project / "templates/base.html", "Skip to content", "Skip to the content")
+    assert live.rebuild({project / "templates/base.html"}).rendered == 12  # every HTML page
+    clean_build_matches(live, tmp_path)
+
+
+def test_css_edit_rewrites_the_stylesheet_and_no_page(live: Session, project: Path, tmp_path: Path):
+    edit(project / "static/style.css", "--radius: 6px;", "--radius: 8px;")
+    report = live.rebuild({project / "static/style.css"})
+    assert report.rendered == 0
+    assert "--radius: 8px;" in (live.options.out / "static/style.css").read_text()
+    clean_build_matches(live, tmp_path)
+
+
+def test_new_alias_rebuilds_everything(live: Session, project: Path, tmp_path: Path):
+    edit(project / "content/entities.yaml", 'aliases: ["Babbage"]', 'aliases: ["Babbage", "agreed"]')
+    assert live.rebuild({project / "content/entities.yaml"}).full
+    clean_build_matches(live, tmp_path)
+
+
+def test_broken_edit_keeps_last_good_site_then_recovers(live: Session, project: Path, tmp_path: Path):
+    before = tree_hash(live.options.out)
+    edit(project / "content/quotes.yaml", "weaves algebraic", "weaves the algebraic")
+    with pytest.raises(ContentError) as error:
+        live.rebuild({project / "content/quotes.yaml"})
+    assert "not verbatim" in error.value.problems[0].message
+    assert tree_hash(live.options.out) == before
+    edit(project / "content/quotes.yaml", "weaves the algebraic", "weaves algebraic")
+    live.rebuild({project / "content/quotes.yaml"})
+    clean_build_matches(live, tmp_path)
+
+
+def test_removed_entity_page_is_deleted(live: Session, project: Path, tmp_path: Path):
+    text = (project / "content/entities.yaml").read_text()
+    (project / "content/entities.yaml").write_text(text.split("- id: london")[0])
+    live.rebuild({project / "content/entities.yaml"})
+    assert not (live.options.out / "entities/london/index.html").exists()
+    clean_build_matches(live, tmp_path)
+
+
+def test_new_relation_shows_on_both_pages(live: Session, project: Path, tmp_path: Path):
+    edit(project / "content/entities.yaml", "  summary: Capital city", "  related: [analytical-engine]\n  summary: Capital city")
+    report = live.rebuild({project / "content/entities.yaml"})
+    assert {"entities/london/index.html", "entities/analytical-engine/index.html"} <= set(report.outputs)
+    clean_build_matches(live, tmp_path)
