@@ -133,6 +133,9 @@ def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -
     watcher = threading.Thread(target=watch, args=(root, on_change, stop), daemon=True)
     watcher.start()
     server = make_server(out, lambda: errors[0])
+    # livereload polls the whole working directory when nothing is registered; give it one path that
+    # never exists so it stays idle (watchfiles does the watching, and we push the reloads ourselves)
+    server.watch(str(out.parent / ".livereload-idle-never-exists"))
     logging.getLogger("livereload").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
     echo(f"Serving {out} on http://{host}:{port}/ (Ctrl-C to stop)")
