@@ -1,0 +1,86 @@
+"""The preview server, as an author uses it: a real process, real saves, real HTTP requests."""
+from __future__ import annotations
+
+import http.client
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO, edit
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(port: int, path: str) -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path)  # sent as written: no client-side normalisation of ..
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def wait_for(condition, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def server(project: Path):
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(project), "serve",
+                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: _up(port)), "server did not start"
+        yield port, process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _up(port: int) -> bool:
+    try:
+        return fetch(port, "/")[0] == 200
+    except OSError:
+        return False
+
+
+def test_serves_on_loopback_with_livereload_and_rebuilds_on_save(server, project: Path):
+    port, _process = server
+    status, page = fetch(port, "/articles/engines/")
+    assert status == 200 and "livereload.js" in page
+    edit(project / "seeds/engines.txt", "outlived", "survived")
+    assert wait_for(lambda: "survived" in fetch(port, "/articles/engines/")[1])
+
+
+def test_broken_save_shows_overlay_and_keeps_last_good_site(server, project: Path):
+    port, _process = server
+    edit(project / "content/entities.yaml", "kind: place", "kind: plase")
+    assert wait_for(lambda: "explainer-errors" in fetch(port, "/entities/london/")[1])
+    page = fetch(port, "/entities/london/")[1]
+    assert "content/entities.yaml:22:9" in page and "did you mean" in page
+    assert "Capital city" in page  # the last good page is still there under the overlay
+    edit(project / "content/entities.yaml", "kind: plase", "kind: place")
+    assert wait_for(lambda: "explainer-errors" not in fetch(port, "/entities/london/")[1])
+
+
+def test_only_the_output_folder_is_served(server, project: Path):
+    port, _process = server
+    for path in ("/../content/site.yaml", "/%2e%2e/content/site.yaml", "/..%2fcontent/site.yaml",
+                 "/../../etc/passwd", "/content/site.yaml", "/seeds/engines.txt"):
+        status, body = fetch(port, path)
+        assert status in (403, 404), path
+        assert "Mini explainer" not in body and "root:" not in body
