@@ -68,12 +68,30 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
 @click.option("--drafts", is_flag=True, help="Include entries and seeds marked draft: true.")
 @click.option("--base-url", envvar="EXPLAINER_BASE_URL", help="Override base_url from content/site.yaml.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Render processes (default: all cores).")
+@click.option("--minify", is_flag=True, help="Minify HTML, CSS and JS.")
+@click.option("--noindex", is_flag=True, help="Ask search engines not to index the site (previews).")
+@click.option("--netlify", is_flag=True,
+              help="Take the deploy context from Netlify's environment (CONTEXT, URL, DEPLOY_PRIME_URL): "
+                   "production gets URL and minification; previews get DEPLOY_PRIME_URL, drafts and noindex.")
 @click.pass_obj
-def build_command(obj: dict, out: Path, drafts: bool, base_url: str | None, jobs: int | None) -> None:
+def build_command(obj: dict, out: Path, drafts: bool, base_url: str | None, jobs: int | None, minify: bool,
+                  noindex: bool, netlify: bool) -> None:
     """Build the site into --out (default: site/)."""
     started = time.perf_counter()
     out = out or obj["root"] / "site"
-    options = project_options(obj, out=out, drafts=drafts, base_url=base_url, **({"jobs": jobs} if jobs else {}))
+    if netlify:
+        context = os.environ.get("CONTEXT", "")
+        if context == "production":
+            base_url, minify = os.environ.get("URL") or base_url, True
+        elif context:
+            base_url = os.environ.get("DEPLOY_PRIME_URL") or os.environ.get("DEPLOY_URL") or base_url
+            drafts = noindex = minify = True
+        else:
+            raise click.UsageError("--netlify needs Netlify's CONTEXT environment variable")
+        click.echo(f"Netlify context {context}: base URL {base_url or '(from site.yaml)'}"
+                   f"{', drafts, noindex' if noindex else ''}")
+    options = project_options(obj, out=out, drafts=drafts, base_url=base_url, minify=minify, noindex=noindex,
+                              **({"jobs": jobs} if jobs else {}))
     result = run_guarded(obj["debug"], lambda: build(options))
     report(result.warnings)
     pages = sum(name.endswith(".html") for name in result.files)

@@ -412,6 +412,19 @@ class PageBuilder:
         return PagePlan(self.urls.page("sitemap.xml"), "sitemap.xml", "sitemap.xml", "sitemap", "Sitemap", "",
                         {"locations": sorted(urls)}, frozenset({"template:sitemap.xml", "site", "ids"}))
 
+    def redirects(self) -> PagePlan:
+        """Netlify's _redirects: an entity's old ids (redirect_from) go to its page, permanently."""
+        rules = [(self.urls.entity(old), self.urls.entity(e.id)) for e in self.lib.entities for old in e.redirect_from]
+        return PagePlan(self.urls.page("_redirects"), "_redirects", "_redirects", "redirects", "_redirects", "",
+                        {"rules": sorted(rules)}, frozenset({"template:_redirects", "ids"}))
+
+    def redirect_stub(self, old: str) -> PagePlan:
+        """A page at an old entity URL that points to the new one, for hosts without _redirects."""
+        entity = next(e for e in self.lib.entities if old in e.redirect_from)
+        return PagePlan(self.urls.entity(old), f"entities/{old}/index.html", "redirect.html", "redirect",
+                        f"{entity.name} has moved", entity.summary, {"target": self.urls.entity(entity.id)},
+                        frozenset({"template:redirect.html", "ids"}))
+
     def robots(self) -> PagePlan:
         return PagePlan(self.urls.page("robots.txt"), "robots.txt", "robots.txt", "robots", "robots.txt", "",
                         {"sitemap": self.urls.absolute(self.urls.page("sitemap.xml"))},
@@ -475,7 +488,8 @@ def page_specs(lib: Library) -> list[PageSpec]:
     specs: list[PageSpec] = [(kind, "") for kind in ("home", "entities", "timeline", "glossary", "map", "search", "404")]
     specs += [("article", a.slug) for a in lib.articles]
     specs += [("entity", e.id) for e in lib.entities]
-    specs += [(kind, "") for kind in ("feed", "sitemap", "robots")]
+    specs += [(kind, "") for kind in ("feed", "sitemap", "robots", "redirects")]
+    specs += [("redirect", old) for e in lib.entities for old in e.redirect_from]
     return specs
 
 
@@ -486,8 +500,10 @@ def plan_page(builder: PageBuilder, spec: PageSpec) -> PagePlan:
         return builder.article_page(builder.articles[subject])
     if kind == "entity":
         return builder.entity_page(builder.entities[subject])
+    if kind == "redirect":
+        return builder.redirect_stub(subject)
     single = {"home": builder.home_page, "entities": builder.entities_page, "timeline": builder.timeline_page,
               "glossary": builder.glossary_page, "map": builder.map_page, "search": builder.search_page,
               "404": builder.not_found_page, "feed": builder.feed, "sitemap": builder.sitemap,
-              "robots": builder.robots}
+              "robots": builder.robots, "redirects": builder.redirects}
     return single[kind]()

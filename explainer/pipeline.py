@@ -34,6 +34,8 @@ class BuildOptions:
     strict: bool = False
     search: bool = True  # index with Pagefind after writing
     fingerprint: bool = True  # content-hashed asset names (off in the preview server)
+    minify: bool = False  # minify HTML, CSS and JS (on for production deploys)
+    noindex: bool = False  # ask search engines not to index (deploy previews)
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # render processes
     theme: Path | None = None  # where templates/ and static/ live, if not in root (tests share the real ones)
 
@@ -85,8 +87,9 @@ def render_site(options: BuildOptions) -> BuildResult:
     clock = time.perf_counter()
     urls = Urls(library.site.base_url)
     builder = PageBuilder(linked, urls, md)
-    files, asset_names = collect_assets(options.static, fingerprint=options.fingerprint)
-    renderer = Renderer(make_environment(options.templates), library.site, urls, asset_names, builder.cards())
+    files, asset_names = collect_assets(options.static, fingerprint=options.fingerprint, minify=options.minify)
+    renderer = Renderer(make_environment(options.templates), library.site, urls, asset_names, builder.cards(),
+                        noindex=options.noindex, minify=options.minify)
     pages = render_all(builder, renderer, page_specs(library), options.jobs)
     timings["pages+render"] = time.perf_counter() - clock
 

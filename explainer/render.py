@@ -60,19 +60,31 @@ def with_cards(html: str, cards: dict[str, dict]) -> str:
     return html[:at] + block + html[at:]
 
 
+def minify_page(html: str) -> str:
+    """Minify a page but keep it valid HTML (closing tags, quoted attributes, the doctype)."""
+    import minify_html
+
+    return minify_html.minify(html, keep_closing_tags=True, keep_html_and_head_opening_tags=True,
+                              minify_css=True, minify_js=False)
+
+
 class Renderer:
     def __init__(self, env: jinja2.Environment, site: Site, urls: Urls, assets: dict[str, str],
-                 cards: dict[str, dict] | None = None):
+                 cards: dict[str, dict] | None = None, noindex: bool = False, minify: bool = False):
         self.env = env
         self.cards = cards or {}
+        self.minify = minify
         self.common = {"site": site, "urls": urls, "asset": lambda name: urls.page(assets.get(name, name)),
-                       "kind_labels": KIND_LABELS}
+                       "kind_labels": KIND_LABELS, "noindex": noindex}
 
     def render(self, plan: PagePlan) -> str:
         try:
             template = self.env.get_template(plan.template)
             html = template.render(**self.common, page=plan, **plan.context)
-            return with_cards(html, self.cards) if plan.output.endswith(".html") else html
+            if not plan.output.endswith(".html"):
+                return html
+            html = with_cards(html, self.cards)
+            return minify_page(html) if self.minify else html
         except jinja2.TemplateSyntaxError as exc:
             raise ContentError([Problem(Location(f"templates/{exc.name or plan.template}", exc.lineno or 0, 1),
                                         f"template syntax error: {exc.message}")]) from None
