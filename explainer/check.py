@@ -64,29 +64,41 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/",
     the final site's link check in the tests covers them.
     """
     problems = []
+    resolved: dict[tuple[str, str], tuple[str | None, str, str]] = {}  # most links repeat across pages
+
+    def resolve(page_dir: str, name: str, link: str) -> tuple[str | None, str, str]:
+        """(target file or None, fragment, error) for one link seen from one folder."""
+        parts = urlsplit(link)
+        if parts.scheme or parts.netloc:
+            return None, "", ""
+        if not parts.path:
+            return name, parts.fragment, ""
+        path = parts.path if parts.path.startswith("/") else page_dir + parts.path
+        path = unquote(normpath(path)) + ("/" if path.endswith("/") and path != "/" else "")
+        if not path.startswith(prefix):
+            return None, "", f"link '{link}' points outside the site"
+        if generated and path[len(prefix):].startswith(generated):
+            return None, "", ""
+        target = _file_for(path[len(prefix) - 1:], files)
+        if target is None:
+            return None, "", f"broken link '{link}': no such page"
+        return target, parts.fragment, ""
+
     for name, scan in sorted(scans.items()):
         where = Location(f"site/{name}")
         for duplicate in sorted(set(scan.duplicate_ids)):
             problems.append(Problem(where, f"duplicate id '{duplicate}' in the page"))
         page_dir = "/" + name.rsplit("/", 1)[0] + "/" if "/" in name else "/"
         for link in scan.links:
-            parts = urlsplit(link)
-            if parts.scheme or parts.netloc:
+            key = (page_dir if not link.startswith("/") else "", link)
+            if key not in resolved:
+                resolved[key] = resolve(page_dir, name, link)
+            target, fragment, error = resolved[key]
+            if error:
+                problems.append(Problem(where, error))
                 continue
-            if not parts.path:
-                target = name
-            else:
-                path = parts.path if parts.path.startswith("/") else page_dir + parts.path
-                path = unquote(normpath(path)) + ("/" if path.endswith("/") and path != "/" else "")
-                if not path.startswith(prefix):
-                    problems.append(Problem(where, f"link '{link}' points outside the site"))
-                    continue
-                if path[len(prefix):].startswith(generated) and generated:
-                    continue
-                target = _file_for(path[len(prefix) - 1:], files)
-                if target is None:
-                    problems.append(Problem(where, f"broken link '{link}': no such page"))
-                    continue
-            if parts.fragment and target in scans and unquote(parts.fragment) not in scans[target].ids:
-                problems.append(Problem(where, f"broken link '{link}': no element with id '{parts.fragment}'"))
+            if link.startswith("#"):
+                target = name  # same page, whatever folder
+            if fragment and target in scans and unquote(fragment) not in scans[target].ids:
+                problems.append(Problem(where, f"broken link '{link}': no element with id '{fragment}'"))
     return problems

@@ -169,3 +169,16 @@ def test_failed_build_keeps_previous_site_and_leaves_no_temp(cli, project: Path,
     assert cli("build").exit_code == 1
     assert tree_hash(site) == before
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_link_check_finds_missing_pages_anchors_and_duplicate_ids():
+    from explainer.check import check_links
+    files = {
+        "index.html": b'<a href="/a/">ok</a><a href="/a/#x">ok</a><a href="/a/#nope">bad</a><a href="/gone/">bad</a>'
+                      b'<a href="#top">bad</a><a href="https://example.org/">external</a><p id="d"></p><p id="d"></p>',
+        "a/index.html": b'<h1 id="x">A</h1><a href="../index.html#d">ok</a><a href="#x">ok</a><a href="../../up">bad</a>',
+    }
+    messages = sorted(p.message for p in check_links(files))
+    assert messages == ["broken link '#top': no element with id 'top'", "broken link '/a/#nope': no element with id 'nope'",
+                        "broken link '/gone/': no such page", "duplicate id 'd' in the page",
+                        "broken link '../../up': no such page"]
