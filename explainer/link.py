@@ -6,6 +6,7 @@ which events rest on this paragraph, who is co-mentioned with whom.
 from __future__ import annotations
 
 import difflib
+import multiprocessing
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -168,17 +169,55 @@ def check_wikilinks(md: MarkdownIt, text: str, where: Location, known: set[str],
                            did_you_mean(ident, known) or "use the id of an entity or glossary term")
 
 
-def link(library: Library, md: MarkdownIt, problems: Problems) -> Linked:
+ArticleMatches = list[tuple[str, list[Match], list | None]]  # per paragraph: visible text, matches, tokens
+
+PARALLEL_MIN_ARTICLES = 200  # below this, forking workers costs more than it saves
+
+
+def match_article(md: MarkdownIt, matcher: AliasMatcher, article: Article, keep_tokens: bool = True) -> ArticleMatches:
+    """Visible text and alias matches of every paragraph of one article (the costly, parallel part)."""
+    results = []
+    for paragraph in article.paragraphs:
+        visible, matches, tokens = find_paragraph_matches(md, article, matcher, paragraph.text)
+        results.append((visible, matches, tokens if keep_tokens else None))
+    return results
+
+
+# The parse-and-match state of a worker process, inherited at fork (see match_all).
+_worker_state: tuple | None = None
+
+
+def _adopt(md: MarkdownIt, matcher: AliasMatcher, articles: tuple[Article, ...]) -> None:
+    global _worker_state
+    _worker_state = (md, matcher, articles)
+
+
+def _match_in_worker(index: int) -> ArticleMatches:
+    md, matcher, articles = _worker_state
+    # tokens stay in the worker: sending them back costs more than parsing again when rendering
+    return match_article(md, matcher, articles[index], keep_tokens=False)
+
+
+def match_all(library: Library, md: MarkdownIt, matcher: AliasMatcher, jobs: int) -> list[ArticleMatches]:
+    """Match every article, on `jobs` forked processes when there are enough articles to pay for it."""
+    articles = library.articles
+    if jobs <= 1 or len(articles) < PARALLEL_MIN_ARTICLES or "fork" not in multiprocessing.get_all_start_methods():
+        return [match_article(md, matcher, article) for article in articles]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_adopt, initargs=(md, matcher, articles)) as pool:
+        return pool.map(_match_in_worker, range(len(articles)), chunksize=max(1, len(articles) // (jobs * 8)))
+
+
+def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1) -> Linked:
     """Cross-link the library; verbatim and reference problems go into `problems`."""
     linked = Linked(library, build_matcher(library))
     articles = {a.slug: a for a in library.articles}
     policy = library.site.linking
 
-    for article in library.articles:
+    for article, results in zip(library.articles, match_all(library, md, linked.matcher, jobs)):
         seen: dict[str, set[str]] = {"entity": set(), "term": set()}
-        for paragraph in article.paragraphs:
+        for paragraph, (visible, matches, tokens) in zip(article.paragraphs, results):
             key = (article.slug, paragraph.index)
-            visible, matches, tokens = find_paragraph_matches(md, article, linked.matcher, paragraph.text)
             linked.visible[key] = visible
             if tokens is not None:
                 linked.tokens[key] = tokens

@@ -78,7 +78,7 @@ def render_site(options: BuildOptions) -> BuildResult:
 
     clock = time.perf_counter()
     md = make_markdown(allow_html=library.site.allow_html)
-    linked = link(library, md, problems)
+    linked = link(library, md, problems, jobs=options.jobs)
     if options.strict:
         editorial_warnings(linked, problems)
     problems.raise_if_errors()
