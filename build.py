@@ -138,7 +138,7 @@ def serve_command(obj: dict, port: int, host: str, out: Path | None) -> None:
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.secho(f"Warning: serving on {host} makes the preview reachable from other machines.", fg="yellow",
                     err=True)
-    options = project_options(obj, out=out or obj["root"] / "site", drafts=True, fingerprint=False, jobs=1)
+    options = project_options(obj, out=out or obj["root"] / "site", drafts=True, fingerprint=False)
     run_guarded(obj["debug"], lambda: serve(Session(options), host, port, click.echo))
 
 

@@ -25,12 +25,13 @@ from pathlib import Path
 from .assets import collect_assets
 from .check import check_scanned
 from .errors import ContentError, Location, Problems
+from .load import FileCache
 from .link import Linked, link
 from .markdown import make_markdown
 from .model import Library
 from .pages import PageBuilder, PageSpec, Urls, page_specs
 from .pipeline import BuildOptions, load_library
-from .render import RenderedPage, Renderer, make_environment, render_spec
+from .render import RenderedPage, Renderer, make_environment, render_all, render_spec
 from .search import index_site
 from .write import safe_relative, write_site
 
@@ -53,12 +54,21 @@ def _digest(value) -> str:
     return hashlib.blake2b(repr(_fingerprint(value)).encode(), digest_size=12).hexdigest()
 
 
-def content_keys(library: Library) -> Keys:
-    """Hash every source key of a library: what each page may depend on."""
+def content_keys(library: Library, memo: dict[int, tuple[object, str]] | None = None) -> Keys:
+    """Hash every source key of a library: what each page may depend on.
+
+    `memo` reuses the hash of an article object seen before (hashing every article body is the
+    costly part on a large site, and unchanged articles are the same objects between rebuilds).
+    """
     keys: Keys = {"site": _digest(library.site)}
     aliases = []
     for article in library.articles:
+        if memo is not None and id(article) in memo and memo[id(article)][0] is article:
+            keys[f"seed:{article.slug}"] = memo[id(article)][1]
+            continue
         keys[f"seed:{article.slug}"] = _digest(article)
+        if memo is not None:
+            memo[id(article)] = (article, keys[f"seed:{article.slug}"])
     for entity in library.entities:
         keys[f"entity:{entity.id}"] = _digest(entity)
         keys[f"entity-card:{entity.id}"] = _digest((entity.name, entity.kind, entity.summary))
@@ -159,14 +169,18 @@ class Session:
         self.assets: dict[str, bytes] = {}
         self.asset_names: dict[str, str] = {}
         self.env = None
+        self.link_cache: dict = {}  # per-article linking, valid while aliases and policy stay the same
+        self.file_cache = FileCache()  # parsed files, by modification time
+        self.seed_memo: dict = {}  # validated articles, by parsed seed
+        self.digest_memo: dict = {}  # article hashes, by article
         self._search_lock = threading.Lock()
 
     # --- the stages, kept in memory -----------------------------------------------------------
     def _prepare(self):
         problems = Problems()
-        library = load_library(self.options, problems)
+        library = load_library(self.options, problems, self.file_cache, self.seed_memo)
         md = make_markdown(allow_html=library.site.allow_html)
-        linked = link(library, md, problems)
+        linked = link(library, md, problems, jobs=self.options.jobs, cache=self.link_cache)
         problems.raise_if_errors()
         urls = Urls(library.site.base_url)
         builder = PageBuilder(linked, urls, md)
@@ -191,12 +205,14 @@ class Session:
     def build_all(self) -> Report:
         """Build everything into the output folder (atomically) and remember it."""
         started = time.perf_counter()
+        self.link_cache.clear()  # aliases or the link policy may have changed
         self.assets, self.asset_names = collect_assets(self.options.static, fingerprint=self.options.fingerprint)
         library, linked, builder, urls = self._prepare()
         renderer = self._renderer(library, urls, builder)
-        pages = {spec: render_spec(builder, renderer, spec) for spec in page_specs(library)}
+        specs = page_specs(library)
+        pages = dict(zip(specs, render_all(builder, renderer, specs, self.options.jobs)))
         self._check(pages, urls)
-        self.pages, self.keys = pages, content_keys(library)
+        self.pages, self.keys = pages, content_keys(library, self.digest_memo)
         write_site(self.options.out, self.files(), finish=index_site if self.options.search else None)
         return Report(len(pages), 0, tuple(sorted(p.output for p in pages.values())), len(pages),
                       (time.perf_counter() - started) * 1000, True)
@@ -216,8 +232,12 @@ class Session:
         static_names = [n for n in names if n.startswith("static/")]
         if static_names:
             self.assets, self.asset_names = collect_assets(self.options.static, fingerprint=False)
+        self.file_cache.forget(changed_paths)
         library, linked, builder, urls = self._prepare()
-        keys = content_keys(library)
+        keys = content_keys(library, self.digest_memo)
+        for memo in (self.seed_memo, self.digest_memo):
+            if len(memo) > 2 * len(library.articles) + 100:
+                memo.clear()  # drop entries of replaced objects now and then
         changed |= changed_keys(self.keys, keys)
         if {"site", "ids"} & changed:
             return self.build_all()

@@ -5,6 +5,7 @@ which events rest on this paragraph, who is co-mentioned with whom.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import multiprocessing
 from collections import Counter, defaultdict
@@ -208,26 +209,57 @@ def match_all(library: Library, md: MarkdownIt, matcher: AliasMatcher, jobs: int
         return pool.map(_match_in_worker, range(len(articles)), chunksize=max(1, len(articles) // (jobs * 8)))
 
 
-def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1) -> Linked:
-    """Cross-link the library; verbatim and reference problems go into `problems`."""
+@dataclass
+class ArticleLinks:
+    """One article's linking result, reusable while the article text and all aliases stay the same."""
+
+    body: str
+    visible: list[str]
+    tokens: list
+    mentions: list[list[Mention]]
+
+
+def link_article(article: Article, results: ArticleMatches, policy) -> ArticleLinks:
+    """Apply the link policy to one article's matches (first mention per paragraph/article, or all)."""
+    seen: dict[str, set[str]] = {"entity": set(), "term": set()}
+    visible, tokens, mentions = [], [], []
+    for paragraph, (text, matches, parsed) in zip(article.paragraphs, results):
+        by_kind = {kind: [m for m in matches if m.kind == kind] for kind in ("entity", "term")}
+        decisions = {}
+        for kind, scope in (("entity", policy.entities), ("term", policy.terms)):
+            for match, decision in zip(by_kind[kind], _apply_policy(by_kind[kind], scope, seen[kind])):
+                decisions[match] = decision
+        visible.append(text)
+        tokens.append(parsed)
+        mentions.append([Mention(article.slug, paragraph.index, m.start, m.end, m.target, m.kind, decisions[m])
+                         for m in matches])
+    return ArticleLinks(article.body, visible, tokens, mentions)
+
+
+def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
+         cache: dict[str, ArticleLinks] | None = None) -> Linked:
+    """Cross-link the library; verbatim and reference problems go into `problems`.
+
+    `cache` (kept by the preview server while no alias and no link policy changes) skips parsing
+    and matching every article whose text is unchanged.
+    """
     linked = Linked(library, build_matcher(library))
     articles = {a.slug: a for a in library.articles}
     policy = library.site.linking
+    cache = {} if cache is None else cache
+    stale = [a for a in library.articles if a.slug not in cache or cache[a.slug].body != a.body]
+    if stale:
+        subset = dataclasses.replace(library, articles=tuple(stale))
+        for article, results in zip(stale, match_all(subset, md, linked.matcher, jobs)):
+            cache[article.slug] = link_article(article, results, policy)
 
-    for article, results in zip(library.articles, match_all(library, md, linked.matcher, jobs)):
-        seen: dict[str, set[str]] = {"entity": set(), "term": set()}
-        for paragraph, (visible, matches, tokens) in zip(article.paragraphs, results):
+    for article in library.articles:
+        done = cache[article.slug]
+        for paragraph, visible, tokens, mentions in zip(article.paragraphs, done.visible, done.tokens, done.mentions):
             key = (article.slug, paragraph.index)
             linked.visible[key] = visible
             if tokens is not None:
                 linked.tokens[key] = tokens
-            by_kind = {kind: [m for m in matches if m.kind == kind] for kind in ("entity", "term")}
-            decisions = {}
-            for kind, scope in (("entity", policy.entities), ("term", policy.terms)):
-                for match, decision in zip(by_kind[kind], _apply_policy(by_kind[kind], scope, seen[kind])):
-                    decisions[match] = decision
-            mentions = [Mention(article.slug, paragraph.index, m.start, m.end, m.target, m.kind, decisions[m])
-                        for m in matches]
             linked.mentions[key] = mentions
             for mention in mentions:
                 linked.by_target[mention.target].append(mention)

@@ -294,13 +294,49 @@ def load_yaml_file(path: Path, root: Path, problems: Problems) -> YamlDoc | None
     return parse_yaml(text, relative(path, root), problems)
 
 
-def load_content(root: Path, problems: Problems) -> RawContent:
+class FileCache:
+    """Parsed files by path, reused while size and modification time are unchanged (preview server).
+
+    Only files that parsed cleanly are kept, so a broken file is read, and reported, every time.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[int, int], object]] = {}
+
+    def forget(self, paths) -> None:
+        """Drop paths the watcher reported (a same-size save within the clock's tick keeps its mtime)."""
+        for path in paths:
+            self._entries.pop(Path(path), None)
+
+    def get(self, path: Path, load) -> object:
+        try:
+            stat = path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = None
+        entry = self._entries.get(path)
+        if stamp is not None and entry is not None and entry[0] == stamp:
+            return entry[1]
+        result = load()
+        if result is not None and stamp is not None:
+            self._entries[path] = (stamp, result)
+        else:
+            self._entries.pop(path, None)
+        return result
+
+
+def load_content(root: Path, problems: Problems, cache: FileCache | None = None) -> RawContent:
     """Read content/ and seeds/ under the project root; every unreadable file becomes a problem."""
+    def cached(path: Path, load):
+        if cache is None:
+            return load(path, root, problems)
+        return cache.get(path, lambda: load(path, root, problems))
+
     content = root / "content"
     site_path = content / "site.yaml"
     site = None
     if site_path.exists() or site_path.is_symlink():
-        site = load_yaml_file(site_path, root, problems)
+        site = cached(site_path, load_yaml_file)
     else:
         problems.error(Location(relative(site_path, root)), "missing site settings file",
                        "create content/site.yaml with at least a title")
@@ -309,11 +345,11 @@ def load_content(root: Path, problems: Problems) -> RawContent:
     for name in COLLECTIONS:
         paths = [p for p in [content / f"{name}.yaml"] if p.exists() or p.is_symlink()]
         paths += list_files(content / name, (".yaml", ".yml"))
-        docs = [load_yaml_file(p, root, problems) for p in paths]
+        docs = [cached(p, load_yaml_file) for p in paths]
         collections[name] = [d for d in docs if d is not None]
         if len(collections[name]) < len(docs):
             unreadable.add(name)
-    seeds = [load_seed(p, root, problems) for p in list_files(root / "seeds", SEED_SUFFIXES)]
+    seeds = [cached(p, load_seed) for p in list_files(root / "seeds", SEED_SUFFIXES)]
     if len([s for s in seeds if s is not None]) < len(seeds):
         unreadable.add("seeds")
     return RawContent(site, collections, [s for s in seeds if s is not None], unreadable)

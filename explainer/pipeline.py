@@ -13,7 +13,7 @@ from .assets import collect_assets
 from .check import check_scanned
 from .errors import ContentError, Problem, Problems
 from .link import Linked, editorial_warnings, link
-from .load import load_content
+from .load import FileCache, load_content
 from .markdown import make_markdown
 from .model import Library
 from .pages import PageBuilder, PageSpec, Urls, page_specs
@@ -57,10 +57,14 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def load_library(options: BuildOptions, problems: Problems) -> Library:
-    """Load and validate all content; raise ContentError with every problem found."""
-    raw = load_content(options.root, problems)
-    library = validate(raw, problems, include_drafts=options.drafts)
+def load_library(options: BuildOptions, problems: Problems, files: FileCache | None = None,
+                 memo: dict | None = None) -> Library:
+    """Load and validate all content; raise ContentError with every problem found.
+
+    `files` and `memo` let the preview server skip re-reading and re-validating unchanged seeds.
+    """
+    raw = load_content(options.root, problems, files)
+    library = validate(raw, problems, include_drafts=options.drafts, memo=memo)
     problems.raise_if_errors()
     assert library is not None
     if options.base_url:

@@ -407,11 +407,25 @@ def drop_drafts(parts: dict) -> dict:
     return kept
 
 
-def validate(raw: RawContent, problems: Problems, include_drafts: bool = False) -> Library | None:
-    """Turn raw content into a Library, or return None when there were errors (all in `problems`)."""
+def _seed_article(seed: RawSeed, ctx: _Context, memo: dict | None) -> Article | None:
+    if memo is not None and id(seed) in memo and memo[id(seed)][0] is seed:
+        return memo[id(seed)][1]
+    before = len(ctx.problems.items)
+    article = validate_seed(seed, ctx)
+    if memo is not None and article is not None and len(ctx.problems.items) == before:
+        memo[id(seed)] = (seed, article)
+    return article
+
+
+def validate(raw: RawContent, problems: Problems, include_drafts: bool = False,
+             memo: dict[int, tuple[RawSeed, Article]] | None = None) -> Library | None:
+    """Turn raw content into a Library, or return None when there were errors (all in `problems`).
+
+    `memo` (kept by the preview server) reuses the Article of a seed file that was not re-read.
+    """
     ctx = _Context(problems, include_drafts)
     site = validate_site(raw.site, ctx)
-    articles = [a for a in (validate_seed(s, ctx) for s in raw.seeds) if a]
+    articles = [a for a in (_seed_article(s, ctx, memo) for s in raw.seeds) if a]
     slugs: dict[str, str] = {}
     for article in articles:
         if article.slug in slugs:
