@@ -6,6 +6,7 @@ always draws the same picture. Every node is a link; the SVG needs no JavaScript
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -48,8 +49,14 @@ def build_edges(co_mentions: dict[str, Counter], related: dict[str, tuple[str, .
     return [Edge(a, b, w) for (a, b), w in sorted(weights.items())]
 
 
-def _layout(ids: list[str], edges: list[Edge], width: float, height: float, iterations: int = 120) -> dict[str, tuple[float, float]]:
-    """Fruchterman–Reingold from a circle: deterministic, good enough for tens of nodes."""
+@functools.lru_cache(maxsize=8)
+def _layout(ids: tuple[str, ...], edges: tuple[Edge, ...], width: float, height: float,
+            iterations: int = 120) -> dict[str, tuple[float, float]]:
+    """Fruchterman–Reingold from a circle: deterministic, good enough for tens of nodes.
+
+    A pure function of its inputs, memoised: the preview server redraws the map after most edits
+    although the network is unchanged.
+    """
     count = len(ids)
     if count == 0:
         return {}
@@ -147,7 +154,7 @@ def full_map(nodes: list[Node], edges: list[Edge], width: int = 900, height: int
     shown.sort()
     keep = set(shown)
     kept_edges = [e for e in edges if e.a in keep and e.b in keep]
-    pos = _layout(shown, kept_edges, width, height)
+    pos = _layout(tuple(shown), tuple(kept_edges), width, height)
     svg = draw_svg([n for n in nodes if n.id in keep], kept_edges, pos, width, height, "Relationship map")
     return svg, len(shown), len(kept_edges)
 

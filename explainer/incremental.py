@@ -191,10 +191,10 @@ class Session:
             self.env = make_environment(self.options.templates)
         return Renderer(self.env, library.site, urls, self.asset_names, builder.cards())
 
-    def _check(self, pages: dict[PageSpec, RenderedPage], urls: Urls) -> None:
+    def _check(self, pages: dict[PageSpec, RenderedPage], urls: Urls, only: set[str] | None = None) -> None:
         outputs = {p.output: b"" for p in pages.values()} | {name: b"" for name in self.assets}
         broken = check_scanned({p.output: p.scan for p in pages.values() if p.scan is not None}, outputs,
-                               urls.prefix, generated=("pagefind/",))
+                               urls.prefix, generated=("pagefind/",), only=only)
         if broken:
             raise ContentError(broken)
 
@@ -247,11 +247,27 @@ class Session:
         affected |= pages_touched_by(changed, linked)
         affected &= wanted
         renderer = self._renderer(library, urls, builder)
-        fresh = {spec: render_spec(builder, renderer, spec) for spec in specs if spec in affected}
-        pages = {spec: fresh.get(spec) or self.pages[spec] for spec in specs}
-        self._check(pages, urls)
+        # The pages an author is looking at (the edited article or entity, or the pages of an edited
+        # template) are rendered and written first; the pages that merely mention them follow.
+        primary = {spec for spec in affected if f"{'seed' if spec[0] == 'article' else spec[0]}:{spec[1]}" in changed}
+        if not primary and template_names:
+            primary = affected
+        order = [spec for spec in specs if spec in affected]
+        fresh: dict[PageSpec, RenderedPage] = {}
+        pages = dict(self.pages)
         removed = [page.output for spec, page in self.pages.items() if spec not in wanted]
-        self._write_changed([pages[s] for s in fresh], removed, static_names)
+        for batch in ([s for s in order if s in primary], [s for s in order if s not in primary]):
+            if not batch:
+                continue
+            for spec in batch:
+                fresh[spec] = pages[spec] = render_spec(builder, renderer, spec)
+            pages = {spec: pages[spec] for spec in specs if spec in pages}
+            self._check(pages, urls, only={fresh[s].output for s in batch})
+            self._write_changed([fresh[s] for s in batch], [], static_names)
+            static_names = []
+        if static_names:
+            self._write_changed([], [], static_names)
+        self._write_changed([], removed, [])
         self.pages, self.keys = pages, keys
         if self.options.search and fresh:
             threading.Thread(target=self._reindex, daemon=True).start()
