@@ -22,6 +22,14 @@ class Location:
         return self.path
 
 
+_CONTROL = {i: f"\\x{i:02x}" for i in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t", 127: "\\x7f"}
+
+
+def _one_line(text: str) -> str:
+    """Escape newlines and control characters that content echoed into a message may carry."""
+    return text.translate(_CONTROL)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the content, where it is, and what to do about it."""
@@ -32,10 +40,10 @@ class Problem:
     severity: Severity = "error"
 
     def format(self) -> str:
-        """Render as `file:line:col: severity: message (hint)`, one line."""
-        text = f"{self.where}: {self.severity}: {self.message}"
+        """Render as `file:line:col: severity: message (hint)`, always on one line."""
+        text = f"{self.where}: {self.severity}: {_one_line(self.message)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({_one_line(self.hint)})"
         return text
 
     def as_dict(self) -> dict:

@@ -120,7 +120,7 @@ def draw_svg(nodes: list[Node], edges: list[Edge], pos: dict[str, tuple[float, f
              title: str, highlight: str | None = None) -> Markup:
     """Draw nodes (as links) and weighted edges; the title names the figure for screen readers."""
     by_id = {n.id: n for n in nodes}
-    out = [f'<svg class="graph" viewBox="0 0 {width} {height}" role="group" aria-label="{escape(title)}" '
+    out = [f'<svg class="graph" viewBox="0 0 {width} {height}" aria-label="{escape(title)}" '
            f'xmlns="http://www.w3.org/2000/svg">']
     out.append('<g class="edges" aria-hidden="true">')
     for e in edges:

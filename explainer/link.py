@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+from urllib.parse import urlsplit
 import multiprocessing
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -236,6 +237,27 @@ def link_article(article: Article, results: ArticleMatches, policy) -> ArticleLi
     return ArticleLinks(article.body, visible, tokens, mentions)
 
 
+def check_field_links(md: MarkdownIt, text: str, where: Location, problems: Problems) -> None:
+    """Links in content fields must not be relative: a field shows on several pages, so a relative
+    link would point somewhere different on each. Root-relative paths are checked with the pages."""
+    block = text.endswith("\n")
+    for token in md.parse(text):
+        for child in token.children or []:
+            if child.type != "link_open":
+                continue
+            href = str(child.attrGet("href") or "")
+            if urlsplit(href).scheme or href.startswith("/"):
+                continue
+            line = (token.map[0] if token.map else 0)
+            lines = text.split("\n")
+            column = lines[line].find(href) if line < len(lines) else -1
+            spot = (Location(where.path, where.line + line + 1, where.col + 2 + max(column, 0)) if block
+                    else Location(where.path, where.line, where.col))
+            problems.error(spot, f"relative link '{href}' in a field that appears on several pages",
+                           "link entities and terms with [[id]], site pages with a path from the root "
+                           "(/timeline/), other sites with a full https:// URL")
+
+
 def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
          cache: dict[str, ArticleLinks] | None = None) -> Linked:
     """Cross-link the library; verbatim and reference problems go into `problems`.
@@ -327,6 +349,8 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
     for text, where in fields:
         if "[[" in text:
             check_wikilinks(md, text, where, known, problems)
+        if "](" in text or "]:" in text or "<a" in text:
+            check_field_links(md, text, where, problems)
     return linked
 
 

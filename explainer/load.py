@@ -104,7 +104,8 @@ def read_text(path: Path, root: Path, problems: Problems) -> str | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1  # characters, as editors count
         problems.error(Location(rel, line, col), f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
                        "save the file as UTF-8")
         return None
@@ -140,8 +141,9 @@ def parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0) ->
     libyaml (through PyYAML) composes the node tree in C, and every node keeps its start mark,
     so positions cost nothing extra; nodes become plain data here, never arbitrary objects.
     """
-    loader = _CoreSchemaLoader(text)
+    loader = None
     try:
+        loader = _CoreSchemaLoader(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -150,16 +152,28 @@ def parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0) ->
         message = (exc.problem or exc.context or "invalid YAML").strip()
         hint = _yaml_hint(message, text, mark)
         opened = exc.context_mark
-        if not hint and opened is not None and mark is not None and opened.line != mark.line and exc.context:
+        if "another document" in message:
+            problems.error(Location(rel, line, col), "a second YAML document (---) in one file",
+                           "a content file holds one document: remove this --- and merge or move what follows")
+            return None
+        if not hint and opened is not None and mark is not None and exc.context and \
+                (opened.line, opened.column) != (mark.line, mark.column):
             what = exc.context.replace("while parsing a ", "").replace("while scanning a ", "")
             hint = f"the {what} opened at line {opened.line + 1 + line_offset}, column {opened.column + 1} is never closed"
         problems.error(Location(rel, line, col), f"YAML syntax error: {message}", hint)
+        return None
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        problems.error(Location(rel, line + line_offset, col), f"control character U+{code:04X} is not allowed in YAML",
+                       "remove the control character (it is invisible in most editors)")
         return None
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         problems.error(Location(rel), f"YAML error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
         return None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     doc = YamlDoc(rel, None)
     if node is None:
         return doc
@@ -172,6 +186,12 @@ def parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0) ->
         problems.error(Location(rel), "YAML nested too deeply")
         return None
     return doc
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of an index into text."""
+    line = text.count("\n", 0, position) + 1
+    return line, position - (text.rfind("\n", 0, position) + 1) + 1
 
 
 def _yaml_hint(message: str, text: str, mark) -> str:
@@ -201,14 +221,14 @@ def _to_plain(node: yaml.Node, path: YamlPath, doc: YamlDoc, line_offset: int, s
     mark = node.start_mark
     if path == ():
         doc.value_at[()] = (mark.line + 1 + line_offset, mark.column + 1)
+    if id(node) in seen:  # libyaml hands back the anchored node itself for every *alias
+        raise _NodeProblem(mark, "YAML anchors and aliases (&name / *name) are not supported", "write the value out in full")
+    seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         convert = _SCALARS.get(node.tag)
         if convert is None:
             raise _NodeProblem(mark, f"unsupported YAML tag '{node.tag}'", "remove the !tag and write a plain value")
         return convert(node.value)
-    if id(node) in seen:
-        raise _NodeProblem(mark, "YAML anchors and aliases (&name / *name) are not supported", "write the value out in full")
-    seen.add(id(node))
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, child in enumerate(node.value):
@@ -232,13 +252,17 @@ def _to_plain(node: yaml.Node, path: YamlPath, doc: YamlDoc, line_offset: int, s
     return plain
 
 
+class UnclosedFrontMatter(ValueError):
+    """A seed opens front matter with --- and never closes it."""
+
+
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
     """Split `---` front matter from a seed: (front matter or None, body, line where the body starts)."""
     if not text.startswith("---\n"):
         return None, text, 1
     end = re.search(r"^---[ \t]*\n?", text[4:], flags=re.MULTILINE)
     if end is None:
-        return None, text, 1
+        raise UnclosedFrontMatter()
     front = text[4:4 + end.start()]
     body = text[4 + end.end():]
     return front, body, front.count("\n") + 3
@@ -271,7 +295,12 @@ def load_seed(path: Path, root: Path, problems: Problems) -> RawSeed | None:
     text = read_text(path, root, problems)
     if text is None:
         return None
-    front_text, body, body_line = split_front_matter(text)
+    try:
+        front_text, body, body_line = split_front_matter(text)
+    except UnclosedFrontMatter:
+        problems.error(Location(rel, 1, 1), "front matter opened with --- on line 1 is never closed",
+                       "end the front matter with a line holding only ---")
+        return None
     front = None
     if front_text is not None:
         front = parse_yaml(front_text, rel, problems, line_offset=1)

@@ -76,6 +76,9 @@ def make_markdown(allow_html: bool = False) -> MarkdownIt:
     """Build the one markdown parser every field and seed goes through."""
     md = MarkdownIt("commonmark", {"html": allow_html, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    # No images from content: a contributor's ![](https://…) would load a third-party URL in every
+    # reader's browser (and the site's policy allows images from the site only); it shows as a link.
+    md.disable("image")
     md.validateLink = lambda url: is_safe_url(url.strip())
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.add_render_rule("wikilink", _render_wikilink)
@@ -193,13 +196,33 @@ def render_markdown_block(md: MarkdownIt, text: str, links: list[PlannedLink], e
                 block = block.copy(children=children)
             rebuilt.append(block)
         tokens = rebuilt
-    return Markup(md.renderer.render(tokens, md.options, env))
+    return Markup(render_tokens(md, tokens, env))
 
 
 def _text_token(content: str) -> Token:
     token = Token("text", "", 0)
     token.content = content
     return token
+
+
+SAFE_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "dfn", "em", "h2", "h3", "h4", "h5", "h6",
+             "hr", "i", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup",
+             "table", "tbody", "td", "th", "thead", "tr", "u", "ul"}
+
+
+def sanitize(html: str) -> str:
+    """Keep harmless markup only (with raw HTML on): no scripts, handlers, styles, frames or odd URLs."""
+    import nh3
+
+    return nh3.clean(html, tags=SAFE_TAGS, clean_content_tags={"script", "style"},
+                     attributes={"a": {"href", "class", "data-card", "title"}, "*": {"lang", "title"},
+                                 "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan", "scope"}},
+                     url_schemes={"http", "https", "mailto"}, link_rel=None)
+
+
+def render_tokens(md: MarkdownIt, tokens: list[Token], env: dict) -> str:
+    html = md.renderer.render(tokens, md.options, env)
+    return sanitize(html) if md.options["html"] else html
 
 
 class MarkdownRenderer:
@@ -222,5 +245,5 @@ class MarkdownRenderer:
         if key not in self._cache:
             env = dict(self.env)
             html = self.md.renderInline(text, env) if inline else self.md.render(text, env)
-            self._cache[key] = Markup(html)
+            self._cache[key] = Markup(sanitize(html) if self.md.options["html"] else html)
         return self._cache[key]

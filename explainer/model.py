@@ -88,6 +88,7 @@ class Event:
     entities: tuple[str, ...] = ()
     draft: bool = False
     text_src: Location | None = None
+    entities_src: tuple[Location, ...] = ()
 
     @property
     def display_date(self) -> str:
@@ -107,6 +108,7 @@ class Term:
     draft: bool = False
     text_src: Location | None = None
     alias_src: tuple[Location, ...] = ()
+    see_also_src: tuple[Location, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ class Note:
     sources: tuple[SourceRef, ...] = ()
     draft: bool = False
     text_src: Location | None = None
+    entities_src: tuple[Location, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def _type_of(value: Any) -> str:
         return "nothing"
     if isinstance(value, bool):
         return "true/false"
-    if isinstance(value, int):
+    if isinstance(value, (int, float)):
         return "a number"
     if isinstance(value, str):
         return "text"
@@ -162,6 +162,10 @@ def _date(doc: YamlDoc, value: Any, path: tuple, ctx: _Context):
 def validate_site(doc: YamlDoc | None, ctx: _Context) -> Site | None:
     if doc is None:
         return None
+    if doc.data is None:
+        ctx.problems.error(Location(doc.path, 1, 1), "the site settings file is empty",
+                           "it needs at least a title, e.g. `title: My explainer`")
+        return None
     if not check_schema(doc, doc.data, (), "SITE", ctx.problems):
         return None
     data = doc.data
@@ -214,6 +218,10 @@ def validate_seed(seed: RawSeed, ctx: _Context) -> Article | None:
                    summary=front.get("summary"), draft=front.get("draft", False))
 
 
+def _item_positions(doc: YamlDoc, path: tuple, items: list) -> tuple[Location, ...]:
+    return tuple(doc.where(path + (i,)) for i in range(len(items)))
+
+
 def _entity(doc: YamlDoc, item: dict, base: tuple, ctx: _Context) -> Entity | None:
     aliases = item.get("aliases", [])
     return Entity(
@@ -235,6 +243,7 @@ def _event(doc: YamlDoc, item: dict, base: tuple, ctx: _Context) -> Event | None
     return Event(id=item["id"], date=date, title=item["title"], sources=sources, src=doc.where(base),
                  label=item.get("label"), kind=item.get("kind"), body=item.get("body", ""),
                  entities=tuple(item.get("entities", [])), draft=item.get("draft", False),
+                 entities_src=_item_positions(doc, base + ("entities",), item.get("entities", [])),
                  text_src=doc.where(base + ("body",), key=True))
 
 
@@ -242,6 +251,7 @@ def _term(doc: YamlDoc, item: dict, base: tuple, ctx: _Context) -> Term | None:
     aliases = item.get("aliases", [])
     return Term(id=item["id"], term=item["term"], definition=item["definition"], src=doc.where(base),
                 aliases=tuple(aliases), see_also=tuple(item.get("see_also", [])),
+                see_also_src=_item_positions(doc, base + ("see_also",), item.get("see_also", [])),
                 sources=_sources(doc, item.get("sources", []), base + ("sources",), ctx),
                 case_sensitive=item.get("case_sensitive", False), draft=item.get("draft", False),
                 text_src=doc.where(base + ("definition",), key=True),
@@ -257,6 +267,7 @@ def _quote(doc: YamlDoc, item: dict, base: tuple, ctx: _Context, number: int) ->
 def _note(doc: YamlDoc, item: dict, base: tuple, ctx: _Context, number: int) -> Note | None:
     return Note(id=item["id"], seed=item["seed"], excerpt=item["excerpt"], note=item["note"], src=doc.where(base),
                 entities=tuple(item.get("entities", [])),
+                entities_src=_item_positions(doc, base + ("entities",), item.get("entities", [])),
                 sources=_sources(doc, item.get("sources", []), base + ("sources",), ctx),
                 draft=item.get("draft", False), text_src=doc.where(base + ("note",), key=True))
 
@@ -301,8 +312,11 @@ def check_unique_ids(groups: list[tuple[str, list]], problems: Problems) -> None
                 seen[obj.id] = obj.src
 
 
-def raw_ids(docs: list[YamlDoc]) -> set[str]:
-    """Ids written in a collection's files, even in entries that failed their schema."""
+def raw_ids(docs: list[YamlDoc]) -> set[str] | None:
+    """Ids written in a collection's files, even in entries that failed their schema; None when a
+    file is not a list at all (its ids cannot be known, so references into it are not checked)."""
+    if any(doc.data is not None and not isinstance(doc.data, list) for doc in docs):
+        return None
     return {item["id"] for doc in docs if isinstance(doc.data, list)
             for item in doc.data if isinstance(item, dict) and isinstance(item.get("id"), str)}
 
@@ -336,33 +350,40 @@ def check_references(parts: dict, known: dict[str, set[str] | None], problems: P
             if old in entities:
                 problems.error(entity.src, f"redirect_from '{old}' is the id of an existing entity")
     for event in parts["timeline"]:
-        for ident in event.entities:
-            need("entity", "entities", ident, event.src)
+        for ident, where in zip(event.entities, event.entities_src or [event.src] * len(event.entities)):
+            need("entity", "entities", ident, where)
         need_sources(event.sources)
     for term in terms.values():
-        for ident in term.see_also:
-            need("glossary term", "glossary", ident, term.src)
+        for ident, where in zip(term.see_also, term.see_also_src or [term.src] * len(term.see_also)):
+            need("glossary term", "glossary", ident, where)
             if ident == term.id:
-                problems.error(term.src, f"term '{term.id}' lists itself in see_also", "remove it from 'see_also'")
+                problems.error(where, f"term '{term.id}' lists itself in see_also", "remove it from 'see_also'")
         need_sources(term.sources)
     for quote in parts["quotes"]:
         need("entity", "entities", quote.speaker, quote.src)
         need("seed", "seeds", quote.seed, quote.src)
     for note in parts["notes"]:
         need("seed", "seeds", note.seed, note.src)
-        for ident in note.entities:
-            need("entity", "entities", ident, note.src)
+        for ident, where in zip(note.entities, note.entities_src or [note.src] * len(note.entities)):
+            need("entity", "entities", ident, where)
         need_sources(note.sources)
 
 
 def check_aliases(entities: list[Entity], terms: list[Term], problems: Problems) -> None:
-    """Aliases must be usable: not empty, not a single letter, and claimed by one entry only."""
-    owners: dict[str, tuple[str, Location]] = {}
-    for owner, forms in ([(e, [(e.name, e.src, True)] + [(a, w, False) for a, w in zip(e.aliases, e.alias_src)])
-                          for e in entities] +
-                         [(t, [(t.term, t.src, True)] + [(a, w, False) for a, w in zip(t.aliases, t.alias_src)])
-                          for t in terms]):
-        case_sensitive = getattr(owner, "case_sensitive", True)
+    """Aliases must be usable: not empty, not a single letter, and claimed by one entry only.
+
+    A case-insensitive term claims every spelling of its aliases, so it collides with an entity
+    alias that differs from it only in case.
+    """
+    exact: dict[str, tuple[str, Location]] = {}  # case-sensitive aliases
+    folded: dict[str, tuple[str, Location]] = {}  # case-insensitive aliases, lower-cased
+    exact_folded: dict[str, tuple[str, Location]] = {}  # case-sensitive aliases, lower-cased
+    entries = ([(e, True, [(e.name, e.src, True)] + [(a, w, False) for a, w in zip(e.aliases, e.alias_src)])
+                for e in entities] +
+               [(t, t.case_sensitive, [(t.term, t.src, True)] + [(a, w, False) for a, w in zip(t.aliases, t.alias_src)])
+                for t in terms])
+    for owner, case_sensitive, forms in entries:
+        own: set[str] = set()
         for form, where, is_name in forms:
             stripped = form.strip()
             if not stripped:
@@ -376,16 +397,28 @@ def check_aliases(entities: list[Entity], terms: list[Term], problems: Problems)
                                "use a longer form; only an entry's own name may be one character")
                 continue
             key = form if case_sensitive else form.lower()
-            if key in owners and owners[key][0] != owner.id:
-                other, first = owners[key]
+            if key in own:
+                if not is_name and key != (forms[0][0] if case_sensitive else forms[0][0].lower()):
+                    problems.error(where, f"alias '{form}' is listed twice for '{owner.id}'", "remove the repeat")
+                continue  # repeating the entry's own name as an alias is harmless
+            own.add(key)
+            lower = form.lower()
+            if case_sensitive:
+                clash = (exact.get(form) if exact.get(form, (owner.id,))[0] != owner.id else None) or \
+                        (folded.get(lower) if folded.get(lower, (owner.id,))[0] != owner.id else None)
+            else:
+                clash = (folded.get(lower) if folded.get(lower, (owner.id,))[0] != owner.id else None) or \
+                        (exact_folded.get(lower) if exact_folded.get(lower, (owner.id,))[0] != owner.id else None)
+            if clash:
+                other, first = clash
                 problems.error(where, f"alias '{form}' of '{owner.id}' is already an alias of '{other}'",
                                f"an alias can link to one entry only (see {first})")
-            elif key in owners and not is_name:
-                problems.error(where, f"alias '{form}' is listed twice for '{owner.id}'", "remove the repeat")
-            owners.setdefault(key, (owner.id, where))
-            # a case-insensitive term also claims the case-sensitive spellings checked above
-            if not case_sensitive:
-                owners.setdefault(form, (owner.id, where))
+                continue
+            if case_sensitive:
+                exact.setdefault(form, (owner.id, where))
+                exact_folded.setdefault(lower, (owner.id, where))
+            else:
+                folded.setdefault(lower, (owner.id, where))
 
 
 def drop_drafts(parts: dict) -> dict:

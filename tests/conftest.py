@@ -6,6 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# `pytest --hypothesis-profile=long` runs a longer fuzzing session (hypothesis reads the profile
+# before the test modules are imported, so it is registered here).
+settings.register_profile("long", max_examples=2000, deadline=None)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

@@ -108,11 +108,11 @@ ECHOED_NEWLINE_BUG = ("a value echoed in a message is printed raw, so a newline 
 CASES: list[tuple] = [
     # ---- site.yaml ------------------------------------------------------------------------------
     ("site-truncated-mid-string", S, cut_after('- text: "[[ada-lovelac'),
-     ("content/site.yaml:6:", "error: YAML syntax error", "line 6, column 11", "never closed"), TRUNCATED_STRING_BUG),
+     ("content/site.yaml:6:", "error: YAML syntax error", "line 6, column 11", "never closed")),
     ("site-empty", S, b"",
-     ("content/site.yaml", "error:", "empty", "title"), EMPTY_SITE_BUG),
+     ("content/site.yaml", "error:", "empty", "title")),
     ("site-comment-only", S, b"# nothing here yet\n",
-     ("content/site.yaml", "error:", "empty", "title"), EMPTY_SITE_BUG),
+     ("content/site.yaml", "error:", "empty", "title")),
     ("site-top-level-list", S, b"- title: Mini explainer\n",
      ("content/site.yaml:1:1: error:", "mapping", "not a list")),
     ("site-title-list", S, sub("title: Mini explainer", "title: [Mini, explainer]"),
@@ -130,10 +130,7 @@ CASES: list[tuple] = [
     ("site-non-utf8", S, sub("A tiny site", b"A tiny\xff\xfe site"),
      "content/site.yaml:2:20: error: file is not valid UTF-8 (byte 0xff) (save the file as UTF-8)"),
     ("site-second-document", S, append("---\ntitle: Another\n"),
-     ("content/site.yaml:10:1: error:", "document", Absent("never closed"), Absent("but found")),
-     "a second YAML document ('---') gives the garbled 'YAML syntax error: but found another document (the expected "
-     "a single document in the stream opened at line 1, column 1 is never closed)'; it should say that a file holds "
-     "one YAML document and point at the second '---'"),
+     ("content/site.yaml:10:1: error:", "document", Absent("never closed"), Absent("but found"))),
     ("site-linking-bad-value", S, sub("language: en\n", "language: en\nlinking:\n  entities: sometimes\n"),
      ("content/site.yaml:6:13: error:", "'sometimes'", "paragraph, article, all")),
     ("site-linking-not-a-map", S, sub("language: en\n", "language: en\nlinking: paragraph\n"),
@@ -150,14 +147,11 @@ CASES: list[tuple] = [
      "content/site.yaml:3:11: error: base_url must be an http(s) URL or '/', not 'javascript:alert(1)'"),
     ("site-anchor-and-alias-scalar", S, sub("description: A tiny site used by the tests.\n",
                                             "description: &dek A tiny site used by the tests.\npublisher: *dek\n"),
-     ("content/site.yaml:", "error: YAML anchors and aliases (&name / *name) are not supported"),
-     "scalar aliases are accepted: only a container met twice is refused, so *dek builds (exit 0) "
-     "although the README says anchors and aliases are refused"),
+     ("content/site.yaml:", "error: YAML anchors and aliases (&name / *name) are not supported")),
 
     # ---- entities.yaml ----------------------------------------------------------------------------
     ("entities-truncated-mid-list", E, cut_after('aliases: ["Babb'),
-     ("content/entities.yaml:13:", "error: YAML syntax error", "line 13, column 13", "never closed"),
-     TRUNCATED_STRING_BUG),
+     ("content/entities.yaml:13:", "error: YAML syntax error", "line 13, column 13", "never closed")),
     ("entities-top-level-map", E, b"ada-lovelace:\n  name: Ada Lovelace\n",
      "content/entities.yaml:1:1: error: content/entities.yaml must be a list of entries, not a mapping "
      "(start each entry with '- id: ...')"),
@@ -174,22 +168,17 @@ CASES: list[tuple] = [
     ("entities-summary-number", E, sub("summary: Capital city where the work happened.", "summary: 1843"),
      "content/entities.yaml:23:12: error: 'summary' must be text, not a number"),
     ("entities-name-decimal-number", E, sub("name: London", "name: 3.14"),
-     "content/entities.yaml:21:9: error: 'name' must be text, not a number",
-     "a decimal number is described by its Python type name: \"'name' must be text, not float\" "
-     "(_type_of has no case for float; .inf and .nan give the same)"),
+     "content/entities.yaml:21:9: error: 'name' must be text, not a number"),
     ("entities-control-character", E, sub("name: London", b"name: Lon\x1bdon"),
-     ("content/entities.yaml:21:12: error:", "control character"),
-     "a control character (here ESC, 0x1b; NUL is the same) is reported for the whole file "
-     "('content/entities.yaml: error: YAML error: unacceptable character #x001b: control characters are not "
-     "allowed') without the line:col that ruamel's ReaderError carries"),
+     ("content/entities.yaml:21:12: error:", "control character")),
     ("entities-summary-empty", E, sub("summary: Capital city where the work happened.", "summary:"),
      ("content/entities.yaml:23:", "error: 'summary' must be text, not nothing")),
     ("entities-duplicate-id", E, sub("id: analytical-engine", "id: ada-lovelace"),
      "content/entities.yaml:15:3: error: duplicate entity id 'ada-lovelace' (first defined at content/entities.yaml:2:3)"),
     ("entities-id-with-newline", E, sub("id: london", 'id: "lon\\ndon"'),
-     ("content/entities.yaml:20:7: error:", "is not a valid id"), ECHOED_NEWLINE_BUG),
+     ("content/entities.yaml:20:7: error:", "is not a valid id")),
     ("entities-key-with-newline", E, sub("  name: London\n", '  name: London\n  "sum\\nmary": x\n'),
-     ("content/entities.yaml:22:3: error: unknown key", "allowed keys"), ECHOED_NEWLINE_BUG),
+     ("content/entities.yaml:22:3: error: unknown key", "did you mean 'summary'?")),
     ("entities-id-slash", E, sub("id: london", "id: uk/london"),
      "content/entities.yaml:20:7: error: 'uk/london' is not a valid id (ids are lowercase words joined by hyphens, "
      "such as 'uk-london')"),
@@ -227,10 +216,7 @@ CASES: list[tuple] = [
      "content/entities.yaml:8:51: error: unknown link target [[babbage]]"),
     ("entities-description-broken-relative-link", E, sub("with [[charles-babbage]].", "with [[charles-babbage]] "
                                                          "and [the notes](notes-page)."),
-     ("content/entities.yaml:8:", "error: broken link 'notes-page'"),
-     "a relative markdown link to no page is reported against the generated file, with no line: "
-     "\"site/entities/ada-lovelace/index.html: error: broken link 'notes-page': no such page\"; the author edits "
-     "content/entities.yaml (line 8), not site/"),
+     ("content/entities.yaml:8:", "error: relative link 'notes-page'")),
     ("entities-unknown-key", E, sub("  related: [charles-babbage]", "  relatd: [charles-babbage]"),
      "content/entities.yaml:9:3: error: unknown key 'relatd' (did you mean 'related'?)"),
     ("entities-link-javascript-url", E, append("  links:\n    - title: Bio\n      url: javascript:alert(1)\n"),
@@ -287,17 +273,13 @@ CASES: list[tuple] = [
 
     # ---- glossary.yaml ------------------------------------------------------------------------------
     ("glossary-truncated-mid-string", G, cut_after('aliases: ["prog'),
-     ("content/glossary.yaml:3:", "error: YAML syntax error", "line 3, column 13", "never closed"),
-     TRUNCATED_STRING_BUG),
+     ("content/glossary.yaml:3:", "error: YAML syntax error", "line 3, column 13", "never closed")),
     ("glossary-definition-list", G, sub("definition: A precise", "definition:\n    - A precise"),
      "content/glossary.yaml:5:5: error: 'definition' must be text, not a list"),
     ("glossary-see-also-self", G, sub("  definition:", "  see_also: [algorithm]\n  definition:"),
-     "content/glossary.yaml:4:14: error: term 'algorithm' lists itself in see_also (remove it from 'see_also')",
-     LIST_ITEM_BUG),
+     "content/glossary.yaml:4:14: error: term 'algorithm' lists itself in see_also (remove it from 'see_also')"),
     ("glossary-term-alias-equals-entity-alias", G, sub('aliases: ["program"]', 'aliases: ["program", "Babbage"]'),
-     "content/glossary.yaml:3:24: error: alias 'Babbage' of 'algorithm' is already an alias of 'charles-babbage'",
-     "not detected (exit 0): a case-insensitive term's alias is keyed in lower case, so it never meets the "
-     "entity's case-sensitive 'Babbage'"),
+     "content/glossary.yaml:3:24: error: alias 'Babbage' of 'algorithm' is already an alias of 'charles-babbage'"),
     ("glossary-excerpt-not-verbatim", G, sub('excerpt: "first published program"', 'excerpt: "first printed program"'),
      "content/glossary.yaml:6:7: error: excerpt is not verbatim in seed 'engines' (closest paragraph is p1 (line 7))"),
     ("glossary-source-javascript-url", G, sub('    - seed: engines\n      excerpt: "first published program"',
@@ -307,7 +289,7 @@ CASES: list[tuple] = [
 
     # ---- quotes.yaml --------------------------------------------------------------------------------
     ("quotes-truncated-mid-string", Q, cut_after('text: "The Engine weaves algebra'),
-     ("content/quotes.yaml:2:", "error: YAML syntax error", "line 2, column 9", "never closed"), TRUNCATED_STRING_BUG),
+     ("content/quotes.yaml:2:", "error: YAML syntax error", "line 2, column 9", "never closed")),
     ("quotes-top-level-map", Q, b"speaker: ada-lovelace\ntext: x\nseed: engines\n",
      "content/quotes.yaml:1:1: error: content/quotes.yaml must be a list of entries, not a mapping "
      "(start each entry with '- speaker: ...')"),
@@ -334,7 +316,7 @@ CASES: list[tuple] = [
     ("notes-id-uppercase", N, sub("id: first-program", "id: First Program"),
      "content/notes.yaml:1:7: error: 'First Program' is not a valid id"),
     ("notes-entities-unknown", N, sub("  note: Historians", "  entities: [babbage]\n  note: Historians"),
-     "content/notes.yaml:4:14: error: unknown entity 'babbage' (did you mean 'charles-babbage'?)", LIST_ITEM_BUG),
+     "content/notes.yaml:4:14: error: unknown entity 'babbage' (did you mean 'charles-babbage'?)"),
 
     # ---- seeds/engines.txt ----------------------------------------------------------------------------
     ("seed-front-matter-only", SEED, b"---\ntitle: Engines of London\nslug: engines\n---\n",
@@ -345,10 +327,7 @@ CASES: list[tuple] = [
      ("seeds/engines.txt:2:15: error: YAML syntax error: mapping values are not allowed",
       "(a value containing ': ' must be quoted)")),
     ("seed-front-matter-never-closed", SEED, cut_after("title: Engines of Lon"),
-     ("seeds/engines.txt:1:1: error:", "front matter", "---"),
-     "a seed whose front matter is never closed (no second '---') is silently read as article text "
-     "('---' and 'title: Engines of Lon' become paragraphs p1 and p2); nothing is reported at the seed, instead "
-     "every excerpt and quote elsewhere fails with 'is not verbatim … (closest paragraph is p2 (line 2))'"),
+     ("seeds/engines.txt:1:1: error:", "front matter", "---")),
     ("seed-front-matter-unknown-key", SEED, sub("publication: Test Weekly", "publisher: Test Weekly"),
      ("seeds/engines.txt:4:1: error: unknown key 'publisher'", "did you mean")),
     ("seed-front-matter-tabs", SEED, sub("slug: engines", "\tslug: engines"),
@@ -368,8 +347,7 @@ CASES: list[tuple] = [
      "seeds/engines.txt:7:13: error: file is not valid UTF-8 (byte 0xff)"),
     # the column must count characters, as editors do, not bytes (’ is three bytes in UTF-8)
     ("seed-non-utf8-after-curly-quote", SEED, sub("Lovelace’s notes", b"Lovelace\xe2\x80\x99s \xfe notes"),
-     "seeds/engines.txt:9:12: error: file is not valid UTF-8 (byte 0xfe)",
-     "the column counts bytes, not characters: a bad byte after a curly apostrophe is reported at 9:14"),
+     "seeds/engines.txt:9:12: error: file is not valid UTF-8 (byte 0xfe)"),
 ]
 
 
@@ -479,9 +457,6 @@ def test_symmetric_see_also_is_fine(cli, project: Path):
 # Beyond the first line
 # ---------------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="generator bug: a collection file of the wrong shape (a mapping instead of a "
-                   "list) is not treated as unreadable, so every reference to its ids is also reported as "
-                   "\"unknown entity 'ada-lovelace' (no entity has this id)\" in quotes.yaml and timeline.yaml")
 def test_misshapen_collection_does_not_cascade(cli, project: Path, built: Path):
     """A file that could not be read as a list must not turn every reference into it into a false error."""
     (project / E).write_bytes(b"ada-lovelace:\n  name: Ada Lovelace\n")

@@ -85,7 +85,7 @@ def test_duplicate_ids(cli, project, built):
 def test_unknown_reference_did_you_mean(cli, project, built):
     edit(project / "content/timeline.yaml", "entities: [ada-lovelace, analytical-engine]",
          "entities: [ada-lovelac, analytical-engine]")
-    fails_with(cli, built, "content/timeline.yaml:1:3: error: unknown entity 'ada-lovelac' (did you mean 'ada-lovelace'?)")
+    fails_with(cli, built, "content/timeline.yaml:6:14: error: unknown entity 'ada-lovelac' (did you mean 'ada-lovelace'?)")
 
 
 def test_unknown_wikilink(cli, project, built):

@@ -12,10 +12,8 @@ test, whose every example is a full build; about 30 s in all). For a long sessio
     FUZZ_PROFILE=long .venv/bin/python -m pytest tests/test_fuzz.py          # 2000 examples per test (1333)
     FUZZ_EXAMPLES=500 .venv/bin/python -m pytest tests/test_fuzz.py          # any number
 
-`pytest --hypothesis-profile=long tests/test_fuzz.py` also works once the "long" profile is
-registered before pytest starts (hypothesis loads the profile in pytest_configure, before this
-module is imported), i.e. with `settings.register_profile("long", max_examples=2000)` in
-tests/conftest.py.
+`pytest --hypothesis-profile=long tests/test_fuzz.py` works too (tests/conftest.py registers the
+profile before pytest starts).
 """
 from __future__ import annotations
 
@@ -95,10 +93,9 @@ def build(cli, project: Path):
 # Strategies
 # ---------------------------------------------------------------------------------------------
 
-# Known bug (test_bad_input.py, cases entities-*-with-newline): a value echoed in a message is printed
-# raw, so a "\n" inside a key or id splits its problem line in two. Until it is fixed, scalars are drawn
-# without "\n" so that this test keeps looking for new bugs; set to False to look for that one again.
-ECHOED_NEWLINE_BUG = True
+# Fixed: a value echoed in a message used to be printed raw, so a "\n" inside a key or id split its
+# problem line in two (test_bad_input.py, cases entities-*-with-newline). Scalars include "\n" again.
+ECHOED_NEWLINE_BUG = False
 
 # Text that can be written as UTF-8 (no lone surrogates); everything else goes, control characters too.
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",),
@@ -268,8 +265,7 @@ def test_random_markdown_description(cli, project: Path, description: str):
             tree = parse(page)
             assert len(tree.css("main#main")) == 1, page
             assert len(tree.css("footer.site-footer")) == 1, page
-            # a markdown image loads a remote picture: a known bug with its own xfail in test_hostile_input.py
-            problems += [p for p in page_problems(page) if p.split(": ", 1)[1] != "<img> from content"]
+            problems += page_problems(page)
         assert problems == []
     finally:
         shutil.rmtree(out, ignore_errors=True)

@@ -214,10 +214,6 @@ def test_hostile_feed_is_well_formed_xml(hostile_site: Path):
         ET.fromstring((hostile_site / name).read_bytes())
 
 
-@pytest.mark.xfail(strict=True, reason="generator bug (policy): with allow_html: true, raw HTML in contributors' "
-                   "markdown goes out unsanitised: <script>, <img onerror>, <svg onload>, <iframe>, <style> and "
-                   "<a href=javascript:> all reach every page; allow_html should still strip script, event "
-                   "handlers, frames and unsafe URLs")
 def test_allow_html_still_strips_script(cli, project: Path):
     make_hostile(project, allow_html=True)
     result = cli("build")
@@ -226,10 +222,6 @@ def test_allow_html_still_strips_script(cli, project: Path):
     assert problems == []
 
 
-@pytest.mark.xfail(strict=True, reason="generator bug: markdown image syntax in a contributor's text, "
-                   "![pic](https://evil.example/t.png), renders an <img> that loads a URL the contributor chose "
-                   "(a tracking pixel or a defacement on every page the text appears on); it should be refused as "
-                   "a located error, or rendered as a plain link")
 @pytest.mark.parametrize("image", ["![pic](https://evil.example/t.png)", "![pic][ref]\n\n[ref]: https://evil.example/t.png"])
 def test_no_image_from_content(cli, project: Path, image: str):
     path = project / "content/entities.yaml"
