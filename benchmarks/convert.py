@@ -42,7 +42,8 @@ def convert(plain: Path, out: Path) -> None:
         lines += [f"- id: {e['slug']}", f"  name: {quote(e['name'])}", f"  kind: {KINDS.get(e['kind'], 'concept')}",
                   f"  summary: {quote(e['description'][:200])}", f"  description: {quote(e['description'])}"]
     (out / "content/entities.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    events, terms, seen_terms = [], [], set()
+    events, terms = [], []
+    seen_terms = {e["name"].lower() for e in entities}  # a term may not read as an entity's name
     for number, path in enumerate(sorted((plain / "articles").glob("*.md"))):
         meta, body = front_matter(path.read_text(encoding="utf-8"))
         body = LINK.sub(r"](../\1/)", body)
@@ -57,8 +58,9 @@ def convert(plain: Path, out: Path) -> None:
             events.append([f"- id: event-{slug}", f"  date: {quote(meta.get('date', '2020')[:7])}",
                            f"  title: {quote('Event from ' + meta.get('title', slug))}", "  kind: synthetic",
                            "  sources:", f"    - seed: {slug}", f"      excerpt: {quote(excerpt)}"])
-            term = " ".join(w.lower() for w in words[3:5])
-            if len(term) > 6 and term not in seen_terms and len(words) > 5:
+            lower_words = [w for w in words if w.islower()]
+            term = " ".join(lower_words[3:5])
+            if len(term) > 6 and term not in seen_terms and len(lower_words) > 5:
                 seen_terms.add(term)
                 terms.append([f"- id: term-{slug}", f"  term: {quote(term)}",
                               f"  definition: {quote('A synthetic term from ' + meta.get('title', slug) + '.')}"])

@@ -26,6 +26,7 @@ KIND_LABELS = {
     "publication": ("Publication", "Publications"), "event": ("Event", "Events"), "concept": ("Concept", "Concepts"),
 }
 SNIPPET_RADIUS = 110  # characters of context on each side of a mention
+SNIPPET_ARTICLES = 25  # an entity page quotes its mentions in this many articles, then lists the rest
 KEY_PLAYERS = 8
 TIMELINE_PREVIEW = 5
 
@@ -232,11 +233,16 @@ class PageBuilder:
         for mention in self.linked.by_target.get(entity.id, []):
             by_article.setdefault(mention.article, {}).setdefault(mention.paragraph, []).append(mention)
         groups = []
-        for slug, paragraphs in by_article.items():
+        for number, (slug, paragraphs) in enumerate(by_article.items()):
+            # every mention is listed; past the first articles, as paragraph links without snippets,
+            # so the page of an entity named in thousands of articles stays readable and light
+            with_snippets = number < SNIPPET_ARTICLES
             rows = [{"index": index, "href": self.urls.paragraph(slug, index),
-                     "snippet": snippet(self.linked.visible[(slug, index)], [(m.start, m.end) for m in mentions]),
+                     "snippet": snippet(self.linked.visible[(slug, index)], [(m.start, m.end) for m in mentions])
+                     if with_snippets else "",
                      "count": len(mentions)} for index, mentions in sorted(paragraphs.items())]
-            groups.append({"article": self.articles[slug].title, "href": self.urls.article(slug), "rows": rows})
+            groups.append({"article": self.articles[slug].title, "href": self.urls.article(slug), "rows": rows,
+                           "snippets": with_snippets})
         mentions_by_paragraph = {(slug, i): ms for slug, ps in by_article.items() for i, ms in ps.items()}
         related = self.related(entity)
         kind_label = KIND_LABELS[entity.kind][0]
