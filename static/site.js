@@ -23,7 +23,6 @@
     var summary = document.createElement("p"); summary.className = "preview-summary";
     var more = document.createElement("a"); more.className = "preview-more";
     card.append(kind, name, summary, more);
-    document.body.appendChild(card);
 
     var current = null, hideTimer = null, showTimer = null, touchOpened = null;
 
@@ -43,6 +42,9 @@
     function show(link) {
       var data = cards[link.getAttribute("data-card")];
       if (!data) return;
+      // Added on first use (an <a> without href in the page would count as an uncrawlable link), inside
+      // <main> so the card sits in a landmark (it is positioned against the page, not against main).
+      if (!card.parentNode) (document.getElementById("main") || document.body).appendChild(card);
       clearTimeout(hideTimer);
       if (current && current !== link) current.removeAttribute("aria-describedby");
       kind.textContent = data.kind;
@@ -70,7 +72,9 @@
     var links = document.querySelectorAll("a[data-card]");
     Array.prototype.forEach.call(links, function (link) {
       link.addEventListener("mouseenter", function () {
-        clearTimeout(showTimer);
+        // Cancel a pending hide too: leaving and re-entering within 250 ms must not lose the card
+        // (the hide would fire first and cancel this show).
+        clearTimeout(showTimer); clearTimeout(hideTimer);
         showTimer = setTimeout(function () { show(link); }, 150);
       });
       link.addEventListener("mouseleave", function () { clearTimeout(showTimer); hideSoon(); });
@@ -173,6 +177,8 @@
     });
     var params = new URLSearchParams(location.search);
     var input = box.querySelector("input");
+    // Pagefind's input has only a title; give it a proper accessible name.
+    if (input) input.setAttribute("aria-label", "Search the explainer");
     if (input && params.get("q")) {
       input.value = params.get("q");
       input.dispatchEvent(new Event("input", { bubbles: true }));

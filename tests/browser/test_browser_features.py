@@ -1,0 +1,369 @@
+"""Reader features in a real browser: preview cards, the timeline filter, search, no-JS fallbacks,
+reduced motion and print."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from browser_support import ARTICLE, card_data, load_yaml
+
+CARD = "#preview-card"
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+def settle(page) -> None:
+    """Wait until the page stops scrolling (focus and hover scroll smoothly when motion is allowed)."""
+    page.evaluate("""() => new Promise(done => {
+        let last = -1, still = 0;
+        const tick = () => {
+            still = (scrollX + ',' + scrollY) === last ? still + 1 : 0;
+            last = scrollX + ',' + scrollY;
+            still >= 3 ? done() : requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+    })""")
+
+
+def hover(page, link) -> None:
+    """Hover a link once it is in view and the page is still: a smooth scroll still running under the
+    pointer would move the link away from it (a real mouseleave) and make the test flaky."""
+    link.evaluate("el => el.scrollIntoView({block: 'center', behavior: 'instant'})")
+    settle(page)
+    link.hover()
+
+
+def assert_card_placed(page, link, width: int) -> None:
+    """The open card neither covers its link nor leaves the viewport (both measured in one frame)."""
+    expect(page.locator(CARD)).to_be_visible()
+    settle(page)
+    cbox, lbox, vp = link.evaluate("""link => {
+        const box = el => { const r = el.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; };
+        return [box(document.getElementById('preview-card')), box(link),
+                {width: document.documentElement.clientWidth, height: window.innerHeight}];
+    }""")
+    where = f"at {width}px, link {link.get_attribute('data-card')} {lbox}, card {cbox}"
+    assert not boxes_overlap(cbox, lbox), f"the card covers its link {where}"
+    assert cbox["x"] >= 0 and cbox["x"] + cbox["width"] <= vp["width"], f"the card leaves the viewport sideways {where}"
+    assert cbox["y"] >= 0 and cbox["y"] + cbox["height"] <= vp["height"], f"the card leaves the viewport vertically {where}"
+
+
+def assert_card_shows(page, link, cards: dict) -> None:
+    key = link.get_attribute("data-card")
+    data = cards[key]
+    card = page.locator(CARD)
+    expect(card).to_be_visible()
+    expect(card).to_have_attribute("role", "tooltip")
+    expect(card.locator(".preview-name")).to_have_text(data["name"])
+    expect(card.locator(".preview-summary")).to_have_text(data["summary"])
+    expect(card.locator(".preview-kind")).to_have_text(data["kind"])
+    expect(card.locator("a.preview-more")).to_have_attribute("href", data["href"])
+    expect(link).to_have_attribute("aria-describedby", "preview-card")
+
+
+def test_preview_card_hover_focus_escape(page, base_url):
+    page.goto(base_url + ARTICLE)
+    cards = card_data(page)
+    link = page.locator('.article-body a.xref[data-card="entity:elon-musk"]').first
+    musk = next(e for e in load_yaml("entities.yaml") if e["id"] == "elon-musk")
+    assert cards["entity:elon-musk"]["summary"] == musk["summary"].strip()
+    assert cards["entity:elon-musk"]["name"] == musk["name"]
+
+    # Hover: the card opens after a short delay, with the entity's name and summary.
+    expect(page.locator(CARD)).to_be_hidden()
+    hover(page, link)
+    assert_card_shows(page, link, cards)
+    expect(page.locator(CARD + " .preview-summary")).to_have_text(musk["summary"].strip())
+    page.keyboard.press("Escape")
+    expect(page.locator(CARD)).to_be_hidden()
+    expect(link).not_to_have_attribute("aria-describedby", "preview-card")
+
+    # Moving the mouse away closes it too (the mouse is still on the link: leave and come back).
+    page.mouse.move(0, 0)
+    hover(page, link)
+    expect(page.locator(CARD)).to_be_visible()
+    page.mouse.move(0, 0)
+    expect(page.locator(CARD)).to_be_hidden()
+
+    # Leaving and coming back within the hide delay (250 ms) keeps the card (regression: the pending
+    # hide used to cancel the new show).
+    hover(page, link)
+    expect(page.locator(CARD)).to_be_visible()
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(120)
+    link.hover()
+    page.wait_for_timeout(400)
+    expect(page.locator(CARD)).to_be_visible()
+
+    # The pointer can travel from the link onto the card, and the card's link opens the page.
+    more = page.locator(CARD + " a.preview-more")
+    more.hover()
+    page.wait_for_timeout(400)
+    expect(page.locator(CARD)).to_be_visible()
+    page.mouse.move(0, 0)
+    expect(page.locator(CARD)).to_be_hidden()
+
+    # A glossary term gets a term card.
+    term = page.locator(".article-body a.xref-term[data-card]").first
+    hover(page, term)
+    assert_card_shows(page, term, cards)
+    assert cards[term.get_attribute("data-card")]["kind"] == "Term"
+    page.keyboard.press("Escape")
+    expect(page.locator(CARD)).to_be_hidden()
+    page.mouse.move(0, 0)  # Escape dismissed it while the pointer stayed on the link: leave, come back
+    hover(page, term)
+    target = cards[term.get_attribute("data-card")]["href"]  # /glossary/#term-…
+    page.locator(CARD + " a.preview-more").click()
+    page.wait_for_url("**" + target)
+
+
+def test_preview_card_keyboard(page, base_url):
+    page.goto(base_url + ARTICLE)
+    cards = card_data(page)
+    # Real keyboard navigation: Tab from the top of the page to the first link with a card.
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.matches('a[data-card]')"):
+            break
+    else:
+        pytest.fail("no a[data-card] reached with Tab")
+    link = page.locator("a[data-card]:focus")
+    assert_card_shows(page, link, cards)
+    assert_card_placed(page, link, 1280)
+    # The card's description is what a screen reader announces with the link.
+    described = page.evaluate("() => document.getElementById(document.activeElement.getAttribute('aria-describedby')).textContent")
+    assert cards[link.get_attribute("data-card")]["summary"] in described
+    page.keyboard.press("Escape")
+    expect(page.locator(CARD)).to_be_hidden()
+    expect(link).to_be_focused()
+    # Tabbing on moves the card to the next card link.
+    page.keyboard.press("Tab")
+    nxt = page.locator(":focus")
+    if nxt.get_attribute("data-card"):
+        assert_card_shows(page, nxt, cards)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_preview_card_placement(browser, base_url, width):
+    ctx = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = ctx.new_page()
+        page.goto(base_url + ARTICLE)
+        cards = card_data(page)
+        links = page.locator(".article-body a.xref[data-card]")
+        count = links.count()
+        assert count > 20
+        # A spread of links (start, middle, end of the article; left and right edges of lines).
+        sample = sorted({0, 1, 2, count // 3, count // 2, (2 * count) // 3, count - 2, count - 1})
+        for i in sample:
+            link = links.nth(i)
+            link.scroll_into_view_if_needed()
+            link.focus()
+            assert_card_shows(page, link, cards)
+            assert_card_placed(page, link, width)
+            page.keyboard.press("Escape")
+            expect(page.locator(CARD)).to_be_hidden()
+        # A link at the very bottom of the viewport: the card flips above it, still inside the viewport.
+        link = links.nth(count // 2)
+        link.evaluate("el => window.scrollBy(0, el.getBoundingClientRect().bottom - window.innerHeight + 4)")
+        page.evaluate("() => document.activeElement.blur()")
+        link.focus()
+        assert_card_placed(page, link, width)
+    finally:
+        ctx.close()
+
+
+def test_preview_card_touch(browser, base_url):
+    ctx = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True, is_mobile=True)
+    try:
+        page = ctx.new_page()
+        page.goto(base_url + ARTICLE)
+        link = page.locator('.article-body a.xref[data-card="entity:elon-musk"]').first
+        link.tap()
+        expect(page.locator(CARD)).to_be_visible()
+        assert page.url.endswith(ARTICLE), "the first tap must open the card, not navigate"
+        page.locator(CARD + " a.preview-more").tap()
+        page.wait_for_url("**/entities/elon-musk/")
+    finally:
+        ctx.close()
+
+
+# ---------- Timeline filter ---------------------------------------------------------------------
+
+
+def visible_events(page) -> list[str]:
+    return page.evaluate("""() => [...document.querySelectorAll('.timeline li.event')]
+        .filter(li => li.checkVisibility()).map(li => li.querySelector('.event-title').id)""")
+
+
+def expected_events(page, entity: str = "", kind: str = "") -> list[str]:
+    return page.evaluate("""([entity, kind]) => [...document.querySelectorAll('.timeline li.event')]
+        .filter(li => (!entity || li.dataset.entities.split(' ').includes(entity)) && (!kind || li.dataset.kind === kind))
+        .map(li => li.querySelector('.event-title').id)""", [entity, kind])
+
+
+def query(page) -> dict:
+    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def test_timeline_filter(page, base_url):
+    page.goto(base_url + "/timeline/")
+    form = page.locator("form#timeline-filter")
+    expect(form).to_be_visible()  # unhidden by the script
+    everything = visible_events(page)
+    assert len(everything) >= 10 and everything == expected_events(page)
+
+    entity = "elon-musk"
+    wanted = expected_events(page, entity)
+    assert 0 < len(wanted) < len(everything), "pick an entity that narrows the timeline"
+    page.select_option("#filter-entity", entity)
+    assert visible_events(page) == wanted
+    assert query(page) == {"entity": entity}
+    expect(page.locator(".filter-status")).to_have_text(f"Showing {len(wanted)} of {len(everything)} events.")
+    # Years with no remaining event are hidden too.
+    empty_years = page.evaluate("""() => [...document.querySelectorAll('.timeline section.year')]
+        .filter(s => s.checkVisibility() && !s.querySelector('li.event:not([hidden])')).length""")
+    assert empty_years == 0
+
+    # The state survives a reload (it lives in the URL).
+    page.reload()
+    expect(page.locator("#filter-entity")).to_have_value(entity)
+    assert visible_events(page) == wanted
+
+    # Kind narrows further; both end up in the URL.
+    kinds = page.locator("#filter-kind option").evaluate_all("os => os.map(o => o.value).filter(Boolean)")
+    kind = next(k for k in kinds if 0 < len(expected_events(page, entity, k)) < len(wanted))
+    page.select_option("#filter-kind", kind)
+    assert visible_events(page) == expected_events(page, entity, kind)
+    assert query(page) == {"entity": entity, "kind": kind}
+
+    # Kind alone.
+    page.select_option("#filter-entity", "")
+    assert visible_events(page) == expected_events(page, "", kind)
+    assert query(page) == {"kind": kind}
+
+    # Reset shows everything and clears the URL.
+    page.get_by_role("button", name="Show all").click()
+    expect(page.locator("#filter-kind")).to_have_value("")
+    page.wait_for_function("() => location.search === ''")
+    assert visible_events(page) == everything
+    expect(page.locator(".filter-status")).to_be_hidden()
+
+
+def test_timeline_filter_from_url(page, base_url):
+    page.goto(base_url + "/timeline/?entity=ian-bremmer")
+    expect(page.locator("#filter-entity")).to_have_value("ian-bremmer")
+    assert visible_events(page) == expected_events(page, "ian-bremmer") != []
+    # An unknown value is ignored rather than hiding everything.
+    page.goto(base_url + "/timeline/?entity=nobody-at-all")
+    expect(page.locator("#filter-entity")).to_have_value("")
+    assert visible_events(page) == expected_events(page)
+
+
+# ---------- Search --------------------------------------------------------------------------------
+
+
+def test_search_finds_entity_and_article(page, base_url):
+    bremmer = next(e for e in load_yaml("entities.yaml") if e["name"] == "Ian Bremmer")
+    page.goto(base_url + "/search/")
+    page.fill(".pagefind-ui__search-input", "Bremmer")
+    expect(page.locator(".pagefind-ui__result").first).to_be_visible()
+    # Page-level results only (sub-results, for sections of a page, use the same link class).
+    top = page.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title > a.pagefind-ui__result-link")
+    expect(top.first).to_be_visible()
+    # Show every result ("N results for Bremmer"; Pagefind lists them five at a time).
+    message = page.locator(".pagefind-ui__message")
+    expect(message).to_have_text(re.compile(r"^\d+ results? for Bremmer$"))
+    total = int(message.inner_text().split()[0])
+    items = page.locator("li.pagefind-ui__result")  # placeholders count too, before their fragment loads
+    more = page.locator("button.pagefind-ui__button", has_text="Load more")
+    for _ in range(total):
+        if items.count() >= total:
+            break
+        shown = items.count()
+        more.click()
+        expect(items).not_to_have_count(shown)
+    expect(top).to_have_count(total)  # every result's title has loaded
+    found = {urlsplit(a.get_attribute("href")).path: a.inner_text().strip() for a in top.all()}
+    entity_url = f"/entities/{bremmer['id']}/"
+    assert entity_url in found, found
+    assert ARTICLE in found, found
+    # The title carries the page kind: "<title> · <kind>".
+    assert found[entity_url] == f"Ian Bremmer · {bremmer['kind'].capitalize()}", found
+    assert found[ARTICLE].endswith(" · Article"), found
+    # A result opens its page.
+    page.locator(f'.pagefind-ui__result-link[href*="{entity_url}"]').first.click()
+    page.wait_for_url("**" + entity_url)
+    expect(page.locator("h1")).to_have_text("Ian Bremmer")
+
+
+def test_search_query_in_url(page, base_url):
+    page.goto(base_url + "/search/?q=Starlink")
+    expect(page.locator(".pagefind-ui__search-input")).to_have_value("Starlink")
+    expect(page.locator('.pagefind-ui__result-link[href*="/entities/starlink/"]').first).to_be_visible()
+
+
+# ---------- Without JavaScript ----------------------------------------------------------------------
+
+
+def test_without_javascript(browser, base_url):
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 800})
+    try:
+        page = ctx.new_page()
+        page.goto(base_url + ARTICLE)
+        hrefs = page.locator(".article-body a.xref").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+        assert hrefs and all(h.startswith(("/entities/", "/glossary/#term-")) for h in hrefs), hrefs
+        link = page.locator('.article-body a.xref[data-card="entity:elon-musk"]').first
+        link.click()
+        page.wait_for_url("**/entities/elon-musk/")
+        expect(page.locator("h1")).to_have_text("Elon Musk")
+        # A permalink goes to its paragraph.
+        page.goto(base_url + ARTICLE)
+        page.locator("#p3 a.permalink").click()
+        assert page.url.endswith("#p3")
+        expect(page.locator("#preview-card")).to_have_count(0)
+
+        page.goto(base_url + "/timeline/")
+        expect(page.locator("form#timeline-filter")).to_be_hidden()
+        events = page.locator(".timeline li.event")
+        assert events.count() == len(load_yaml("timeline.yaml"))
+        for i in range(events.count()):
+            expect(events.nth(i)).to_be_visible()
+
+        page.goto(base_url + "/search/")
+        # Chromium's script-disabled emulation still parses <noscript> as text, so the visible fallback is
+        # the always-present paragraph; the <noscript> message is checked as markup.
+        assert "Search needs JavaScript" in page.locator("noscript").inner_html()
+        expect(page.locator(".search-fallback")).to_be_visible()
+        fallback = page.locator("main").get_by_role("link", name=re.compile("who’s who", re.I)).first
+        expect(fallback).to_be_visible()
+        for href in ("/entities/", "/glossary/", "/timeline/"):
+            expect(page.locator(f'main a[href$="{href}"]').first).to_be_visible()
+    finally:
+        ctx.close()
+
+
+# ---------- Reduced motion and print ------------------------------------------------------------------
+
+
+def test_reduced_motion_and_print(page, base_url):
+    page.goto(base_url + ARTICLE)
+    scroll = "() => getComputedStyle(document.documentElement).scrollBehavior"
+    page.emulate_media(reduced_motion="no-preference")
+    assert page.evaluate(scroll) == "smooth"
+    page.emulate_media(reduced_motion="reduce")
+    assert page.evaluate(scroll) == "auto"
+
+    nav = page.locator(".site-header nav")
+    expect(nav).to_be_visible()
+    page.emulate_media(media="print")
+    expect(nav).to_be_hidden()
+    expect(page.locator(".article-body")).to_be_visible()
+    page.emulate_media(media="screen")
+    expect(nav).to_be_visible()
