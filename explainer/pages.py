@@ -27,6 +27,8 @@ KIND_LABELS = {
 }
 SNIPPET_RADIUS = 110  # characters of context on each side of a mention
 SNIPPET_ARTICLES = 25  # an entity page quotes its mentions in this many articles, then lists the rest
+MAX_CO_MENTIONED = 30  # co-mentioned entities listed on an entity page (explicit relations always are)
+HOME_ARTICLES = 10  # articles listed on the home page; all of them are on /articles/
 KEY_PLAYERS = 8
 TIMELINE_PREVIEW = 5
 
@@ -95,6 +97,10 @@ class PageBuilder:
         self.nodes = {e.id: Node(e.id, e.name, e.kind, urls.entity(e.id)) for e in self.lib.entities}
         self.edges: list[Edge] = build_edges(linked.co_mentions, {e.id: e.related for e in self.lib.entities})
         self.edges_at = edges_by_node(self.edges)
+        self.related_to: dict[str, set[str]] = {}  # reverse of each entity's `related` list
+        for e in self.lib.entities:
+            for other in e.related:
+                self.related_to.setdefault(other, set()).add(e.id)
 
     def cards(self) -> dict[str, dict]:
         """Preview-card data for every entity and term, keyed like the links' data-card attribute."""
@@ -244,7 +250,7 @@ class PageBuilder:
             groups.append({"article": self.articles[slug].title, "href": self.urls.article(slug), "rows": rows,
                            "snippets": with_snippets})
         mentions_by_paragraph = {(slug, i): ms for slug, ps in by_article.items() for i, ms in ps.items()}
-        related = self.related(entity)
+        related, more_related = self.related(entity)
         kind_label = KIND_LABELS[entity.kind][0]
         context = {
             "entity": entity, "kind_label": kind_label,
@@ -253,7 +259,7 @@ class PageBuilder:
             "events": [self.event_row(self.events[i]) for i in self.linked.entity_events.get(entity.id, [])],
             "quotes": [self.quote_row(q) for q in self.linked.entity_quotes.get(entity.id, [])],
             "notes": [self.note_row(n) for n in self.linked.entity_notes.get(entity.id, [])],
-            "related": related,
+            "related": related, "more_related": more_related,
             "neighbourhood": neighbourhood(self.nodes[entity.id], self.nodes, self.edges_at.get(entity.id, [])),
             "og_type": "profile" if entity.kind == "person" else "website",
             "jsonld": self.entity_jsonld(entity),
@@ -280,13 +286,17 @@ class PageBuilder:
             data["sameAs"] = [link.url for link in entity.links]
         return data
 
-    def related(self, entity: Entity) -> list[dict]:
-        """Explicit relations (both directions) and co-mentions, strongest first."""
-        explicit = set(entity.related) | {e.id for e in self.lib.entities if entity.id in e.related}
+    def related(self, entity: Entity) -> tuple[list[dict], int]:
+        """Explicit relations (both directions) and the strongest co-mentions; and how many more
+        entities share a paragraph with it (listed on the map, not here, so big sites stay light)."""
+        explicit = (set(entity.related) | self.related_to.get(entity.id, set())) - {entity.id}
         counts: Counter = Counter(self.linked.co_mentions.get(entity.id, {}))
-        ids = (explicit | set(counts)) - {entity.id}
-        rows = [dict(self.entity_ref(i), count=counts.get(i, 0), explicit=i in explicit) for i in ids]
-        return sorted(rows, key=lambda r: (not r["explicit"], -r["count"], r["name"].casefold()))
+        others = sorted((i for i in counts if i not in explicit and i != entity.id),
+                        key=lambda i: (-counts[i], self.entities[i].name.casefold()))
+        shown = others[:MAX_CO_MENTIONED]
+        rows = [dict(self.entity_ref(i), count=counts.get(i, 0), explicit=i in explicit) for i in explicit | set(shown)]
+        rows.sort(key=lambda r: (not r["explicit"], -r["count"], r["name"].casefold()))
+        return rows, len(others) - len(shown)
 
     def entities_page(self) -> PagePlan:
         groups = []
@@ -349,6 +359,25 @@ class PageBuilder:
                 "uses": [{"href": self.urls.paragraph(slug, index), "label": f"¶{index}",
                           "article": self.articles[slug].title} for (slug, index) in sorted(uses)]}
 
+    def newest_articles(self) -> list[Article]:
+        """Articles, newest first where dated (undated ones keep their file order, after the dated)."""
+        order = {a.slug: n for n, a in enumerate(self.lib.articles)}
+        return sorted(self.lib.articles, key=lambda a: (a.published is None,
+                                                        -(a.published.earliest.toordinal() if a.published else 0),
+                                                        order[a.slug]))
+
+    def article_row(self, article: Article) -> dict:
+        return {"title": article.title, "href": self.urls.article(article.slug), "summary": article.summary,
+                "publication": article.publication,
+                "published": article.published.display if article.published else None,
+                "paragraphs": len(article.paragraphs)}
+
+    def articles_page(self) -> PagePlan:
+        deps = {"template:articles.html", "site", "ids"} | {f"seed:{a.slug}" for a in self.lib.articles}
+        return PagePlan(self.urls.page("articles/"), "articles/index.html", "articles.html", "articles", "Articles",
+                        f"Every article explained in {self.lib.site.title}.",
+                        {"articles": [self.article_row(a) for a in self.newest_articles()]}, frozenset(deps))
+
     def home_page(self) -> PagePlan:
         points = []
         for point in self.lib.site.key_points:
@@ -356,16 +385,14 @@ class PageBuilder:
         counts = Counter({e.id: len(self.linked.by_target.get(e.id, [])) for e in self.lib.entities})
         players = [dict(self.entity_ref(i), mentions=n) for i, n in counts.most_common(KEY_PLAYERS) if n]
         preview = [self.event_row(e) for e in self.lib.events[-TIMELINE_PREVIEW:]]
-        articles = [{"title": a.title, "href": self.urls.article(a.slug), "summary": a.summary,
-                     "publication": a.publication, "published": a.published.display if a.published else None,
-                     "paragraphs": len(a.paragraphs)} for a in self.lib.articles]
+        articles = [self.article_row(a) for a in self.newest_articles()[:HOME_ARTICLES]]
         deps = {"template:home.html", "site", "ids"} | {f"entity-card:{p['id']}" for p in players}
         deps |= {f"seed:{a.slug}" for a in self.lib.articles} | {f"event:{e['id']}" for e in preview}
         return PagePlan(self.urls.page(""), "index.html", "home.html", "home", self.lib.site.title,
                         self.lib.site.description or self.lib.site.title,
                         {"points": points, "players": players, "timeline": preview, "articles": articles,
                          "counts": {"entities": len(self.lib.entities), "events": len(self.lib.events),
-                                    "terms": len(self.lib.terms)},
+                                    "terms": len(self.lib.terms), "articles": len(self.lib.articles)},
                          "jsonld": {"@context": "https://schema.org", "@type": "WebSite", "name": self.lib.site.title,
                                     "description": self.lib.site.description,
                                     "url": self.urls.absolute(self.urls.page(""))}},
@@ -411,7 +438,7 @@ class PageBuilder:
                                   | {f"seed:{a.slug}" for a in self.lib.articles}))
 
     def sitemap(self) -> PagePlan:
-        paths = ["", "entities/", "timeline/", "glossary/", "map/", "search/"]
+        paths = ["", "articles/", "entities/", "timeline/", "glossary/", "map/", "search/"]
         urls = [self.urls.absolute(self.urls.page(p)) for p in paths]
         urls += [self.urls.absolute(self.urls.article(a.slug)) for a in self.lib.articles]
         urls += [self.urls.absolute(self.urls.entity(e.id)) for e in self.lib.entities]
@@ -491,7 +518,8 @@ PageSpec = tuple[str, str]  # (page kind, subject id or slug): enough to build t
 
 def page_specs(lib: Library) -> list[PageSpec]:
     """Every page of the site, in a stable order."""
-    specs: list[PageSpec] = [(kind, "") for kind in ("home", "entities", "timeline", "glossary", "map", "search", "404")]
+    specs: list[PageSpec] = [(kind, "") for kind in ("home", "articles", "entities", "timeline", "glossary", "map",
+                                                     "search", "404")]
     specs += [("article", a.slug) for a in lib.articles]
     specs += [("entity", e.id) for e in lib.entities]
     specs += [(kind, "") for kind in ("feed", "sitemap", "robots", "redirects")]
@@ -508,7 +536,7 @@ def plan_page(builder: PageBuilder, spec: PageSpec) -> PagePlan:
         return builder.entity_page(builder.entities[subject])
     if kind == "redirect":
         return builder.redirect_stub(subject)
-    single = {"home": builder.home_page, "entities": builder.entities_page, "timeline": builder.timeline_page,
+    single = {"home": builder.home_page, "articles": builder.articles_page, "entities": builder.entities_page, "timeline": builder.timeline_page,
               "glossary": builder.glossary_page, "map": builder.map_page, "search": builder.search_page,
               "404": builder.not_found_page, "feed": builder.feed, "sitemap": builder.sitemap,
               "robots": builder.robots, "redirects": builder.redirects}
