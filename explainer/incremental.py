@@ -31,7 +31,7 @@ from .markdown import make_markdown
 from .model import Library
 from .pages import PageBuilder, PageSpec, Urls, page_specs
 from .pipeline import BuildOptions, load_library
-from .render import RenderedPage, Renderer, make_environment, render_all, render_spec
+from .render import RenderedPage, Renderer, make_environment, render_all
 from .search import index_site
 from .write import safe_relative, write_site
 
@@ -259,8 +259,8 @@ class Session:
         for batch in ([s for s in order if s in primary], [s for s in order if s not in primary]):
             if not batch:
                 continue
-            for spec in batch:
-                fresh[spec] = pages[spec] = render_spec(builder, renderer, spec)
+            for spec, page in zip(batch, render_all(builder, renderer, batch, self.options.jobs)):
+                fresh[spec] = pages[spec] = page
             pages = {spec: pages[spec] for spec in specs if spec in pages}
             self._check(pages, urls, only={fresh[s].output for s in batch})
             self._write_changed([fresh[s] for s in batch], [], static_names)
