@@ -159,15 +159,6 @@ def full_map(nodes: list[Node], edges: list[Edge], width: int = 900, height: int
     return svg, len(shown), len(kept_edges)
 
 
-def edges_by_node(edges: list[Edge]) -> dict[str, list[Edge]]:
-    """Index edges by both ends, so each neighbourhood costs its own size, not the whole graph's."""
-    index: dict[str, list[Edge]] = {}
-    for edge in edges:
-        index.setdefault(edge.a, []).append(edge)
-        index.setdefault(edge.b, []).append(edge)
-    return index
-
-
 def neighbourhood(centre: Node, nodes: dict[str, Node], touching: list[Edge], width: int = 640,
                   height: int = 360) -> Markup | None:
     """An entity and its strongest neighbours (from the edges touching it), drawn around it; None if it has none."""

@@ -69,21 +69,29 @@ def content_keys(library: Library, memo: dict[int, tuple[object, str]] | None = 
         keys[f"seed:{article.slug}"] = _digest(article)
         if memo is not None:
             memo[id(article)] = (article, keys[f"seed:{article.slug}"])
+    def digest(obj) -> str:
+        if memo is not None and id(obj) in memo and memo[id(obj)][0] is obj:
+            return memo[id(obj)][1]
+        value = _digest(obj)
+        if memo is not None:
+            memo[id(obj)] = (obj, value)
+        return value
+
     for entity in library.entities:
-        keys[f"entity:{entity.id}"] = _digest(entity)
+        keys[f"entity:{entity.id}"] = digest(entity)
         keys[f"entity-card:{entity.id}"] = _digest((entity.name, entity.kind, entity.summary))
         keys[f"entity-related:{entity.id}"] = _digest(entity.related)
         aliases.append((entity.id, entity.name, entity.aliases))
     for term in library.terms:
-        keys[f"term:{term.id}"] = _digest(term)
+        keys[f"term:{term.id}"] = digest(term)
         keys[f"term-card:{term.id}"] = _digest((term.term, term.definition))
         aliases.append((term.id, term.term, term.aliases, term.case_sensitive))
     for event in library.events:
-        keys[f"event:{event.id}"] = _digest(event)
+        keys[f"event:{event.id}"] = digest(event)
     for quote in library.quotes:
-        keys[f"quote:{quote.id}"] = _digest(quote)
+        keys[f"quote:{quote.id}"] = digest(quote)
     for note in library.notes:
-        keys[f"note:{note.id}"] = _digest(note)
+        keys[f"note:{note.id}"] = digest(note)
     ids = sorted(k for k in keys if ":" in k and "-card:" not in k and "-related:" not in k)
     keys["ids"] = _digest((ids, sorted(aliases)))
     return keys
@@ -170,17 +178,19 @@ class Session:
         self.asset_names: dict[str, str] = {}
         self.env = None
         self.link_cache: dict = {}  # per-article linking, valid while aliases and policy stay the same
+        self.linked: Linked | None = None  # the last good build's indexes
         self.file_cache = FileCache()  # parsed files, by modification time
         self.seed_memo: dict = {}  # validated articles, by parsed seed
         self.digest_memo: dict = {}  # article hashes, by article
         self._search_lock = threading.Lock()
 
     # --- the stages, kept in memory -----------------------------------------------------------
-    def _prepare(self):
+    def _prepare(self, incremental: bool):
         problems = Problems()
         library = load_library(self.options, problems, self.file_cache, self.seed_memo)
         md = make_markdown(allow_html=library.site.allow_html)
-        linked = link(library, md, problems, jobs=self.options.jobs, cache=self.link_cache)
+        linked = link(library, md, problems, jobs=self.options.jobs, cache=self.link_cache,
+                      previous=self.linked if incremental else None)
         problems.raise_if_errors()
         urls = Urls(library.site.base_url)
         builder = PageBuilder(linked, urls, md)
@@ -207,12 +217,12 @@ class Session:
         started = time.perf_counter()
         self.link_cache.clear()  # aliases or the link policy may have changed
         self.assets, self.asset_names = collect_assets(self.options.static, fingerprint=self.options.fingerprint)
-        library, linked, builder, urls = self._prepare()
+        library, linked, builder, urls = self._prepare(incremental=False)
         renderer = self._renderer(library, urls, builder)
         specs = page_specs(library)
         pages = dict(zip(specs, render_all(builder, renderer, specs, self.options.jobs)))
         self._check(pages, urls)
-        self.pages, self.keys = pages, content_keys(library, self.digest_memo)
+        self.pages, self.keys, self.linked = pages, content_keys(library, self.digest_memo), linked
         write_site(self.options.out, self.files(), finish=index_site if self.options.search else None)
         return Report(len(pages), 0, tuple(sorted(p.output for p in pages.values())), len(pages),
                       (time.perf_counter() - started) * 1000, True)
@@ -233,10 +243,12 @@ class Session:
         if static_names:
             self.assets, self.asset_names = collect_assets(self.options.static, fingerprint=False)
         self.file_cache.forget(changed_paths)
-        library, linked, builder, urls = self._prepare()
+        library, linked, builder, urls = self._prepare(incremental=self.linked is not None)
         keys = content_keys(library, self.digest_memo)
+        size = sum(len(x) for x in (library.articles, library.entities, library.events, library.terms,
+                                     library.quotes, library.notes))
         for memo in (self.seed_memo, self.digest_memo):
-            if len(memo) > 2 * len(library.articles) + 100:
+            if len(memo) > 2 * size + 100:
                 memo.clear()  # drop entries of replaced objects now and then
         changed |= changed_keys(self.keys, keys)
         if {"site", "ids"} & changed:
@@ -268,7 +280,7 @@ class Session:
         if static_names:
             self._write_changed([], [], static_names)
         self._write_changed([], removed, [])
-        self.pages, self.keys = pages, keys
+        self.pages, self.keys, self.linked = pages, keys, linked
         if self.options.search and fresh:
             threading.Thread(target=self._reindex, daemon=True).start()
         return Report(len(fresh), len(removed), tuple(sorted(p.output for p in fresh.values())), len(pages),

@@ -69,6 +69,7 @@ class Linked:
     entity_notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     note_entities: dict[str, tuple[str, ...]] = field(default_factory=dict)
     co_mentions: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    shared_counters: set[str] | None = None  # co_mentions entries still shared with a previous Linked
 
     @property
     def entities(self) -> dict[str, Entity]:
@@ -258,14 +259,72 @@ def check_field_links(md: MarkdownIt, text: str, where: Location, problems: Prob
                            "(/timeline/), other sites with a full https:// URL")
 
 
+def _add_article(linked: Linked, article: Article, done: ArticleLinks) -> None:
+    """Add one article's paragraphs and mentions to the indexes."""
+    for paragraph, visible, tokens, mentions in zip(article.paragraphs, done.visible, done.tokens, done.mentions):
+        key = (article.slug, paragraph.index)
+        linked.visible[key] = visible
+        if tokens is not None:
+            linked.tokens[key] = tokens
+        linked.mentions[key] = mentions
+        for mention in mentions:
+            linked.by_target[mention.target].append(mention)
+        present = sorted({m.target for m in mentions if m.kind == "entity"})
+        for a in present:
+            if linked.shared_counters is not None and a in linked.shared_counters:
+                linked.co_mentions[a] = Counter(linked.co_mentions[a])  # copy on write
+                linked.shared_counters.discard(a)
+            for b in present:
+                if a != b:
+                    linked.co_mentions[a][b] += 1
+
+
+def _reuse_indexes(linked: Linked, previous: Linked, removed: dict[str, Article]) -> None:
+    """Start from the previous indexes without the `removed` articles' contributions.
+
+    Lists and counters that change are copied, so `previous` is never modified.
+    """
+    linked.visible = dict(previous.visible)
+    linked.tokens = dict(previous.tokens)
+    linked.mentions = dict(previous.mentions)
+    linked.by_target = defaultdict(list, previous.by_target)
+    linked.co_mentions = defaultdict(Counter, previous.co_mentions)
+    linked.shared_counters = set(previous.co_mentions)  # still the previous build's: copy before changing
+    touched_targets: set[str] = set()
+    for slug, article in removed.items():
+        for paragraph in article.paragraphs:
+            key = (slug, paragraph.index)
+            old = linked.mentions.pop(key, [])
+            linked.visible.pop(key, None)
+            linked.tokens.pop(key, None)
+            touched_targets |= {m.target for m in old}
+            present = sorted({m.target for m in old if m.kind == "entity"})
+            for a in present:
+                if a in linked.shared_counters:
+                    linked.co_mentions[a] = Counter(linked.co_mentions[a])
+                    linked.shared_counters.discard(a)
+                for b in present:
+                    if a != b:
+                        linked.co_mentions[a][b] -= 1
+                        if linked.co_mentions[a][b] <= 0:
+                            del linked.co_mentions[a][b]
+    gone = set(removed)
+    for target in touched_targets:
+        linked.by_target[target] = [m for m in linked.by_target[target] if m.article not in gone]
+    for target in list(linked.by_target):
+        if target in previous.by_target and linked.by_target[target] is previous.by_target[target]:
+            linked.by_target[target] = list(previous.by_target[target])  # appended to below: copy
+
+
 def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
-         cache: dict[str, ArticleLinks] | None = None) -> Linked:
+         cache: dict[str, ArticleLinks] | None = None, previous: Linked | None = None) -> Linked:
     """Cross-link the library; verbatim and reference problems go into `problems`.
 
-    `cache` (kept by the preview server while no alias and no link policy changes) skips parsing
-    and matching every article whose text is unchanged.
+    The preview server passes `cache` (per-article results, kept while no alias and no link
+    policy changes) and `previous` (the last Linked): then only the articles whose text changed
+    are parsed and matched, and the mention indexes are updated for them instead of rebuilt.
     """
-    linked = Linked(library, build_matcher(library))
+    linked = Linked(library, previous.matcher if previous is not None else build_matcher(library))
     articles = {a.slug: a for a in library.articles}
     policy = library.site.linking
     cache = {} if cache is None else cache
@@ -275,21 +334,16 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
         for article, results in zip(stale, match_all(subset, md, linked.matcher, jobs)):
             cache[article.slug] = link_article(article, results, policy)
 
-    for article in library.articles:
-        done = cache[article.slug]
-        for paragraph, visible, tokens, mentions in zip(article.paragraphs, done.visible, done.tokens, done.mentions):
-            key = (article.slug, paragraph.index)
-            linked.visible[key] = visible
-            if tokens is not None:
-                linked.tokens[key] = tokens
-            linked.mentions[key] = mentions
-            for mention in mentions:
-                linked.by_target[mention.target].append(mention)
-            present = sorted({m.target for m in mentions if m.kind == "entity"})
-            for a in present:
-                for b in present:
-                    if a != b:
-                        linked.co_mentions[a][b] += 1
+    if previous is None:
+        for article in library.articles:
+            _add_article(linked, article, cache[article.slug])
+    else:
+        old_articles = {a.slug: a for a in previous.library.articles}
+        changed = {a.slug for a in stale} | (set(old_articles) - set(articles))
+        _reuse_indexes(linked, previous, {s: old_articles[s] for s in changed if s in old_articles})
+        for slug in changed:
+            if slug in articles:
+                _add_article(linked, articles[slug], cache[slug])
 
     for event in library.events:
         for ref in event.sources:

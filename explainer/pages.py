@@ -6,6 +6,7 @@ A page's `deps` name what it was built from ("entity:elon-musk", "seed:<slug>",
 from __future__ import annotations
 
 import datetime
+import functools
 import html as html_lib
 import re
 from collections import Counter
@@ -15,7 +16,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from .graph import Edge, Node, build_edges, edges_by_node, full_map, neighbourhood
+from .graph import EXPLICIT_WEIGHT, Edge, Node, build_edges, full_map, neighbourhood
 from .link import Anchor, Linked
 from .markdown import LinkTarget, MarkdownRenderer, PlannedLink, render_markdown_block, render_plain_paragraph
 from .model import Article, Entity, Event, Library, SourceRef, Term
@@ -94,13 +95,29 @@ class PageBuilder:
         self.quotes = {q.id: q for q in self.lib.quotes}
         self.notes = {n.id: n for n in self.lib.notes}
         self.articles = {a.slug: a for a in self.lib.articles}
+        self.article_order = {a.slug: n for n, a in enumerate(self.lib.articles)}
         self.nodes = {e.id: Node(e.id, e.name, e.kind, urls.entity(e.id)) for e in self.lib.entities}
-        self.edges: list[Edge] = build_edges(linked.co_mentions, {e.id: e.related for e in self.lib.entities})
-        self.edges_at = edges_by_node(self.edges)
         self.related_to: dict[str, set[str]] = {}  # reverse of each entity's `related` list
         for e in self.lib.entities:
             for other in e.related:
                 self.related_to.setdefault(other, set()).add(e.id)
+
+    @functools.cached_property
+    def edges(self) -> list[Edge]:
+        """The whole network (only the map needs it; an entity page needs its own edges only)."""
+        return build_edges(self.linked.co_mentions, {e.id: e.related for e in self.lib.entities})
+
+    def edges_touching(self, entity: Entity) -> list[Edge]:
+        """The edges of one entity, weighted exactly as in build_edges, without building the rest."""
+        weights = Counter({other: count for other, count in self.linked.co_mentions.get(entity.id, {}).items()
+                           if other != entity.id})
+        for other in entity.related:
+            if other != entity.id:
+                weights[other] += EXPLICIT_WEIGHT
+        for other in self.related_to.get(entity.id, ()):
+            if other != entity.id:
+                weights[other] += EXPLICIT_WEIGHT
+        return [Edge(min(entity.id, o), max(entity.id, o), w) for o, w in sorted(weights.items()) if w]
 
     def cards(self) -> dict[str, dict]:
         """Preview-card data for every entity and term, keyed like the links' data-card attribute."""
@@ -239,7 +256,8 @@ class PageBuilder:
         for mention in self.linked.by_target.get(entity.id, []):
             by_article.setdefault(mention.article, {}).setdefault(mention.paragraph, []).append(mention)
         groups = []
-        for number, (slug, paragraphs) in enumerate(by_article.items()):
+        ordered = sorted(by_article.items(), key=lambda item: self.article_order[item[0]])
+        for number, (slug, paragraphs) in enumerate(ordered):
             # every mention is listed; past the first articles, as paragraph links without snippets,
             # so the page of an entity named in thousands of articles stays readable and light
             with_snippets = number < SNIPPET_ARTICLES
@@ -260,7 +278,7 @@ class PageBuilder:
             "quotes": [self.quote_row(q) for q in self.linked.entity_quotes.get(entity.id, [])],
             "notes": [self.note_row(n) for n in self.linked.entity_notes.get(entity.id, [])],
             "related": related, "more_related": more_related,
-            "neighbourhood": neighbourhood(self.nodes[entity.id], self.nodes, self.edges_at.get(entity.id, [])),
+            "neighbourhood": neighbourhood(self.nodes[entity.id], self.nodes, self.edges_touching(entity)),
             "og_type": "profile" if entity.kind == "person" else "website",
             "jsonld": self.entity_jsonld(entity),
         }

@@ -111,6 +111,7 @@ def _suggest_id(value: Any) -> str:
 class _Context:
     problems: Problems
     include_drafts: bool
+    memo: dict | None = None  # the preview server's: results of files that were not re-read
 
 
 def _sources(doc: YamlDoc, items: list[dict], base: tuple, ctx: _Context) -> tuple[SourceRef, ...]:
@@ -286,6 +287,12 @@ def validate_collection(name: str, docs: list[YamlDoc], ctx: _Context) -> list:
             ctx.problems.error(doc.where(()), f"{doc.path} must be a list of entries, not {_type_of(doc.data)}",
                                "start each entry with '- id: ...'" if name != "quotes" else "start each entry with '- speaker: ...'")
             continue
+        key = (name, id(doc), counter)  # quote ids count on from earlier files
+        if ctx.memo is not None and key in ctx.memo and ctx.memo[key][0] is doc:
+            built += ctx.memo[key][1]
+            counter += len(doc.data)
+            continue
+        before, start = len(ctx.problems.items), len(built)
         for index, item in enumerate(doc.data):
             counter += 1
             if not check_schema(doc, item, (index,), schema.COLLECTION_ITEM[name], ctx.problems):
@@ -298,6 +305,8 @@ def validate_collection(name: str, docs: list[YamlDoc], ctx: _Context) -> list:
                 obj = _note(doc, item, (index,), ctx, counter)
             if obj is not None:
                 built.append(obj)
+        if ctx.memo is not None and len(ctx.problems.items) == before:
+            ctx.memo[key] = (doc, built[start:])
     return built
 
 
@@ -456,7 +465,7 @@ def validate(raw: RawContent, problems: Problems, include_drafts: bool = False,
 
     `memo` (kept by the preview server) reuses the Article of a seed file that was not re-read.
     """
-    ctx = _Context(problems, include_drafts)
+    ctx = _Context(problems, include_drafts, memo)
     site = validate_site(raw.site, ctx)
     articles = [a for a in (_seed_article(s, ctx, memo) for s in raw.seeds) if a]
     slugs: dict[str, str] = {}
