@@ -109,7 +109,13 @@ def measure(size: str, repeat: int) -> dict[str, tuple[float, float]]:
                         raise SystemExit(f"{kind}: page never showed the edit\n{log_path.read_text()[-2000:]}")
                     time.sleep(0.002)
                 elapsed = (time.perf_counter() - started) * 1000
-                time.sleep(0.5)  # let the server log its line and settle
+                # wait for the rebuild to finish (its dependants are written after the edited page),
+                # so that the next edit is timed on an idle server
+                settle = time.monotonic() + 120
+                while time.monotonic() < settle and not any(
+                        "✓" in line or "✗" in line for line in log_path.read_text().splitlines()[lines_before:]):
+                    time.sleep(0.05)
+                time.sleep(0.3)
                 new_lines = log_path.read_text().splitlines()[lines_before:]
                 logged = [float(m.group(1)) for line in new_lines if (m := re.search(r" in (\d+) ms", line))]
                 if attempt:

@@ -36,6 +36,7 @@ from .search import index_site
 from .write import safe_relative, write_site
 
 Keys = dict[str, str]
+REINDEX_AFTER_SECONDS = 3.0  # search index refresh waits for a pause in saving
 
 
 def _fingerprint(value) -> object:
@@ -183,6 +184,7 @@ class Session:
         self.seed_memo: dict = {}  # validated articles, by parsed seed
         self.digest_memo: dict = {}  # article hashes, by article
         self._search_lock = threading.Lock()
+        self._reindex_timer: threading.Timer | None = None
 
     # --- the stages, kept in memory -----------------------------------------------------------
     def _prepare(self, incremental: bool):
@@ -282,7 +284,7 @@ class Session:
         self._write_changed([], removed, [])
         self.pages, self.keys, self.linked = pages, keys, linked
         if self.options.search and fresh:
-            threading.Thread(target=self._reindex, daemon=True).start()
+            self._schedule_reindex()
         return Report(len(fresh), len(removed), tuple(sorted(p.output for p in fresh.values())), len(pages),
                       (time.perf_counter() - started) * 1000, False)
 
@@ -313,10 +315,18 @@ class Session:
             if target.is_file():
                 target.unlink()
 
+    def _schedule_reindex(self) -> None:
+        """Re-index search once the author pauses (a few seconds after the last rebuild)."""
+        if self._reindex_timer is not None:
+            self._reindex_timer.cancel()
+        self._reindex_timer = threading.Timer(REINDEX_AFTER_SECONDS, self._reindex)
+        self._reindex_timer.daemon = True
+        self._reindex_timer.start()
+
     def _reindex(self) -> None:
         """Refresh the search index after the pages are on disk (off the save-to-page path)."""
         with self._search_lock:
             try:
-                index_site(self.options.out)
+                index_site(self.options.out, background=True)
             except Exception:  # search is a convenience in preview; the next full build reports it
                 pass

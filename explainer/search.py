@@ -6,6 +6,7 @@ templates), so results say whether they are the article, an entity, an event or 
 """
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -20,9 +21,11 @@ def pagefind_binary() -> Path:
     return get_executable()
 
 
-def index_site(folder: Path) -> None:
-    """Write folder/pagefind/ for the HTML files under folder."""
+def index_site(folder: Path, background: bool = False) -> None:
+    """Write folder/pagefind/ for the HTML files under folder (at the lowest CPU priority when
+    `background`, so the preview's own rebuilds stay fast while the index catches up)."""
     proc = subprocess.run([str(pagefind_binary()), "--site", str(folder), "--output-subdir", "pagefind", "--silent"],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=600,
+                          preexec_fn=(lambda: os.nice(19)) if background and hasattr(os, "nice") else None)
     if proc.returncode != 0:
         raise SearchIndexError(f"pagefind failed: {(proc.stderr or proc.stdout).strip()[:500]}")
