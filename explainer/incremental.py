@@ -232,7 +232,6 @@ class Session:
     def rebuild(self, changed_paths: set[Path]) -> Report:
         """Apply a batch of file changes; on a content error, keep the last good site and raise."""
         started = time.perf_counter()
-        root = self.options.root
         names = {self._relative(p) for p in changed_paths}
         if not self.pages or any(n.startswith("static/") for n in names) and self.options.fingerprint:
             return self.build_all()

@@ -12,7 +12,6 @@ import asyncio
 import html
 import logging
 import threading
-import time
 from pathlib import Path
 from typing import Callable
 
