@@ -430,21 +430,30 @@ def check_aliases(entities: list[Entity], terms: list[Term], problems: Problems)
                 folded.setdefault(lower, (owner.id, where))
 
 
+def _pruned(obj, **fields):
+    """The object with some reference lists filtered, or the same object when nothing was dropped
+    (the preview server recognises unchanged objects by identity)."""
+    changes = {name: value for name, value in fields.items() if value != getattr(obj, name)}
+    return replace(obj, **changes) if changes else obj
+
+
 def drop_drafts(parts: dict) -> dict:
     """Leave out entries marked `draft: true`, and every reference to them."""
     kept = {name: [o for o in objs if not o.draft] for name, objs in parts.items()}
     entity_ids = {e.id for e in kept["entities"]}
     term_ids = {t.id for t in kept["glossary"]}
     slugs = {a.slug for a in kept["articles"]}
-    kept["entities"] = [replace(e, related=tuple(r for r in e.related if r in entity_ids)) for e in kept["entities"]]
-    kept["timeline"] = [replace(e, entities=tuple(i for i in e.entities if i in entity_ids),
-                                sources=tuple(s for s in e.sources if not s.is_seed or s.seed in slugs))
+
+    def sources(refs):
+        return tuple(r for r in refs if not r.is_seed or r.seed in slugs)
+
+    kept["entities"] = [_pruned(e, related=tuple(r for r in e.related if r in entity_ids)) for e in kept["entities"]]
+    kept["timeline"] = [_pruned(e, entities=tuple(i for i in e.entities if i in entity_ids), sources=sources(e.sources))
                         for e in kept["timeline"]]
-    kept["glossary"] = [replace(t, see_also=tuple(i for i in t.see_also if i in term_ids),
-                                sources=tuple(s for s in t.sources if not s.is_seed or s.seed in slugs))
+    kept["glossary"] = [_pruned(t, see_also=tuple(i for i in t.see_also if i in term_ids), sources=sources(t.sources))
                         for t in kept["glossary"]]
     kept["quotes"] = [q for q in kept["quotes"] if q.speaker in entity_ids and q.seed in slugs]
-    kept["notes"] = [replace(n, entities=tuple(i for i in n.entities if i in entity_ids))
+    kept["notes"] = [_pruned(n, entities=tuple(i for i in n.entities if i in entity_ids))
                      for n in kept["notes"] if n.seed in slugs]
     return kept
 
