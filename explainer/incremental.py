@@ -25,8 +25,8 @@ from pathlib import Path
 from .assets import collect_assets
 from .check import check_scanned
 from .errors import ContentError, Location, Problems
-from .load import FileCache
 from .link import Linked, link
+from .load import FileCache
 from .markdown import make_markdown
 from .model import Library
 from .pages import PageBuilder, PageSpec, Urls, page_specs

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from urllib.parse import urlsplit
-import multiprocessing
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
@@ -18,6 +17,7 @@ from .errors import Location, Problems, did_you_mean
 from .linker import AliasEntry, AliasMatcher, Match
 from .markdown import text_runs, wikilink_ids
 from .model import Article, Entity, Library, SourceRef
+from .parallel import fork_map
 
 ParagraphKey = tuple[str, int]  # (article slug, paragraph index)
 
@@ -186,29 +186,13 @@ def match_article(md: MarkdownIt, matcher: AliasMatcher, article: Article, keep_
     return results
 
 
-# The parse-and-match state of a worker process, inherited at fork (see match_all).
-_worker_state: tuple | None = None
-
-
-def _adopt(md: MarkdownIt, matcher: AliasMatcher, articles: tuple[Article, ...]) -> None:
-    global _worker_state
-    _worker_state = (md, matcher, articles)
-
-
-def _match_in_worker(index: int) -> ArticleMatches:
-    md, matcher, articles = _worker_state
-    # tokens stay in the worker: sending them back costs more than parsing again when rendering
-    return match_article(md, matcher, articles[index], keep_tokens=False)
-
-
 def match_all(library: Library, md: MarkdownIt, matcher: AliasMatcher, jobs: int) -> list[ArticleMatches]:
     """Match every article, on `jobs` forked processes when there are enough articles to pay for it."""
     articles = library.articles
-    if jobs <= 1 or len(articles) < PARALLEL_MIN_ARTICLES or "fork" not in multiprocessing.get_all_start_methods():
-        return [match_article(md, matcher, article) for article in articles]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_adopt, initargs=(md, matcher, articles)) as pool:
-        return pool.map(_match_in_worker, range(len(articles)), chunksize=max(1, len(articles) // (jobs * 8)))
+    # in workers, tokens stay behind: sending them back costs more than parsing again when rendering
+    forked = fork_map(lambda a: match_article(md, matcher, a, keep_tokens=False), articles, jobs,
+                      PARALLEL_MIN_ARTICLES)
+    return forked if forked is not None else [match_article(md, matcher, article) for article in articles]
 
 
 @dataclass

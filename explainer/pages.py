@@ -18,7 +18,13 @@ from markupsafe import Markup, escape
 
 from .graph import EXPLICIT_WEIGHT, Edge, Node, build_edges, full_map, neighbourhood
 from .link import Linked
-from .markdown import LinkTarget, MarkdownRenderer, PlannedLink, render_markdown_block, render_plain_paragraph
+from .markdown import (
+    LinkTarget,
+    MarkdownRenderer,
+    PlannedLink,
+    render_markdown_block,
+    render_plain_paragraph,
+)
 from .model import Article, Entity, Event, Library, SourceRef, Term
 
 KIND_LABELS = {

@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-import multiprocessing
-from dataclasses import dataclass
-
 from .check import _PageScan, scan_page
 from .errors import ContentError, Location, Problem
 from .model import Site
 from .pages import KIND_LABELS, PageBuilder, PagePlan, PageSpec, Urls, plan_page
+from .parallel import fork_map
 
 PARALLEL_MIN_PAGES = 300  # below this, starting worker processes costs more than it saves
 
@@ -133,25 +132,8 @@ def render_spec(builder: PageBuilder, renderer: Renderer, spec: PageSpec) -> Ren
     return RenderedPage(spec, plan.url, plan.output, frozenset(deps), text.encode("utf-8"), scan)
 
 
-# A worker process's builder and renderer. Forked workers inherit them from the parent at start;
-# a module variable is how a multiprocessing initializer hands state to the tasks of its process.
-_worker_state: tuple[PageBuilder, Renderer] | None = None
-
-
-def _adopt(builder: PageBuilder, renderer: Renderer) -> None:
-    global _worker_state
-    _worker_state = (builder, renderer)
-
-
-def _render_in_worker(spec: PageSpec) -> RenderedPage:
-    builder, renderer = _worker_state
-    return render_spec(builder, renderer, spec)
-
-
 def render_all(builder: PageBuilder, renderer: Renderer, specs: list[PageSpec], jobs: int) -> list[RenderedPage]:
     """Render pages, on `jobs` forked processes when there are enough of them to pay for it."""
-    if jobs <= 1 or len(specs) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
-        return [render_spec(builder, renderer, spec) for spec in specs]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_adopt, initargs=(builder, renderer)) as pool:
-        return pool.map(_render_in_worker, specs, chunksize=max(1, len(specs) // (jobs * 16)))
+    forked = fork_map(lambda spec: render_spec(builder, renderer, spec), specs, jobs, PARALLEL_MIN_PAGES,
+                      chunks_per_job=16)
+    return forked if forked is not None else [render_spec(builder, renderer, spec) for spec in specs]

@@ -16,8 +16,21 @@ from . import schema
 from .dates import DateError, date_hint, parse_date
 from .errors import Location, Problems, did_you_mean
 from .load import RawContent, RawSeed, YamlDoc
-from .model import (Article, Entity, Event, ExternalLink, KeyPoint, Library, LinkPolicy, Note, Paragraph,
-                    Quote, Site, SourceRef, Term)
+from .model import (
+    Article,
+    Entity,
+    Event,
+    ExternalLink,
+    KeyPoint,
+    Library,
+    LinkPolicy,
+    Note,
+    Paragraph,
+    Quote,
+    Site,
+    SourceRef,
+    Term,
+)
 from .urls import is_safe_url
 
 MIN_ALIAS_LENGTH = 2

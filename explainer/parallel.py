@@ -1,0 +1,37 @@
+"""Spread per-item work over forked worker processes, when there is enough of it to pay for forking.
+
+Workers are forked after the parent has built what they need, so they inherit it (the library,
+the templates) instead of receiving it pickled; only the items' indexes and the results travel.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from typing import Callable, Sequence, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# The task and items of a worker process, inherited at fork: a module variable is how a
+# multiprocessing initializer hands state to the tasks of its process.
+_worker_state: tuple[Callable, Sequence] | None = None
+
+
+def _adopt(task: Callable, items: Sequence) -> None:
+    global _worker_state
+    _worker_state = (task, items)
+
+
+def _run(index: int):
+    task, items = _worker_state
+    return task(items[index])
+
+
+def fork_map(task: Callable[[Item], Result], items: Sequence[Item], jobs: int, minimum: int,
+             chunks_per_job: int = 8) -> list[Result] | None:
+    """`[task(i) for i in items]` on `jobs` forked processes, in order; None when there are fewer
+    than `minimum` items, one job, or no fork on this platform (the caller then works in-process)."""
+    if jobs <= 1 or len(items) < minimum or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_adopt, initargs=(task, items)) as pool:
+        return pool.map(_run, range(len(items)), chunksize=max(1, len(items) // (jobs * chunks_per_job)))
