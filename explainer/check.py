@@ -85,9 +85,9 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/",
             return None, "", f"broken link '{link}': no such page"
         return target, parts.fragment, ""
 
-    for name, scan in sorted(scans.items()):
-        if only is not None and name not in only:
-            continue
+    names = sorted(scans) if only is None else sorted(name for name in only if name in scans)
+    for name in names:
+        scan = scans[name]
         where = Location(f"site/{name}")
         for duplicate in sorted(set(scan.duplicate_ids)):
             problems.append(Problem(where, f"duplicate id '{duplicate}' in the page"))

@@ -69,7 +69,6 @@ class Linked:
     entity_notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     note_entities: dict[str, tuple[str, ...]] = field(default_factory=dict)
     co_mentions: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-    shared_counters: set[str] | None = None  # co_mentions entries still shared with a previous Linked
 
     @property
     def entities(self) -> dict[str, Entity]:
@@ -118,13 +117,22 @@ def _apply_policy(matches: list[Match], scope: str, seen_in_article: set[str]) -
     return decisions
 
 
-def locate(articles: dict[str, Article], seed: str, excerpt: str, where: Location, what: str,
-           problems: Problems) -> Anchor | None:
-    """Find a verbatim excerpt in one paragraph of a seed; explain precisely when it is not there."""
+def locate_excerpt(articles: dict[str, Article], seed: str, excerpt: str, where: Location, what: str,
+                   problems: Problems, memo: dict | None = None) -> Anchor | None:
+    """Find a verbatim excerpt in one paragraph of a seed; explain precisely when it is not there.
+
+    `memo` keeps the paragraphs an excerpt was found in, by article object and excerpt.
+    """
     article = articles.get(seed)
     if article is None:
         return None  # unknown seeds were reported by validate
-    hits = [(p.index, p.text.find(excerpt)) for p in article.paragraphs if excerpt in p.text]
+    entry = memo.get((id(article), excerpt)) if memo is not None else None
+    if entry is not None and entry[0] is article:
+        hits = entry[1]
+    else:
+        hits = [(p.index, p.text.find(excerpt)) for p in article.paragraphs if excerpt in p.text]
+        if memo is not None:
+            memo[(id(article), excerpt)] = (article, hits)
     if hits:
         if len(hits) > 1:
             problems.warning(where, f"{what} appears in {len(hits)} paragraphs of '{seed}'; using the first (p{hits[0][0]})",
@@ -255,25 +263,21 @@ def _add_article(linked: Linked, article: Article, done: ArticleLinks) -> None:
             linked.by_target[mention.target].append(mention)
         present = sorted({m.target for m in mentions if m.kind == "entity"})
         for a in present:
-            if linked.shared_counters is not None and a in linked.shared_counters:
-                linked.co_mentions[a] = Counter(linked.co_mentions[a])  # copy on write
-                linked.shared_counters.discard(a)
             for b in present:
                 if a != b:
                     linked.co_mentions[a][b] += 1
 
 
-def _reuse_indexes(linked: Linked, previous: Linked, removed: dict[str, Article]) -> None:
-    """Start from the previous indexes without the `removed` articles' contributions.
+def _take_over_indexes(linked: Linked, previous: Linked, removed: dict[str, Article]) -> None:
+    """Move the previous build's mention indexes into `linked`, without the `removed` articles.
 
-    Lists and counters that change are copied, so `previous` is never modified.
+    The indexes are updated in place rather than copied (copying them costs more than the rest of
+    a one-paragraph rebuild on a large site), so `previous` must not be used afterwards.
     """
-    linked.visible = dict(previous.visible)
-    linked.tokens = dict(previous.tokens)
-    linked.mentions = dict(previous.mentions)
-    linked.by_target = defaultdict(list, previous.by_target)
-    linked.co_mentions = defaultdict(Counter, previous.co_mentions)
-    linked.shared_counters = set(previous.co_mentions)  # still the previous build's: copy before changing
+    linked.visible, linked.tokens, linked.mentions = previous.visible, previous.tokens, previous.mentions
+    linked.by_target, linked.co_mentions = previous.by_target, previous.co_mentions
+    previous.visible, previous.tokens, previous.mentions = {}, {}, {}
+    previous.by_target, previous.co_mentions = defaultdict(list), defaultdict(Counter)
     touched_targets: set[str] = set()
     for slug, article in removed.items():
         for paragraph in article.paragraphs:
@@ -284,35 +288,33 @@ def _reuse_indexes(linked: Linked, previous: Linked, removed: dict[str, Article]
             touched_targets |= {m.target for m in old}
             present = sorted({m.target for m in old if m.kind == "entity"})
             for a in present:
-                if a in linked.shared_counters:
-                    linked.co_mentions[a] = Counter(linked.co_mentions[a])
-                    linked.shared_counters.discard(a)
+                counter = linked.co_mentions[a]
                 for b in present:
                     if a != b:
-                        linked.co_mentions[a][b] -= 1
-                        if linked.co_mentions[a][b] <= 0:
-                            del linked.co_mentions[a][b]
+                        counter[b] -= 1
+                        if counter[b] <= 0:
+                            del counter[b]
     gone = set(removed)
     for target in touched_targets:
         linked.by_target[target] = [m for m in linked.by_target[target] if m.article not in gone]
-    for target in list(linked.by_target):
-        if target in previous.by_target and linked.by_target[target] is previous.by_target[target]:
-            linked.by_target[target] = list(previous.by_target[target])  # appended to below: copy
 
 
 def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
-         cache: dict[str, ArticleLinks] | None = None, previous: Linked | None = None) -> Linked:
+         cache: dict[str, ArticleLinks] | None = None, previous: Linked | None = None,
+         anchors: dict | None = None) -> Linked:
     """Cross-link the library; verbatim and reference problems go into `problems`.
 
     The preview server passes `cache` (per-article results, kept while no alias and no link
-    policy changes) and `previous` (the last Linked): then only the articles whose text changed
-    are parsed and matched, and the mention indexes are updated for them instead of rebuilt.
+    policy changes) and `previous` (the last Linked, whose indexes this one takes over: do not
+    use it afterwards): then only the articles whose text changed are parsed and matched, and the
+    mention indexes are updated for them instead of rebuilt. `anchors` remembers where each
+    excerpt was found in an article that has not changed since.
     """
     linked = Linked(library, previous.matcher if previous is not None else build_matcher(library))
     articles = {a.slug: a for a in library.articles}
     policy = library.site.linking
     cache = {} if cache is None else cache
-    stale = [a for a in library.articles if a.slug not in cache or cache[a.slug].body != a.body]
+    stale = [a for a in library.articles if a.slug not in cache or cache[a.slug].body is not a.body]
     if stale:
         subset = dataclasses.replace(library, articles=tuple(stale))
         for article, results in zip(stale, match_all(subset, md, linked.matcher, jobs)):
@@ -324,10 +326,15 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
     else:
         old_articles = {a.slug: a for a in previous.library.articles}
         changed = {a.slug for a in stale} | (set(old_articles) - set(articles))
-        _reuse_indexes(linked, previous, {s: old_articles[s] for s in changed if s in old_articles})
+        _take_over_indexes(linked, previous, {s: old_articles[s] for s in changed if s in old_articles})
         for slug in changed:
             if slug in articles:
                 _add_article(linked, articles[slug], cache[slug])
+
+    anchors = {} if anchors is None else anchors
+
+    def locate(articles, seed, excerpt, where, what, problems):
+        return locate_excerpt(articles, seed, excerpt, where, what, problems, anchors)
 
     for event in library.events:
         for ref in event.sources:

@@ -125,14 +125,21 @@ class PageBuilder:
                 weights[other] += EXPLICIT_WEIGHT
         return [Edge(min(entity.id, o), max(entity.id, o), w) for o, w in sorted(weights.items()) if w]
 
-    def cards(self) -> dict[str, dict]:
-        """Preview-card data for every entity and term, keyed like the links' data-card attribute."""
+    def cards(self, memo: dict[str, str] | None = None) -> dict[str, dict]:
+        """Preview-card data for every entity and term, keyed like the links' data-card attribute.
+
+        `memo` keeps each definition's plain text between preview rebuilds; it is only valid while
+        the ids and names its wikilinks resolve to stay the same (a full build clears it).
+        """
+        memo = {} if memo is None else memo
         cards = {}
         for entity in self.lib.entities:
             cards[f"entity:{entity.id}"] = {"name": entity.name, "kind": KIND_LABELS[entity.kind][0],
                                             "summary": entity.summary, "href": self.urls.entity(entity.id)}
         for term in self.lib.terms:
-            definition = _plain(self.md.block(term.definition))
+            if term.definition not in memo:
+                memo[term.definition] = _plain(self.md.block(term.definition))
+            definition = memo[term.definition]
             cards[f"term:{term.id}"] = {"name": term.term, "kind": "Term", "summary": definition,
                                         "href": self.urls.term(term.id)}
         return cards

@@ -12,6 +12,7 @@ import asyncio
 import html
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -31,6 +32,11 @@ def describe_changes(paths: set[Path], root: Path) -> str:
     return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
+def describe_outputs(outputs: tuple[str, ...]) -> str:
+    names = [name.removesuffix("index.html") or "/" for name in outputs]
+    return ", ".join(names[:2]) + (f" and {len(names) - 2} more" if len(names) > 2 else "")
+
+
 def overlay_html(problems: list[Problem]) -> str:
     """The error overlay shown on every page while the content has problems."""
     rows = "".join(
@@ -47,7 +53,35 @@ def overlay_html(problems: list[Problem]) -> str:
     )
 
 
-def make_server(out: Path, overlay: Callable[[], str]):
+class Viewers:
+    """The HTML pages the preview served last: the pages open in the author's browsers.
+
+    A rebuild renders these first (with the edited page), so the page in front of the author is
+    fresh before the rest of the site is. Reloads re-request them, which keeps the list current.
+    """
+
+    def __init__(self, keep: int = 4):
+        self.keep = keep
+        self._recent: dict[str, float] = {}  # output file → when it was last served
+        self._lock = threading.Lock()
+
+    def saw(self, output: str) -> None:
+        with self._lock:
+            self._recent.pop(output, None)
+            self._recent[output] = time.monotonic()
+            while len(self._recent) > self.keep:
+                del self._recent[next(iter(self._recent))]
+
+    def pages(self) -> tuple[str, ...]:
+        with self._lock:
+            return tuple(self._recent)
+
+    def since(self, moment: float) -> set[str]:
+        with self._lock:
+            return {page for page, when in self._recent.items() if when >= moment}
+
+
+def make_server(out: Path, overlay: Callable[[], str], viewers: Viewers | None = None):
     """A livereload Server whose file handler adds the error overlay to HTML pages while there is one."""
     from livereload import Server
     from tornado import web
@@ -72,6 +106,15 @@ def make_server(out: Path, overlay: Callable[[], str]):
 
         def compute_etag(self):
             return None  # the overlay changes the body without changing the file
+
+        def validate_absolute_path(self, root, absolute_path):
+            checked = super().validate_absolute_path(root, absolute_path)
+            if viewers is not None and checked and checked.endswith(".html"):
+                try:
+                    viewers.saw(Path(checked).relative_to(Path(root).resolve()).as_posix())
+                except ValueError:
+                    pass
+            return checked
 
     class PreviewServer(Server):
         def get_web_handlers(self, script):
@@ -113,10 +156,19 @@ def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -
         echo(f"✗ {len(error.problems)} problem(s); fix them and save: the preview starts from the next good build.")
         show(error.problems)
 
+    viewers = Viewers()
+
     def on_change(paths: set[Path]) -> None:
         what = describe_changes(paths, root)
+        first_reload = [0.0]
+
+        def reload_early(outputs: tuple[str, ...]) -> None:
+            # the pages being looked at are on disk: reload now, the rest of the site follows
+            first_reload[0] = time.monotonic()
+            loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+
         try:
-            report = session.rebuild(paths)
+            report = session.rebuild(paths, viewing=viewers.pages(), on_first_write=reload_early)
         except ContentError as error:
             echo(f"✗ {what}: {len(error.problems)} problem(s); still serving the last good site")
             show(error.problems)
@@ -124,14 +176,21 @@ def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -
             return
         errors[0] = ""
         kind = "full rebuild" if report.full else "re-rendered"
-        echo(f"✓ {what}: {report.rendered} of {report.total} pages {kind} in {report.milliseconds:.0f} ms")
+        early = (f"{describe_outputs(report.first_outputs)} on disk in {report.first_milliseconds:.0f} ms; "
+                 if first_reload[0] else "")
+        echo(f"✓ {what}: {early}{report.rendered} of {report.total} pages {kind} in {report.milliseconds:.0f} ms")
+        if first_reload[0]:
+            # reload again only if the author opened one of the later pages before it was rewritten
+            if viewers.since(first_reload[0]) & (set(report.outputs) - set(report.first_outputs)):
+                loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+            return
         css_only = all(p.suffix == ".css" for p in paths)
         # livereload swaps stylesheets in place when the path it is sent is a .css file
         loop.add_callback(LiveReloadHandler.reload_waiters, "style.css" if css_only else "*")
 
     watcher = threading.Thread(target=watch, args=(root, on_change, stop), daemon=True)
     watcher.start()
-    server = make_server(out, lambda: errors[0])
+    server = make_server(out, lambda: errors[0], viewers)
     # livereload polls the whole working directory when nothing is registered; give it one path that
     # never exists so it stays idle (watchfiles does the watching, and we push the reloads ourselves)
     server.watch(str(out.parent / ".livereload-idle-never-exists"))

@@ -127,6 +127,20 @@ class _Context:
     memo: dict | None = None  # the preview server's: results of files that were not re-read
 
 
+def _known_valid(item: Any, rules: str, ctx: _Context) -> bool:
+    """True when this exact entry passed its schema before (the preview server re-parses a whole
+    file for a one-entry edit; checking 500 unchanged entries again would dominate the rebuild)."""
+    if ctx.memo is None:
+        return False
+    key = ("schema", rules, repr(item))
+    if key in ctx.memo:
+        return True
+    if _validator(rules).is_valid(item):
+        ctx.memo[key] = True
+        return True
+    return False
+
+
 def _sources(doc: YamlDoc, items: list[dict], base: tuple, ctx: _Context) -> tuple[SourceRef, ...]:
     refs = []
     for index, item in enumerate(items or []):
@@ -308,7 +322,8 @@ def validate_collection(name: str, docs: list[YamlDoc], ctx: _Context) -> list:
         before, start = len(ctx.problems.items), len(built)
         for index, item in enumerate(doc.data):
             counter += 1
-            if not check_schema(doc, item, (index,), schema.COLLECTION_ITEM[name], ctx.problems):
+            if not _known_valid(item, schema.COLLECTION_ITEM[name], ctx) and \
+                    not check_schema(doc, item, (index,), schema.COLLECTION_ITEM[name], ctx.problems):
                 continue
             if name in _BUILDERS:
                 obj = _BUILDERS[name](doc, item, (index,), ctx)

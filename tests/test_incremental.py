@@ -126,3 +126,59 @@ def test_new_relation_shows_on_both_pages(live: Session, project: Path, tmp_path
     report = live.rebuild({project / "content/entities.yaml"})
     assert {"entities/london/index.html", "entities/analytical-engine/index.html"} <= set(report.outputs)
     clean_build_matches(live, tmp_path)
+
+
+def test_pages_open_in_the_browser_are_written_first(live: Session, project: Path, tmp_path: Path):
+    """A template edit rewrites the page being viewed first, then the rest, and says when."""
+    edit(project / "templates/entity.html", '<article class="entity">', '<article class="entity"><!-- edited -->')
+    seen_on_disk: list[tuple[str, ...]] = []
+
+    def first_write(outputs: tuple[str, ...]) -> None:
+        # at this moment the viewed page is new and the other entity pages are not yet
+        out = live.options.out
+        assert "<!-- edited -->" in (out / "entities/london/index.html").read_text()
+        assert "<!-- edited -->" not in (out / "entities/ada-lovelace/index.html").read_text()
+        seen_on_disk.append(outputs)
+
+    report = live.rebuild({project / "templates/entity.html"}, viewing=("entities/london/index.html", "index.html"),
+                          on_first_write=first_write)
+    assert seen_on_disk == [("entities/london/index.html",)]
+    assert report.first_outputs == ("entities/london/index.html",)
+    assert 0 < report.first_milliseconds <= report.milliseconds
+    assert len(report.outputs) == 4  # every entity page was still re-rendered
+    clean_build_matches(live, tmp_path)
+
+
+def test_without_a_viewer_the_edited_article_comes_first(live: Session, project: Path, tmp_path: Path):
+    edit(project / "seeds/engines.txt", "agreed.", "agreed, in London.")
+    calls: list[tuple[str, ...]] = []
+    report = live.rebuild({project / "seeds/engines.txt"}, on_first_write=calls.append)
+    assert calls == [("articles/engines/index.html",)] == [report.first_outputs]
+    clean_build_matches(live, tmp_path)
+
+
+def test_added_and_removed_seed_files_are_noticed_from_the_watcher_report(live: Session, project: Path,
+                                                                          tmp_path: Path):
+    """Rebuilds trust the watcher's list of changed paths (no stat of every file), so a new or
+    deleted file must still be picked up when it is the path reported."""
+    second = project / "seeds/second.txt"
+    second.write_text("---\ntitle: A second piece\nslug: second\npublication: Test Weekly\npublished: 2024-10\n"
+                      "---\nBabbage drew plans in London.\n", encoding="utf-8")
+    report = live.rebuild({second})
+    assert "articles/second/index.html" in report.outputs
+    clean_build_matches(live, tmp_path)
+    edit(second, "drew plans", "drew more plans")
+    assert "articles/second/index.html" in live.rebuild({second}).outputs
+    assert "drew more plans" in (live.options.out / "articles/second/index.html").read_text()
+    second.unlink()
+    live.rebuild({second})
+    assert not (live.options.out / "articles/second/index.html").exists()
+    clean_build_matches(live, tmp_path)
+
+
+def test_a_whole_folder_reported_is_listed_again(live: Session, project: Path, tmp_path: Path):
+    """Some editors and tools report the folder rather than the file (a move, a checkout)."""
+    (project / "seeds/engines.txt").rename(project / "seeds/renamed.txt")
+    live.rebuild({project / "seeds"})
+    assert (live.options.out / "articles/engines/index.html").exists()  # same slug, new file name
+    clean_build_matches(live, tmp_path)

@@ -84,3 +84,37 @@ def test_only_the_output_folder_is_served(server, project: Path):
         status, body = fetch(port, path)
         assert status in (403, 404), path
         assert "Mini explainer" not in body and "root:" not in body
+
+
+def test_viewers_remember_the_last_pages_served():
+    from explainer.serve import Viewers
+
+    viewers = Viewers(keep=2)
+    viewers.saw("index.html")
+    viewers.saw("entities/london/index.html")
+    moment = time.monotonic()
+    viewers.saw("index.html")  # seen again: now the most recent
+    viewers.saw("articles/engines/index.html")  # pushes out the oldest
+    assert viewers.pages() == ("index.html", "articles/engines/index.html")
+    assert viewers.since(moment) == {"index.html", "articles/engines/index.html"}
+
+
+def test_serve_logs_the_viewed_page_written_first(project: Path):
+    """With a page open, a save rewrites it first and the log line says so."""
+    port = free_port()
+    log = project.parent / "serve.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(project), "serve",
+                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        assert wait_for(lambda: _up(port)), "server did not start"
+        assert fetch(port, "/entities/london/")[0] == 200  # the author opens London's page
+        edit(project / "content/entities.yaml", "summary: Capital city", "summary: The capital city")
+        assert wait_for(lambda: "✓" in log.read_text(encoding="utf-8"))
+        line = next(l for l in log.read_text(encoding="utf-8").splitlines() if "✓" in l)
+        # London's page (and the home page, requested when the test waited for the server) came first
+        first, _, rest = line.partition(" on disk in ")
+        assert first == "✓ content/entities.yaml: entities/london/, /" and " pages re-rendered in " in rest, line
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
