@@ -43,7 +43,9 @@ def project_for(size: str) -> tuple[Path, dict[str, tuple[Path, str, str]]]:
                  "entity summary": (target / "content/entities.yaml", "summary: ", f"entities/{first_entity}/index.html")}
         entity_page = f"entities/{first_entity}/index.html"
     else:
-        from run_bench import prepare  # makes the corpus and the converted project if missing
+        from run_bench import (
+            prepare,  # makes the corpus and the converted project if missing
+        )
 
         prepare(int(size), 500)
         shutil.copytree(WORK / "proj" / f"n{size}", target)

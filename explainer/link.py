@@ -5,7 +5,6 @@ which events rest on this paragraph, who is co-mentioned with whom.
 """
 from __future__ import annotations
 
-import dataclasses
 import difflib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -15,9 +14,17 @@ from markdown_it import MarkdownIt
 
 from .errors import Location, Problems, did_you_mean
 from .linker import AliasEntry, AliasMatcher, Match
-from .markdown import text_runs, wikilink_ids
+from .markdown import (
+    LinkTarget,
+    PlannedLink,
+    render_markdown_block,
+    render_plain_paragraph,
+    text_runs,
+    wikilink_ids,
+)
 from .model import Article, Entity, Library, SourceRef
 from .parallel import fork_map
+from .urls import Urls
 
 ParagraphKey = tuple[str, int]  # (article slug, paragraph index)
 
@@ -54,7 +61,7 @@ class Linked:
     library: Library
     matcher: AliasMatcher
     visible: dict[ParagraphKey, str] = field(default_factory=dict)
-    tokens: dict[ParagraphKey, list] = field(default_factory=dict)  # parsed markdown paragraphs
+    html: dict[ParagraphKey, str] = field(default_factory=dict)  # each paragraph rendered with its links
     mentions: dict[ParagraphKey, list[Mention]] = field(default_factory=dict)
     by_target: dict[str, list[Mention]] = field(default_factory=lambda: defaultdict(list))
     source_anchor: dict[SourceRef, Anchor] = field(default_factory=dict)
@@ -85,6 +92,22 @@ def build_matcher(library: Library) -> AliasMatcher:
         for alias in dict.fromkeys((term.term,) + term.aliases):
             entries.append(AliasEntry(alias, term.id, "term", term.case_sensitive))
     return AliasMatcher(entries)
+
+
+class LinkTargets:
+    """Where an id's links point (an entity's page, a term's glossary entry), for auto-links and [[id]]."""
+
+    def __init__(self, library: Library, urls: Urls):
+        self.urls = urls
+        self.entities = {e.id: e.name for e in library.entities}
+        self.terms = {t.id: t.term for t in library.terms}
+
+    def __call__(self, ident: str) -> LinkTarget | None:
+        if ident in self.entities:
+            return LinkTarget(self.urls.entity(ident), "entity", ident, self.entities[ident])
+        if ident in self.terms:
+            return LinkTarget(self.urls.term(ident), "term", ident, self.terms[ident])
+        return None
 
 
 def find_paragraph_matches(md: MarkdownIt, article: Article, matcher: AliasMatcher,
@@ -180,27 +203,7 @@ def check_wikilinks(md: MarkdownIt, text: str, where: Location, known: set[str],
                            did_you_mean(ident, known) or "use the id of an entity or glossary term")
 
 
-ArticleMatches = list[tuple[str, list[Match], list | None]]  # per paragraph: visible text, matches, tokens
-
 PARALLEL_MIN_ARTICLES = 200  # below this, forking workers costs more than it saves
-
-
-def match_article(md: MarkdownIt, matcher: AliasMatcher, article: Article, keep_tokens: bool = True) -> ArticleMatches:
-    """Visible text and alias matches of every paragraph of one article (the costly, parallel part)."""
-    results = []
-    for paragraph in article.paragraphs:
-        visible, matches, tokens = find_paragraph_matches(md, article, matcher, paragraph.text)
-        results.append((visible, matches, tokens if keep_tokens else None))
-    return results
-
-
-def match_all(library: Library, md: MarkdownIt, matcher: AliasMatcher, jobs: int) -> list[ArticleMatches]:
-    """Match every article, on `jobs` forked processes when there are enough articles to pay for it."""
-    articles = library.articles
-    # in workers, tokens stay behind: sending them back costs more than parsing again when rendering
-    forked = fork_map(lambda a: match_article(md, matcher, a, keep_tokens=False), articles, jobs,
-                      PARALLEL_MIN_ARTICLES)
-    return forked if forked is not None else [match_article(md, matcher, article) for article in articles]
 
 
 @dataclass
@@ -208,26 +211,47 @@ class ArticleLinks:
     """One article's linking result, reusable while the article text and all aliases stay the same."""
 
     body: str
-    visible: list[str]
-    tokens: list
+    visible: list[str]  # each paragraph's visible text
+    html: list[str]  # each paragraph rendered, with the links the policy makes
     mentions: list[list[Mention]]
 
 
-def link_article(article: Article, results: ArticleMatches, policy) -> ArticleLinks:
-    """Apply the link policy to one article's matches (first mention per paragraph/article, or all)."""
+def link_article(md: MarkdownIt, matcher: AliasMatcher, article: Article, policy,
+                 targets: LinkTargets) -> tuple[list[str], list[str], list[list[Mention]]]:
+    """Find one article's mentions, apply the link policy (first per paragraph, per article, or
+    all) and render each paragraph with its links: everything about an article that depends on
+    no other article, so it runs in parallel and each paragraph is parsed once."""
     seen: dict[str, set[str]] = {"entity": set(), "term": set()}
-    visible, tokens, mentions = [], [], []
-    for paragraph, (text, matches, parsed) in zip(article.paragraphs, results):
+    env = {"resolve": targets}
+    visible, rendered, mentions = [], [], []
+    for paragraph in article.paragraphs:
+        text, matches, tokens = find_paragraph_matches(md, article, matcher, paragraph.text)
         by_kind = {kind: [m for m in matches if m.kind == kind] for kind in ("entity", "term")}
         decisions = {}
         for kind, scope in (("entity", policy.entities), ("term", policy.terms)):
             for match, decision in zip(by_kind[kind], _apply_policy(by_kind[kind], scope, seen[kind])):
                 decisions[match] = decision
+        found = [Mention(article.slug, paragraph.index, m.start, m.end, m.target, m.kind, decisions[m])
+                 for m in matches]
+        links = [PlannedLink(m.start, m.end, targets(m.target)) for m in found if m.linked]
+        if article.format == "txt":
+            html = "<p>" + str(render_plain_paragraph(paragraph.text, links)) + "</p>"
+        else:
+            html = str(render_markdown_block(md, paragraph.text, links, env, tokens))
         visible.append(text)
-        tokens.append(parsed)
-        mentions.append([Mention(article.slug, paragraph.index, m.start, m.end, m.target, m.kind, decisions[m])
-                         for m in matches])
-    return ArticleLinks(article.body, visible, tokens, mentions)
+        rendered.append(html)
+        mentions.append(found)
+    return visible, rendered, mentions
+
+
+def link_articles(articles: tuple[Article, ...], md: MarkdownIt, matcher: AliasMatcher, policy,
+                  targets: LinkTargets, jobs: int) -> list[ArticleLinks]:
+    """Link every article, on `jobs` forked processes when there are enough articles to pay for it."""
+    forked = fork_map(lambda a: link_article(md, matcher, a, policy, targets), articles, jobs,
+                      PARALLEL_MIN_ARTICLES)
+    results = forked if forked is not None else [link_article(md, matcher, a, policy, targets) for a in articles]
+    # the body is the main process's own string: the preview server recognises unchanged articles by it
+    return [ArticleLinks(article.body, *result) for article, result in zip(articles, results)]
 
 
 def check_field_links(md: MarkdownIt, text: str, where: Location, problems: Problems) -> None:
@@ -253,11 +277,10 @@ def check_field_links(md: MarkdownIt, text: str, where: Location, problems: Prob
 
 def _add_article(linked: Linked, article: Article, done: ArticleLinks) -> None:
     """Add one article's paragraphs and mentions to the indexes."""
-    for paragraph, visible, tokens, mentions in zip(article.paragraphs, done.visible, done.tokens, done.mentions):
+    for paragraph, visible, html, mentions in zip(article.paragraphs, done.visible, done.html, done.mentions):
         key = (article.slug, paragraph.index)
         linked.visible[key] = visible
-        if tokens is not None:
-            linked.tokens[key] = tokens
+        linked.html[key] = html
         linked.mentions[key] = mentions
         for mention in mentions:
             linked.by_target[mention.target].append(mention)
@@ -274,9 +297,9 @@ def _take_over_indexes(linked: Linked, previous: Linked, removed: dict[str, Arti
     The indexes are updated in place rather than copied (copying them costs more than the rest of
     a one-paragraph rebuild on a large site), so `previous` must not be used afterwards.
     """
-    linked.visible, linked.tokens, linked.mentions = previous.visible, previous.tokens, previous.mentions
+    linked.visible, linked.html, linked.mentions = previous.visible, previous.html, previous.mentions
     linked.by_target, linked.co_mentions = previous.by_target, previous.co_mentions
-    previous.visible, previous.tokens, previous.mentions = {}, {}, {}
+    previous.visible, previous.html, previous.mentions = {}, {}, {}
     previous.by_target, previous.co_mentions = defaultdict(list), defaultdict(Counter)
     touched_targets: set[str] = set()
     for slug, article in removed.items():
@@ -284,7 +307,7 @@ def _take_over_indexes(linked: Linked, previous: Linked, removed: dict[str, Arti
             key = (slug, paragraph.index)
             old = linked.mentions.pop(key, [])
             linked.visible.pop(key, None)
-            linked.tokens.pop(key, None)
+            linked.html.pop(key, None)
             touched_targets |= {m.target for m in old}
             present = sorted({m.target for m in old if m.kind == "entity"})
             for a in present:
@@ -316,9 +339,9 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
     cache = {} if cache is None else cache
     stale = [a for a in library.articles if a.slug not in cache or cache[a.slug].body is not a.body]
     if stale:
-        subset = dataclasses.replace(library, articles=tuple(stale))
-        for article, results in zip(stale, match_all(subset, md, linked.matcher, jobs)):
-            cache[article.slug] = link_article(article, results, policy)
+        targets = LinkTargets(library, Urls(library.site.base_url))
+        for article, done in zip(stale, link_articles(tuple(stale), md, linked.matcher, policy, targets, jobs)):
+            cache[article.slug] = done
 
     if previous is None:
         for article in library.articles:

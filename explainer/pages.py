@@ -12,20 +12,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
 from .graph import EXPLICIT_WEIGHT, Edge, Node, build_edges, full_map, neighbourhood
-from .link import Linked
+from .link import Linked, LinkTargets
 from .markdown import (
     LinkTarget,
     MarkdownRenderer,
-    PlannedLink,
-    render_markdown_block,
-    render_plain_paragraph,
 )
 from .model import Article, Entity, Event, Library, SourceRef, Term
+from .urls import Urls
 
 KIND_LABELS = {
     "person": ("Person", "People"), "organization": ("Organization", "Organizations"),
@@ -52,40 +49,6 @@ class PagePlan:
     deps: frozenset[str] = frozenset()
 
 
-class Urls:
-    """Every URL of the site in one place, under the base URL's path."""
-
-    def __init__(self, base_url: str):
-        self.base = base_url
-        parts = urlsplit(base_url)
-        self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
-        self.prefix = urlsplit(base_url).path or "/"
-        if not self.prefix.endswith("/"):
-            self.prefix += "/"
-
-    def page(self, path: str) -> str:
-        return self.prefix + path.lstrip("/")
-
-    def absolute(self, url: str) -> str:
-        """Make a URL from page() absolute, for canonical links, feeds and the sitemap."""
-        return self.origin + url
-
-    def article(self, slug: str) -> str:
-        return self.page(f"articles/{slug}/")
-
-    def paragraph(self, slug: str, index: int) -> str:
-        return self.page(f"articles/{slug}/#p{index}")
-
-    def entity(self, ident: str) -> str:
-        return self.page(f"entities/{ident}/")
-
-    def term(self, ident: str) -> str:
-        return self.page(f"glossary/#term-{ident}")
-
-    def event(self, ident: str) -> str:
-        return self.page(f"timeline/#event-{ident}")
-
-
 class PageBuilder:
     """Builds the context of each page from the linked library."""
 
@@ -93,6 +56,7 @@ class PageBuilder:
         self.linked = linked
         self.lib = linked.library
         self.parser = md
+        self.targets = LinkTargets(self.lib, urls)
         self.md = MarkdownRenderer(md, self.target)
         self.urls = urls
         self.entities = {e.id: e for e in self.lib.entities}
@@ -146,12 +110,7 @@ class PageBuilder:
 
     # --- shared pieces ---------------------------------------------------------------------
     def target(self, ident: str) -> LinkTarget | None:
-        if ident in self.entities:
-            entity = self.entities[ident]
-            return LinkTarget(self.urls.entity(ident), "entity", ident, entity.name)
-        if ident in self.terms:
-            return LinkTarget(self.urls.term(ident), "term", ident, self.terms[ident].term)
-        return None
+        return self.targets(ident)
 
     def source_view(self, ref: SourceRef) -> dict:
         if ref.is_seed:
@@ -205,12 +164,7 @@ class PageBuilder:
         for paragraph in article.paragraphs:
             key = (article.slug, paragraph.index)
             mentions = self.linked.mentions.get(key, [])
-            links = [PlannedLink(m.start, m.end, self.target(m.target)) for m in mentions if m.linked]
-            if article.format == "txt":
-                html = Markup("<p>") + render_plain_paragraph(paragraph.text, links) + Markup("</p>")
-            else:
-                html = render_markdown_block(self.parser, paragraph.text, links, self.md.env,
-                                             self.linked.tokens.get(key))
+            html = Markup(self.linked.html[key])  # rendered with its links while linking
             event_ids = self.linked.paragraph_events.get(key, [])
             note_ids = self.linked.paragraph_notes.get(key, [])
             paragraphs.append({

@@ -1,4 +1,5 @@
-"""URL policy: only http, https, mailto and relative URLs ever reach a page."""
+"""URL policy: where every page lives under the base URL, and which URLs may reach a page at all
+(only http, https, mailto and relative ones)."""
 from __future__ import annotations
 
 import re
@@ -23,3 +24,37 @@ def is_safe_url(url: str, allow_relative: bool = True) -> bool:
     if url.strip().startswith("//"):
         return False  # protocol-relative: leaves the site without saying how
     return allow_relative
+
+
+class Urls:
+    """Every URL of the site in one place, under the base URL's path."""
+
+    def __init__(self, base_url: str):
+        self.base = base_url
+        parts = urlsplit(base_url)
+        self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
+        self.prefix = urlsplit(base_url).path or "/"
+        if not self.prefix.endswith("/"):
+            self.prefix += "/"
+
+    def page(self, path: str) -> str:
+        return self.prefix + path.lstrip("/")
+
+    def absolute(self, url: str) -> str:
+        """Make a URL from page() absolute, for canonical links, feeds and the sitemap."""
+        return self.origin + url
+
+    def article(self, slug: str) -> str:
+        return self.page(f"articles/{slug}/")
+
+    def paragraph(self, slug: str, index: int) -> str:
+        return self.page(f"articles/{slug}/#p{index}")
+
+    def entity(self, ident: str) -> str:
+        return self.page(f"entities/{ident}/")
+
+    def term(self, ident: str) -> str:
+        return self.page(f"glossary/#term-{ident}")
+
+    def event(self, ident: str) -> str:
+        return self.page(f"timeline/#event-{ident}")

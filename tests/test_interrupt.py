@@ -2,7 +2,6 @@
 cleans up after it. `build.py new` keeps every byte of the file it appends to."""
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys

@@ -1,7 +1,6 @@
 """Loading keeps positions; seeds split into paragraphs; the real seed stays byte-identical."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
