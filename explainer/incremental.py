@@ -23,12 +23,12 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Collection
+from typing import Callable, Collection, Mapping
 
 from .assets import collect_assets
 from .check import check_scanned
 from .errors import ContentError, Location, Problems
-from .link import Linked, link
+from .link import ArticleLinks, Linked, link
 from .load import FileCache
 from .markdown import make_markdown
 from .model import Library
@@ -69,8 +69,15 @@ def _digest(value) -> str:
     return hashlib.blake2b(repr(_fingerprint(value)).encode(), digest_size=12).hexdigest()
 
 
-def content_keys(library: Library, memo: dict[int, tuple[object, object]] | None = None) -> Keys:
+def content_keys(library: Library, memo: dict[int, tuple[object, object]] | None = None,
+                 links: Mapping[str, ArticleLinks] | None = None) -> Keys:
     """Hash every source key of a library: what each page may depend on.
+
+    Besides its whole text ("seed:<slug>"), an article has two narrower keys for the pages that
+    list or count articles: "seed-meta:<slug>" (title, date, summary, length) and, from its
+    linking result in `links`, "seed-mentions:<slug>" (which entity or term each paragraph
+    mentions). Rewording a sentence changes neither, so it does not re-render the glossary, the
+    map or the lists of a 5,000-article site.
 
     `memo` reuses the hashes of an object seen before (hashing every article body is the costly
     part on a large site, and unchanged objects are the same objects between rebuilds).
@@ -88,7 +95,13 @@ def content_keys(library: Library, memo: dict[int, tuple[object, object]] | None
     keys: Keys = {"site": _digest(library.site)}
     aliases = []
     for article in library.articles:
-        keys[f"seed:{article.slug}"] = memoised(article, _digest)
+        whole, meta = memoised(article, lambda a: (_digest(a), _digest((
+            a.title, a.summary, a.publication, a.author, a.url, a.published, len(a.paragraphs)))))
+        keys[f"seed:{article.slug}"] = whole
+        keys[f"seed-meta:{article.slug}"] = meta
+        if links is not None and article.slug in links:
+            keys[f"seed-mentions:{article.slug}"] = memoised(links[article.slug], lambda done: _digest(
+                [(m.paragraph, m.target, m.kind, m.linked) for paragraph in done.mentions for m in paragraph]))
     for entity in library.entities:
         whole, card, related = memoised(entity, lambda e: (
             _digest(e), _digest((e.name, e.kind, e.summary)), _digest(e.related)))
@@ -104,7 +117,8 @@ def content_keys(library: Library, memo: dict[int, tuple[object, object]] | None
     for kind, items in (("event", library.events), ("quote", library.quotes), ("note", library.notes)):
         for item in items:
             keys[f"{kind}:{item.id}"] = memoised(item, _digest)
-    ids = sorted(k for k in keys if ":" in k and "-card:" not in k and "-related:" not in k)
+    ids = sorted(k for k in keys if ":" in k and "-card:" not in k and "-related:" not in k
+                 and not k.startswith(("seed-meta:", "seed-mentions:")))
     # plain strings and tuples only, so repr() is already position-free (no _fingerprint walk)
     keys["ids"] = hashlib.blake2b(repr((ids, sorted(aliases))).encode(), digest_size=12).hexdigest()
     return keys
@@ -124,6 +138,7 @@ def pages_touched_by(changed: set[str], linked: Linked) -> set[PageSpec]:
         kind, _, ident = key.partition(":")
         if kind == "seed":
             specs.add(("article", ident))
+        elif kind == "seed-mentions":  # the entities it mentions now (those it no longer does have it in their deps)
             specs |= {("entity", m.target) for p in _paragraphs(library, ident)
                       for m in linked.mentions.get((ident, p), []) if m.kind == "entity"}
         elif kind == "entity":
@@ -201,6 +216,7 @@ class Session:
         self.digest_memo: dict = {}  # article hashes, by article
         self.card_memo: dict = {}  # preview-card text of glossary definitions, by definition
         self.anchor_memo: dict = {}  # where each excerpt sits, by article object and excerpt
+        self._unapplied: set[Path] = set()  # paths of failed rebuilds, applied with the next one
         self._search_lock = threading.Lock()
         self._reindex_timer: threading.Timer | None = None
 
@@ -253,7 +269,7 @@ class Session:
         pages = dict(zip(specs, render_all(builder, renderer, specs, self.options.jobs)))
         scans, outputs = self._link_tables(pages)
         self._check(scans, outputs, urls)
-        self.pages, self.keys, self.linked = pages, content_keys(library, self.digest_memo), linked
+        self.pages, self.keys, self.linked = pages, content_keys(library, self.digest_memo, self.link_cache), linked
         self.scans, self.outputs = scans, outputs
         # A large site keeps millions of objects in memory; without this, an occasional full
         # collection walks all of them in the middle of a rebuild (0.4-1 s at 5,000 articles).
@@ -274,7 +290,18 @@ class Session:
         they are rendered and written first, with the edited article or entity page, and
         `on_first_write(outputs)` is called as soon as they are on disk (so the browser can reload
         before the pages that merely mention the change are rewritten).
+
+        Paths of a rebuild that failed are carried over to the next one: a template saved while
+        the content had an error must still re-render its pages once the error is fixed.
         """
+        paths = set(changed_paths) | self._unapplied
+        self._unapplied = paths
+        report = self._rebuild(paths, viewing, on_first_write)
+        self._unapplied = set()
+        return report
+
+    def _rebuild(self, changed_paths: set[Path], viewing: Collection[str],
+                 on_first_write: Callable[[tuple[str, ...]], None] | None) -> Report:
         started = time.perf_counter()
         names = {self._relative(p) for p in changed_paths}
         if not self.pages or any(n.startswith("static/") for n in names) and self.options.fingerprint:
@@ -290,7 +317,7 @@ class Session:
         self.file_cache.trust_changes(self.options.root / n if not Path(n).is_absolute() else Path(n)
                                       for n in names)
         library, linked, builder, urls = self._prepare(incremental=self.linked is not None)
-        keys = content_keys(library, self.digest_memo)
+        keys = content_keys(library, self.digest_memo, self.link_cache)
         size = sum(len(x) for x in (library.articles, library.entities, library.events, library.terms,
                                      library.quotes, library.notes))
         for memo in (self.seed_memo, self.digest_memo, self.anchor_memo):

@@ -1,6 +1,6 @@
 """Stage 4, pages: decide every page (url, template, context) and the source keys it is built from.
 
-A page's `deps` name what it was built from ("entity:elon-musk", "seed:<slug>",
+A page's `deps` name what it was built from ("entity:elon-musk", "seed:<slug>", "seed-meta:<slug>",
 "template:entity.html", "site"), so a later rebuild can re-render only the pages a change touches.
 """
 from __future__ import annotations
@@ -250,7 +250,10 @@ class PageBuilder:
             "jsonld": self.entity_jsonld(entity),
         }
         deps = {f"entity:{entity.id}", "template:entity.html", "site"}
-        deps |= {f"seed:{slug}" for slug, _ in mentions_by_paragraph}
+        # the articles shown with snippets depend on their text; the others, on where the entity
+        # is mentioned and on their titles only
+        deps |= {f"seed:{slug}" for slug, _ in ordered[:SNIPPET_ARTICLES]}
+        deps |= {f"seed-mentions:{slug}" for slug, _ in ordered} | {f"seed-meta:{slug}" for slug, _ in ordered}
         deps |= {f"event:{i}" for i in self.linked.entity_events.get(entity.id, [])}
         deps |= {f"quote:{q}" for q in self.linked.entity_quotes.get(entity.id, [])}
         deps |= {f"note:{n}" for n in self.linked.entity_notes.get(entity.id, [])}
@@ -292,7 +295,7 @@ class PageBuilder:
                     dict(self.entity_ref(e.id), mentions=len(self.linked.by_target.get(e.id, [])))
                     for e in members]})
         deps = {"template:entities.html", "site", "ids"} | {f"entity-card:{e.id}" for e in self.lib.entities}
-        deps |= {f"seed:{a.slug}" for a in self.lib.articles}  # mention counts
+        deps |= {f"seed-mentions:{a.slug}" for a in self.lib.articles}  # mention counts
         return PagePlan(self.urls.page("entities/"), "entities/index.html", "entities.html", "entities",
                         "People, organisations and places", f"Everyone and everything named in {self.lib.site.title}.",
                         {"groups": groups}, frozenset(deps))
@@ -322,7 +325,7 @@ class PageBuilder:
             letters[-1]["terms"].append(self.term_row(term))
         deps = {"template:glossary.html", "site", "ids"} | {f"term:{t.id}" for t in self.lib.terms}
         deps |= {f"term-card:{t.id}" for t in self.lib.terms}
-        deps |= {f"seed:{a.slug}" for a in self.lib.articles}
+        deps |= {f"seed-{part}:{a.slug}" for a in self.lib.articles for part in ("mentions", "meta")}  # uses
         return PagePlan(self.urls.page("glossary/"), "glossary/index.html", "glossary.html", "glossary", "Glossary",
                         f"Plain-language definitions of the terms used in {self.lib.site.title}.",
                         {"letters": letters, "jsonld": {
@@ -358,7 +361,7 @@ class PageBuilder:
                 "paragraphs": len(article.paragraphs)}
 
     def articles_page(self) -> PagePlan:
-        deps = {"template:articles.html", "site", "ids"} | {f"seed:{a.slug}" for a in self.lib.articles}
+        deps = {"template:articles.html", "site", "ids"} | {f"seed-meta:{a.slug}" for a in self.lib.articles}
         return PagePlan(self.urls.page("articles/"), "articles/index.html", "articles.html", "articles", "Articles",
                         f"Every article explained in {self.lib.site.title}.",
                         {"articles": [self.article_row(a) for a in self.newest_articles()]}, frozenset(deps))
@@ -372,7 +375,8 @@ class PageBuilder:
         preview = [self.event_row(e) for e in self.lib.events[-TIMELINE_PREVIEW:]]
         articles = [self.article_row(a) for a in self.newest_articles()[:HOME_ARTICLES]]
         deps = {"template:home.html", "site", "ids"} | {f"entity-card:{p['id']}" for p in players}
-        deps |= {f"seed:{a.slug}" for a in self.lib.articles} | {f"event:{e['id']}" for e in preview}
+        deps |= {f"seed-{part}:{a.slug}" for a in self.lib.articles for part in ("mentions", "meta")}
+        deps |= {f"event:{e['id']}" for e in preview}
         return PagePlan(self.urls.page(""), "index.html", "home.html", "home", self.lib.site.title,
                         self.lib.site.description or self.lib.site.title,
                         {"points": points, "players": players, "timeline": preview, "articles": articles,
@@ -389,7 +393,7 @@ class PageBuilder:
         pairs = [{"a": self.entity_ref(e.a), "b": self.entity_ref(e.b), "weight": e.weight} for e in strongest]
         deps = {"template:map.html", "site", "ids"} | {f"entity-card:{e.id}" for e in self.lib.entities}
         deps |= {f"entity-related:{e.id}" for e in self.lib.entities}
-        deps |= {f"seed:{a.slug}" for a in self.lib.articles}
+        deps |= {f"seed-mentions:{a.slug}" for a in self.lib.articles}  # co-mentions
         return PagePlan(self.urls.page("map/"), "map/index.html", "map.html", "map", "Relationship map",
                         f"How the people, organisations and places in {self.lib.site.title} connect.",
                         {"svg": svg, "shown": shown, "edge_count": edge_count, "total": len(self.nodes),
@@ -420,7 +424,7 @@ class PageBuilder:
         return PagePlan(self.urls.page("feed.xml"), "feed.xml", "feed.xml", "feed", self.lib.site.title,
                         self.lib.site.description, {"entries": entries, "updated": newest},
                         frozenset({"template:feed.xml", "site", "ids"} | {f"event:{e.id}" for e in self.lib.events}
-                                  | {f"seed:{a.slug}" for a in self.lib.articles}))
+                                  | {f"seed-meta:{a.slug}" for a in self.lib.articles}))
 
     def sitemap(self) -> PagePlan:
         paths = ["", "articles/", "entities/", "timeline/", "glossary/", "map/", "search/"]

@@ -33,11 +33,30 @@ def test_one_paragraph_seed_edit(live: Session, project: Path, tmp_path: Path):
     edit(project / "seeds/engines.txt", "agreed.", "agreed, in London.")
     report = live.rebuild({project / "seeds/engines.txt"})
     assert not report.full
-    # the article, the entity newly mentioned there, and the site-wide pages that count mentions
+    # the article, the entity newly mentioned there, the pages that count mentions, the pages showing
+    # snippets of the article and the timeline (it cites the article's ¶ numbers); not the lists of
+    # articles and the feed (title, date and summary are unchanged)
     assert set(report.outputs) == {
         "articles/engines/index.html", "entities/london/index.html", "entities/index.html", "index.html",
-        "map/index.html", "glossary/index.html", "timeline/index.html", "feed.xml", "articles/index.html"} | {
+        "map/index.html", "glossary/index.html", "timeline/index.html"} | {
         f"entities/{e}/index.html" for e in ("ada-lovelace", "analytical-engine", "charles-babbage")}
+    clean_build_matches(live, tmp_path)
+
+
+def test_rewording_that_changes_no_mention_skips_the_site_wide_pages(live: Session, project: Path, tmp_path: Path):
+    edit(project / "seeds/engines.txt", "outlived", "survived")
+    report = live.rebuild({project / "seeds/engines.txt"})
+    # the article, the timeline (it cites the article) and the entity pages showing snippets of
+    # it; no glossary, map, home page, lists or feed
+    assert set(report.outputs) == {"articles/engines/index.html", "timeline/index.html"} | {
+        f"entities/{e}/index.html" for e in ("ada-lovelace", "analytical-engine", "charles-babbage", "london")}
+    clean_build_matches(live, tmp_path)
+
+
+def test_new_title_updates_the_lists_of_articles(live: Session, project: Path, tmp_path: Path):
+    edit(project / "seeds/engines.txt", "title: Engines of London", "title: The Engines of London")
+    report = live.rebuild({project / "seeds/engines.txt"})
+    assert {"articles/index.html", "feed.xml", "index.html", "glossary/index.html"} <= set(report.outputs)
     clean_build_matches(live, tmp_path)
 
 
