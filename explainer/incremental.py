@@ -161,17 +161,25 @@ def _paragraphs(library: Library, slug: str) -> list[int]:
     return next(([p.index for p in a.paragraphs] for a in library.articles if a.slug == slug), [])
 
 
-def template_keys(env, names: set[str]) -> set[str]:
-    """`template:<name>` for changed templates and every template that extends, includes or imports them."""
+def template_keys(env, names: set[str], memo: dict[str, tuple[str, set[str]]] | None = None) -> set[str]:
+    """`template:<name>` for changed templates and every template that extends, includes or imports them.
+
+    `memo` keeps each template's references by its source, so only edited templates are parsed.
+    """
     from jinja2 import meta
 
+    memo = {} if memo is None else memo
     graph: dict[str, set[str]] = {}
     for name in env.list_templates():
         source = env.loader.get_source(env, name)[0]
+        if name in memo and memo[name][0] == source:
+            graph[name] = memo[name][1]
+            continue
         try:
             graph[name] = set(meta.find_referenced_templates(env.parse(source))) - {None}
         except Exception:  # a template with a syntax error is reported when it is rendered
             graph[name] = set()
+        memo[name] = (source, graph[name])
     affected = set(names)
     grew = True
     while grew:
@@ -212,16 +220,19 @@ class Session:
         self.link_cache: dict = {}  # per-article linking, valid while aliases and policy stay the same
         self.linked: Linked | None = None  # the last loaded library's indexes (the next rebuild updates them)
         self.file_cache = FileCache()  # parsed files, by modification time
-        self.seed_memo: dict = {}  # validated articles, by parsed seed
+        self.seed_memo: dict = {}  # validated articles and collection files, by parsed file
         self.digest_memo: dict = {}  # article hashes, by article
         self.card_memo: dict = {}  # preview-card text of glossary definitions, by definition
         self.anchor_memo: dict = {}  # where each excerpt sits, by article object and excerpt
         self._unapplied: set[Path] = set()  # paths of failed rebuilds, applied with the next one
+        self.last_good: tuple | None = None  # (library, linked, builder, urls) of the last good build
+        self.template_refs: dict = {}  # which templates each template extends, includes or imports
         self._search_lock = threading.Lock()
         self._reindex_timer: threading.Timer | None = None
 
     # --- the stages, kept in memory -----------------------------------------------------------
     def _prepare(self, incremental: bool):
+        self.last_good = None  # its linked indexes are about to be taken over
         problems = Problems()
         library = load_library(self.options, problems, self.file_cache, self.seed_memo)
         md = make_markdown(allow_html=library.site.allow_html)
@@ -236,10 +247,13 @@ class Session:
         builder = PageBuilder(linked, urls, md)
         return library, linked, builder, urls
 
-    def _renderer(self, library: Library, urls: Urls, builder: PageBuilder) -> Renderer:
+    def _environment(self):
         if self.env is None:
-            self.env = make_environment(self.options.templates)
-        return Renderer(self.env, library.site, urls, self.asset_names, builder.cards(self.card_memo))
+            self.env = make_environment(self.options.templates, auto_reload=True)
+        return self.env
+
+    def _renderer(self, library: Library, urls: Urls, builder: PageBuilder) -> Renderer:
+        return Renderer(self._environment(), library.site, urls, self.asset_names, builder.cards(self.card_memo))
 
     def _check(self, scans: dict, outputs: dict, urls: Urls, only: set[str] | None = None) -> None:
         broken = check_scanned(scans, outputs, urls.prefix, generated=("pagefind/",), only=only)
@@ -271,6 +285,7 @@ class Session:
         self._check(scans, outputs, urls)
         self.pages, self.keys, self.linked = pages, content_keys(library, self.digest_memo, self.link_cache), linked
         self.scans, self.outputs = scans, outputs
+        self.last_good = (library, linked, builder, urls)
         # A large site keeps millions of objects in memory; without this, an occasional full
         # collection walks all of them in the middle of a rebuild (0.4-1 s at 5,000 articles).
         # Frozen objects are still freed when no longer referenced; only cycles wait for the next
@@ -309,23 +324,24 @@ class Session:
         changed: set[str] = set()
         template_names = {n.split("/", 1)[1] for n in names if n.startswith("templates/")}
         if template_names:
-            self.env = None  # recompile: Jinja's cache would keep the old template
-            changed |= template_keys(make_environment(self.options.templates), template_names)
+            changed |= template_keys(self._environment(), template_names, self.template_refs)
         static_names = [n for n in names if n.startswith("static/")]
         if static_names:
             self.assets, self.asset_names = collect_assets(self.options.static, fingerprint=False)
-        self.file_cache.trust_changes(self.options.root / n if not Path(n).is_absolute() else Path(n)
-                                      for n in names)
-        library, linked, builder, urls = self._prepare(incremental=self.linked is not None)
-        keys = content_keys(library, self.digest_memo, self.link_cache)
-        size = sum(len(x) for x in (library.articles, library.entities, library.events, library.terms,
-                                     library.quotes, library.notes))
-        for memo in (self.seed_memo, self.digest_memo, self.anchor_memo):
-            if len(memo) > 2 * size + 100:
-                memo.clear()  # drop entries of replaced objects now and then
-        changed |= changed_keys(self.keys, keys)
-        if {"site", "ids"} & changed:
-            return self.build_all()
+        content_changed = any(not n.startswith(("templates/", "static/")) for n in names)
+        if not content_changed and self.last_good is not None:
+            # only templates or assets changed: the library, its links and the page contexts stand
+            library, linked, builder, urls = self.last_good
+            keys = self.keys
+        else:
+            self.file_cache.trust_changes(self.options.root / n if not Path(n).is_absolute() else Path(n)
+                                          for n in names)
+            library, linked, builder, urls = self._prepare(incremental=self.linked is not None)
+            keys = content_keys(library, self.digest_memo, self.link_cache)
+            self._prune_memos(library)
+            changed |= changed_keys(self.keys, keys)
+            if {"site", "ids"} & changed:
+                return self.build_all()
         specs = page_specs(library)
         wanted = set(specs)
         affected = {spec for spec, page in self.pages.items() if page.deps & changed}
@@ -374,11 +390,32 @@ class Session:
         self._write_changed([], removed, [])
         self.pages = {spec: pages[spec] for spec in specs if spec in pages}
         self.keys, self.linked, self.scans, self.outputs = keys, linked, scans, outputs
+        self.last_good = (library, linked, builder, urls)
         if self.options.search and fresh:
             self._schedule_reindex()
         total_ms = (time.perf_counter() - started) * 1000
         return Report(len(fresh), len(removed), tuple(sorted(p.output for p in fresh.values())), len(pages),
                       total_ms, False, first_ms or total_ms, first_outputs)
+
+    def _prune_memos(self, library: Library) -> None:
+        """Now and then, forget the memo entries of objects that were replaced (clearing the memos
+        instead would re-hash 5,000 articles on the next save)."""
+        parts = (library.articles, library.entities, library.events, library.terms, library.quotes, library.notes)
+        size = sum(len(x) for x in parts) + len(self.link_cache)
+        if max(len(self.digest_memo), len(self.seed_memo), len(self.anchor_memo)) <= 2 * size + 100:
+            return
+        alive = {id(obj) for objects in parts for obj in objects} | {id(done) for done in self.link_cache.values()}
+        self.digest_memo = {key: entry for key, entry in self.digest_memo.items() if key in alive}
+        self.anchor_memo = {key: entry for key, entry in self.anchor_memo.items() if id(entry[0]) in alive}
+
+        def current(key, entry) -> bool:
+            if isinstance(key, int):  # a seed file's article
+                return id(entry[1]) in alive
+            if key[0] == "schema":  # an entry that passed its schema: small, and may come back
+                return True
+            return all(id(obj) in alive for obj in entry[1])  # a collection file's objects
+
+        self.seed_memo = {key: entry for key, entry in self.seed_memo.items() if current(key, entry)}
 
     def _relative(self, path: Path) -> str:
         try:

@@ -35,8 +35,12 @@ class ViewEnvironment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
-    """One Jinja environment per process: templates compile once and are reused for every page."""
+def make_environment(templates: Path, auto_reload: bool = False) -> jinja2.Environment:
+    """One Jinja environment per process: templates compile once and are reused for every page.
+
+    The preview server turns `auto_reload` on: a saved template is then recompiled on its next
+    use, alone, instead of every template with a fresh environment.
+    """
     env = ViewEnvironment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
@@ -44,7 +48,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,
+        auto_reload=auto_reload,
     )
     env.filters["json_ld"] = json_ld
     return env
