@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Save → rebuilt page on disk, through the real preview server (`build.py serve`).
 
-Usage: .venv/bin/python benchmarks/incremental_bench.py [--sizes real 1000 5000] [--repeat 5]
+Usage: .venv/bin/python benchmarks/incremental_bench.py [--sizes real 1000 5000 5000-split] [--repeat 5]
 
 For each project (the real content, and the synthetic corpus at N articles, made as in
 run_bench.py) it starts `build.py serve` on 127.0.0.1, waits for the first build, then for each
@@ -10,7 +10,8 @@ first), writes a file with a unique marker and polls (every 2 ms) until the outp
 contains it: a one-paragraph seed edit, an entity summary edit and a template edit. It prints the
 median save→page time, and the medians the server itself logs: until that page was written, and
 for the whole rebuild (the pages that merely mention the change come after). Projects are copied
-under benchmarks/_work/live/ so the real content is never touched.
+under benchmarks/_work/live/ so the real content is never touched. A size ending in "-split" keeps
+each entity in its own file (content/entities/<id>.yaml) instead of one entities.yaml.
 """
 from __future__ import annotations
 
@@ -43,23 +44,37 @@ def project_for(size: str) -> tuple[Path, dict[str, tuple[Path, str, str]]]:
                  "entity summary": (target / "content/entities.yaml", "summary: ", f"entities/{first_entity}/index.html")}
         entity_page = f"entities/{first_entity}/index.html"
     else:
-        from run_bench import (
-            prepare,  # makes the corpus and the converted project if missing
-        )
+        from run_bench import prepare  # makes the corpus and the converted project if missing
 
-        prepare(int(size), 500)
-        shutil.copytree(WORK / "proj" / f"n{size}", target)
+        articles = int(size.removesuffix("-split"))
+        prepare(articles, 500)
+        shutil.copytree(WORK / "proj" / f"n{articles}", target)
+        if size.endswith("-split"):
+            split_entities(target / "content")
         seed = target / "seeds" / "article-00500.md"
         text = seed.read_text()
         anchor = text.split("\n---\n", 1)[1].split()[0]
-        first_entity = re.search(r"- id: (\S+)", (target / "content/entities.yaml").read_text()).group(1)
+        entities = (target / "content/entities.yaml") if not size.endswith("-split") else \
+            sorted((target / "content/entities").glob("*.yaml"))[0]
+        first_entity = re.search(r"- id: (\S+)", entities.read_text()).group(1)
         edits = {"seed paragraph": (seed, anchor, "articles/article-00500/index.html"),
-                 "entity summary": (target / "content/entities.yaml", "summary: ", f"entities/{first_entity}/index.html")}
+                 "entity summary": (entities, "summary: ", f"entities/{first_entity}/index.html")}
         entity_page = f"entities/{first_entity}/index.html"
     shutil.copytree(REPO / "templates", target / "templates")
     shutil.copytree(REPO / "static", target / "static")
     edits["template"] = (target / "templates/entity.html", "<article class=\"entity\">", entity_page)
     return target, edits
+
+
+def split_entities(content: Path) -> None:
+    """content/entities.yaml → content/entities/<id>.yaml, one entry per file (the layout the
+    README recommends for large sites: an edit re-reads one small file)."""
+    text = (content / "entities.yaml").read_text(encoding="utf-8")
+    (content / "entities").mkdir()
+    for chunk in re.split(r"(?m)^(?=- id: )", text):
+        if match := re.match(r"- id: (\S+)", chunk):
+            (content / "entities" / f"{match.group(1)}.yaml").write_text(chunk, encoding="utf-8")
+    (content / "entities.yaml").unlink()
 
 
 def apply(path: Path, anchor: str, marker: str, kind: str) -> None:
