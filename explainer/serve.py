@@ -107,6 +107,15 @@ def make_server(out: Path, overlay: Callable[[], str], viewers: Viewers | None =
         def compute_etag(self):
             return None  # the overlay changes the body without changing the file
 
+        def should_return_304(self):
+            # the same file is served with and without the overlay: a browser revalidating its
+            # copy must get the current one, not "not modified"
+            return False if self.absolute_path.endswith(".html") else super().should_return_304()
+
+        def set_extra_headers(self, path):
+            if path.endswith(".html") or path.endswith("/") or not path:
+                self.set_header("Cache-Control", "no-store")
+
         def validate_absolute_path(self, root, absolute_path):
             checked = super().validate_absolute_path(root, absolute_path)
             if viewers is not None and checked and checked.endswith(".html"):

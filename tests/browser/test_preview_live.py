@@ -1,0 +1,104 @@
+"""The preview server in a real browser: a save reloads the open page, a CSS save swaps the
+stylesheet without reloading, a broken save shows the overlay and the next good save clears it.
+
+(The overlay test found that a browser revalidating its cached page got "304 Not Modified" for a
+file that had not changed on disk, so the overlay never appeared: HTML is now sent uncached.)"""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from browser_support import REPO
+
+MINI = REPO / "tests" / "fixtures" / "mini"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def preview(tmp_path: Path):
+    """`build.py serve` over a copy of the mini project, with its own templates and static files."""
+    project = tmp_path / "proj"
+    shutil.copytree(MINI, project)
+    shutil.copytree(REPO / "templates", project / "templates")
+    shutil.copytree(REPO / "static", project / "static")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(project), "serve",
+                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(url + "/", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail(f"serve did not start:\n{log.read_text()}")
+                time.sleep(0.1)
+        yield project, url, log
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _connected(page) -> None:
+    """Wait until livereload's script has opened its websocket (it reloads nothing before)."""
+    page.wait_for_function("() => performance.getEntriesByType('resource')"
+                           ".some(r => r.name.includes('livereload.js'))")
+    page.wait_for_timeout(500)  # the websocket handshake after the script has loaded
+
+
+def test_save_reloads_the_open_page(page, preview):
+    project, url, _log = preview
+    page.goto(url + "/entities/london/")
+    _connected(page)
+    page.evaluate("window.__notReloaded = true")
+    _edit(project / "content/entities.yaml", "summary: Capital city", "summary: The great capital city")
+    page.wait_for_function("() => document.body.innerText.includes('The great capital city')", timeout=15_000)
+    assert page.evaluate("window.__notReloaded === undefined"), "the page should have been reloaded"
+
+
+def test_css_save_swaps_the_stylesheet_without_a_reload(page, preview):
+    project, url, _log = preview
+    page.goto(url + "/articles/engines/")
+    _connected(page)
+    page.evaluate("window.__notReloaded = true")
+    with open(project / "static/style.css", "a", encoding="utf-8") as css:
+        css.write("\nbody { outline: 3px solid rgb(1, 2, 3); }\n")
+    page.wait_for_function("() => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'", timeout=15_000)
+    assert page.evaluate("window.__notReloaded === true"), "a CSS save must not reload the page"
+
+
+def test_broken_save_shows_the_overlay_then_clears_it(page, preview):
+    project, url, _log = preview
+    page.goto(url + "/entities/london/")
+    _connected(page)
+    _edit(project / "content/entities.yaml", "kind: place", "kind: plase")
+    overlay = page.locator("#explainer-errors")
+    overlay.wait_for(state="visible", timeout=15_000)
+    text = overlay.inner_text()
+    assert "content/entities.yaml:" in text and "did you mean" in text
+    assert page.get_by_role("alert").count() >= 1  # announced to screen readers
+    assert "Capital city" in page.locator("main").inner_text()  # the last good page stays underneath
+    _edit(project / "content/entities.yaml", "kind: plase", "kind: place")
+    overlay.wait_for(state="detached", timeout=15_000)
