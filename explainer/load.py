@@ -320,11 +320,65 @@ def list_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return [folder / name for name in names]
 
 
-def load_yaml_file(path: Path, root: Path, problems: Problems) -> YamlDoc | None:
+def load_yaml_file(path: Path, root: Path, problems: Problems, entries: dict | None = None) -> YamlDoc | None:
     text = read_text(path, root, problems)
     if text is None:
         return None
+    if entries is not None:
+        doc = parse_yaml_entries(text, relative(path, root), entries)
+        if doc is not None:
+            return doc
     return parse_yaml(text, relative(path, root), problems)
+
+
+def _entry_spans(text: str) -> list[tuple[int, str]] | None:
+    """(first line, text) of each top-level `- ` entry of a block list, or None when the file is
+    anything else (a mapping, flow style, document markers, text at column 0 inside an entry)."""
+    lines = text.split("\n")
+    starts = []
+    for number, line in enumerate(lines):
+        if line.startswith("- ") or line == "-":
+            starts.append(number)
+        elif line[:1] not in ("", " ", "#"):
+            return None
+        elif not starts and line.strip() and not line.lstrip().startswith("#"):
+            return None  # something indented before the first entry
+    if not starts:
+        return None
+    ends = starts[1:] + [len(lines)]
+    return [(start + 1, "\n".join(lines[start:end])) for start, end in zip(starts, ends)]
+
+
+def parse_yaml_entries(text: str, rel: str, entries: dict) -> YamlDoc | None:
+    """A collection file parsed entry by entry, reusing the entries whose text, line and index are
+    unchanged (`entries`, kept by the preview server per file): saving one entity of a
+    500-entity file parses one entry, and the others keep their very objects, so later stages
+    recognise them as unchanged. None when the file is not a plain block list or any entry has
+    a problem: then the whole file is parsed as usual, and problems are reported as usual.
+    """
+    spans = _entry_spans(text)
+    if spans is None:
+        return None
+    doc = YamlDoc(rel, [])
+    fresh: dict = {}
+    for index, (line, entry_text) in enumerate(spans):
+        key = (index, line, entry_text)
+        part = entries.get(key)
+        if part is None:
+            part = parse_yaml(entry_text, rel, Problems(), line_offset=line - 1)
+            if part is None or not isinstance(part.data, list) or len(part.data) != 1:
+                return None
+            if index:  # an entry parsed alone is item 0: renumber its paths
+                part.value_at = {(index,) + at[1:] if at else at: where for at, where in part.value_at.items()}
+                part.key_at = {(index,) + at[1:]: where for at, where in part.key_at.items()}
+        fresh[key] = part
+        doc.data.append(part.data[0])
+        doc.value_at.update(part.value_at)
+        doc.key_at.update(part.key_at)
+    doc.value_at[()] = (spans[0][0], 1)
+    entries.clear()
+    entries.update(fresh)
+    return doc
 
 
 class FileCache:
@@ -343,6 +397,7 @@ class FileCache:
         self._entries: dict[Path, tuple[tuple[int, int], object]] = {}
         self._listings: dict[tuple[Path, tuple[str, ...]], tuple[list[Path], set[Path]]] = {}
         self._links: set[Path] = set()  # symlinked files: their target's saves are reported elsewhere
+        self.entries: dict[Path, dict] = {}  # per collection file: its entries parsed one by one
         self._trusted = False
 
     def forget(self, paths) -> None:
@@ -417,7 +472,11 @@ def load_content(root: Path, problems: Problems, cache: FileCache | None = None)
     for name in COLLECTIONS:
         paths = [p for p in [content / f"{name}.yaml"] if p.exists() or p.is_symlink()]
         paths += listed(content / name, (".yaml", ".yml"))
-        docs = [cached(p, load_yaml_file) for p in paths]
+        if cache is None:
+            docs = [load_yaml_file(p, root, problems) for p in paths]
+        else:
+            docs = [cache.get(p, lambda p=p: load_yaml_file(p, root, problems, cache.entries.setdefault(p, {})))
+                    for p in paths]
         collections[name] = [d for d in docs if d is not None]
         if len(collections[name]) < len(docs):
             unreadable.add(name)

@@ -322,6 +322,13 @@ def validate_collection(name: str, docs: list[YamlDoc], ctx: _Context) -> list:
         before, start = len(ctx.problems.items), len(built)
         for index, item in enumerate(doc.data):
             counter += 1
+            # An entry the loader handed back unchanged (same object: same text, line and index in
+            # this file) gives back the object built from it last time.
+            entry_key = ("entry", name, doc.path, id(item), counter)
+            if ctx.memo is not None and entry_key in ctx.memo and ctx.memo[entry_key][0] is item:
+                built.append(ctx.memo[entry_key][1])
+                continue
+            item_problems = len(ctx.problems.items)
             if not _known_valid(item, schema.COLLECTION_ITEM[name], ctx) and \
                     not check_schema(doc, item, (index,), schema.COLLECTION_ITEM[name], ctx.problems):
                 continue
@@ -333,6 +340,8 @@ def validate_collection(name: str, docs: list[YamlDoc], ctx: _Context) -> list:
                 obj = _note(doc, item, (index,), ctx, counter)
             if obj is not None:
                 built.append(obj)
+                if ctx.memo is not None and len(ctx.problems.items) == item_problems:
+                    ctx.memo[entry_key] = (item, obj)
         if ctx.memo is not None and len(ctx.problems.items) == before:
             ctx.memo[key] = (doc, built[start:])
     return built

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from explainer.errors import ContentError
-from explainer.incremental import Session
+from explainer.incremental import Session, content_keys
 from explainer.pipeline import BuildOptions, build
 from helpers import REPO, tree_hash
 
@@ -81,6 +81,8 @@ def test_any_edit_sequence_ends_like_a_clean_build(tmp_path_factory, names: list
         except ContentError:
             assert tree_hash(root / "site") == before, f"a broken save ({name}) changed the site"
             continue
+        # the keys kept up to date edit by edit are the keys of the library as it now is
+        assert session.keys == content_keys(session.keys_library, None, session.link_cache)
         fresh = root / "fresh"
         shutil.rmtree(fresh, ignore_errors=True)
         build(BuildOptions(root=project, out=fresh, fingerprint=False, search=False, jobs=1))

@@ -65,3 +65,60 @@ def test_paragraph_split_keeps_every_nonblank_line(body, suffix):
     assert [l.rstrip("\r") for l in body.split("\n") if l.strip()] == [l for l in kept.split("\n") if l.strip()] or \
         suffix == ".md"
     assert all(p.text.strip() for p in paragraphs)
+
+
+# --- collection files parsed entry by entry (the preview server's path) ------------------------
+_scalar = st.one_of(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12),
+                    st.integers(-5, 5), st.booleans(), st.none())
+_entry = st.dictionaries(st.sampled_from(["id", "name", "summary", "aliases", "kind"]),
+                         st.one_of(_scalar, st.lists(_scalar, max_size=3)), min_size=1, max_size=4)
+_comment = st.sampled_from(["", "# a comment", "", "  # indented comment"])
+
+
+def _yaml_list(entries: list[dict], comments: list[str], flow: bool) -> str:
+    import yaml
+
+    chunks = []
+    for entry, comment in zip(entries, comments):
+        text = yaml.safe_dump([entry], allow_unicode=True, default_flow_style=flow, sort_keys=False, width=40)
+        chunks.append((comment + "\n" if comment else "") + text)
+    return "".join(chunks)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_entry, min_size=1, max_size=6), st.lists(_comment, min_size=6, max_size=6),
+       st.data())
+def test_entry_by_entry_parse_equals_whole_file_parse(entries, comments, data):
+    """Whatever the entries (quoted, multi-line, flow lists, comments between them), parsing entry by
+    entry gives the same data and the same positions as parsing the file whole, before and after
+    one entry is edited with the cache warm; a file it cannot split is left to the whole parse."""
+    from explainer.load import parse_yaml_entries
+
+    text = _yaml_list(entries, comments, flow=False)
+    memo: dict = {}
+    for version in range(2):
+        whole = parse_yaml(text, "content/entities.yaml", Problems())
+        split = parse_yaml_entries(text, "content/entities.yaml", memo)
+        if split is not None:
+            assert whole is not None
+            assert split.data == whole.data
+            assert split.value_at == whole.value_at and split.key_at == whole.key_at
+        edited = data.draw(st.integers(0, len(entries) - 1))
+        entries = entries[:edited] + [data.draw(_entry)] + entries[edited + 1:]
+        text = _yaml_list(entries, comments, flow=False)
+
+
+def test_entry_by_entry_parse_reuses_unchanged_entries():
+    from explainer.load import parse_yaml_entries
+
+    text = "# people\n- id: a\n  name: A\n- id: b\n  name: B\n"
+    memo: dict = {}
+    first = parse_yaml_entries(text, "x.yaml", memo)
+    second = parse_yaml_entries(text.replace("name: B", "name: Bee"), "x.yaml", memo)
+    assert first.data[0] is second.data[0]  # untouched entry: the very same object
+    assert second.data[1] == {"id": "b", "name": "Bee"}
+    # not a plain block list, or a second document: left to the whole-file parse and its messages
+    for odd in ("a: 1\n", "- [1, 2]\n---\n- 3\n", "[1, 2]\n", "  - a\n  - b\n", "- a\n*x\n"):
+        assert parse_yaml_entries(odd, "x.yaml", {}) is None, odd
+    # an alias across entries fails alone, so the whole file is parsed and reports it properly
+    assert parse_yaml_entries("- &a x\n- *a\n", "x.yaml", {}) is None
