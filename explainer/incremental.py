@@ -481,7 +481,7 @@ class Session:
         def current(key, entry) -> bool:
             if isinstance(key, int):  # a seed file's article
                 return id(entry[1]) in alive
-            if key[0] == "schema":  # an entry that passed its schema: small, and may come back
+            if key[0] in ("schema", "checks"):  # an entry that passed its schema; the last cross-checks
                 return True
             if key[0] == "entry":  # one collection entry's object
                 return id(entry[1]) in alive

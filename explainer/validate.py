@@ -520,25 +520,40 @@ def validate(raw: RawContent, problems: Problems, include_drafts: bool = False,
             problems.error(article.src, f"duplicate seed slug '{article.slug}'", f"also used by {slugs[article.slug]}")
         slugs.setdefault(article.slug, article.path)
     parts = {name: validate_collection(name, docs, ctx) for name, docs in raw.collections.items()}
-    parts["articles"] = articles
-    check_unique_ids([("entity", parts["entities"]), ("event", parts["timeline"]), ("glossary term", parts["glossary"]),
-                      ("quote", parts["quotes"]), ("note", parts["notes"])], problems)
-    known: dict[str, set[str] | None] = {
-        name: None if name in raw.unreadable else raw_ids(raw.collections[name]) for name in ("entities", "glossary")}
     seeds_complete = "seeds" not in raw.unreadable and len(articles) == len(raw.seeds)
-    known["seeds"] = {a.slug for a in articles} if seeds_complete else None
-    check_references(parts, known, problems)
-    check_aliases(parts["entities"], parts["glossary"], problems)
-    if problems.errors or site is None:
+    # The checks across collections give the same answer while every collection entry is the
+    # same object and the set of seeds is the same (a seed's text was edited): the preview
+    # server then reuses them, with the collections they produced.
+    signature = (tuple(id(obj) for name in sorted(parts) for obj in parts[name]),
+                 frozenset(slugs) if seeds_complete else None, frozenset(raw.unreadable), include_drafts,
+                 None if include_drafts else frozenset(a.slug for a in articles if not a.draft))
+    reused = memo.get(("checks",)) if memo is not None else None
+    if reused is not None and reused[0] == signature:
+        problems.items.extend(reused[1])
+        collections = reused[2]
+    else:
+        before = len(problems.items)
+        check_unique_ids([("entity", parts["entities"]), ("event", parts["timeline"]),
+                          ("glossary term", parts["glossary"]), ("quote", parts["quotes"]), ("note", parts["notes"])],
+                         problems)
+        known: dict[str, set[str] | None] = {
+            name: None if name in raw.unreadable else raw_ids(raw.collections[name]) for name in ("entities", "glossary")}
+        known["seeds"] = set(slugs) if seeds_complete else None
+        check_references(parts, known, problems)
+        check_aliases(parts["entities"], parts["glossary"], problems)
+        found = problems.items[before:]
+        collections = None
+        if not any(p.severity == "error" for p in found):
+            kept = drop_drafts({**parts, "articles": articles}) if not include_drafts else {**parts}
+            collections = {
+                "entities": tuple(kept["entities"]),
+                "events": tuple(sorted(kept["timeline"], key=lambda e: (e.date.earliest, e.date.latest, e.id))),
+                "terms": tuple(sorted(kept["glossary"], key=lambda t: (t.term.casefold(), t.id))),
+                "quotes": tuple(kept["quotes"]), "notes": tuple(kept["notes"])}
+            if memo is not None:
+                memo[("checks",)] = (signature, list(found), collections)
+    if problems.errors or site is None or collections is None:
         return None
     if not include_drafts:
-        parts = drop_drafts(parts)
-    return Library(
-        site=site,
-        articles=tuple(parts["articles"]),
-        entities=tuple(parts["entities"]),
-        events=tuple(sorted(parts["timeline"], key=lambda e: (e.date.earliest, e.date.latest, e.id))),
-        terms=tuple(sorted(parts["glossary"], key=lambda t: (t.term.casefold(), t.id))),
-        quotes=tuple(parts["quotes"]),
-        notes=tuple(parts["notes"]),
-    )
+        articles = [a for a in articles if not a.draft]
+    return Library(site=site, articles=tuple(articles), **collections)
