@@ -84,6 +84,10 @@ class Linked:
 
 def build_matcher(library: Library) -> AliasMatcher:
     """One automaton over every entity name/alias and glossary term/alias."""
+    return AliasMatcher(alias_entries(library))
+
+
+def alias_entries(library: Library) -> list[AliasEntry]:
     entries = []
     for entity in library.entities:
         for alias in dict.fromkeys((entity.name,) + entity.aliases):
@@ -91,7 +95,7 @@ def build_matcher(library: Library) -> AliasMatcher:
     for term in library.terms:
         for alias in dict.fromkeys((term.term,) + term.aliases):
             entries.append(AliasEntry(alias, term.id, "term", term.case_sensitive))
-    return AliasMatcher(entries)
+    return entries
 
 
 class LinkTargets:
@@ -333,11 +337,25 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
     mention indexes are updated for them instead of rebuilt. `anchors` remembers where each
     excerpt was found in an article that has not changed since.
     """
+    cache = {} if cache is None else cache
+    if previous is not None and not (
+            (library.entities is previous.library.entities or library.entities == previous.library.entities)
+            and (library.terms is previous.library.terms or library.terms == previous.library.terms)
+            or previous.matcher.entries == tuple(alias_entries(library))):
+        # the aliases changed (the preview server rebuilds everything then, but a rebuild that
+        # failed after linking leaves this for the next one to find): start over
+        previous = None
+        cache.clear()
     linked = Linked(library, previous.matcher if previous is not None else build_matcher(library))
     articles = {a.slug: a for a in library.articles}
     policy = library.site.linking
-    cache = {} if cache is None else cache
-    stale = [a for a in library.articles if a.slug not in cache or cache[a.slug].body is not a.body]
+    same_order = previous is not None and len(previous.library.articles) == len(library.articles)
+    if same_order:  # only the articles that are not the very same objects as before can be stale
+        replaced = [(old, new) for old, new in zip(previous.library.articles, library.articles) if old is not new]
+        candidates = [new for _, new in replaced]
+    else:
+        candidates = library.articles
+    stale = [a for a in candidates if a.slug not in cache or cache[a.slug].body is not a.body]
     if stale:
         targets = LinkTargets(library, Urls(library.site.base_url))
         for article, done in zip(stale, link_articles(tuple(stale), md, linked.matcher, policy, targets, jobs)):
@@ -347,8 +365,12 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
         for article in library.articles:
             _add_article(linked, article, cache[article.slug])
     else:
-        old_articles = {a.slug: a for a in previous.library.articles}
-        changed = {a.slug for a in stale} | (set(old_articles) - set(articles))
+        if same_order:
+            old_articles = {old.slug: old for old, _ in replaced}
+            changed = {a.slug for a in stale} | {old.slug for old, new in replaced if old.slug != new.slug}
+        else:
+            old_articles = {a.slug: a for a in previous.library.articles}
+            changed = {a.slug for a in stale} | (set(old_articles) - set(articles))
         _take_over_indexes(linked, previous, {s: old_articles[s] for s in changed if s in old_articles})
         for slug in changed:
             if slug in articles:

@@ -43,6 +43,8 @@ class AliasMatcher:
     """One automaton for case-sensitive aliases and one for case-insensitive ones."""
 
     def __init__(self, entries: Iterable[AliasEntry]):
+        entries = tuple(entries)
+        self.entries = entries  # what it was built from: a caller can tell whether it still fits
         self._exact = ahocorasick.Automaton()
         self._folded = ahocorasick.Automaton()
         self.size = 0

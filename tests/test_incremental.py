@@ -201,3 +201,23 @@ def test_a_whole_folder_reported_is_listed_again(live: Session, project: Path, t
     live.rebuild({project / "seeds"})
     assert (live.options.out / "articles/engines/index.html").exists()  # same slug, new file name
     clean_build_matches(live, tmp_path)
+
+
+def test_alias_change_during_an_error_relinks_with_the_new_aliases(live: Session, project: Path, tmp_path: Path):
+    """Found by the edit-sequence property test: with a content error pending, an entity turned
+    draft and then a new seed naming it crashed the linker (it still used the old aliases)."""
+    edit(project / "content/quotes.yaml", "weaves algebraic", "weaves the algebraic")
+    with pytest.raises(ContentError):
+        live.rebuild({project / "content/quotes.yaml"})
+    edit(project / "content/entities.yaml", "- id: london\n", "- id: london\n  draft: true\n")
+    with pytest.raises(ContentError):
+        live.rebuild({project / "content/entities.yaml"})
+    (project / "seeds/second.txt").write_text("---\ntitle: Second\nslug: second\n---\nBabbage drew plans in London.\n",
+                                              encoding="utf-8")
+    with pytest.raises(ContentError):  # still the quote, reported as such: no crash
+        live.rebuild({project / "seeds/second.txt"})
+    edit(project / "content/quotes.yaml", "weaves the algebraic", "weaves algebraic")
+    live.rebuild({project / "content/quotes.yaml"})
+    page = (live.options.out / "articles/second/index.html").read_text()
+    assert "London" in page and "entities/london/" not in page  # a draft is not linked
+    clean_build_matches(live, tmp_path)
