@@ -479,12 +479,10 @@ class Session:
         self.anchor_memo = {key: entry for key, entry in self.anchor_memo.items() if id(entry[0]) in alive}
 
         def current(key, entry) -> bool:
-            if isinstance(key, int):  # a seed file's article
+            if key[0] in ("seed", "entry"):  # a seed file's article, one collection entry's object
                 return id(entry[1]) in alive
             if key[0] in ("schema", "checks"):  # an entry that passed its schema; the last cross-checks
                 return True
-            if key[0] == "entry":  # one collection entry's object
-                return id(entry[1]) in alive
             return all(id(obj) in alive for obj in entry[1])  # a collection file's objects
 
         self.seed_memo = {key: entry for key, entry in self.seed_memo.items() if current(key, entry)}

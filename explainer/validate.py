@@ -314,7 +314,7 @@ def validate_collection(name: str, docs: list[YamlDoc], ctx: _Context) -> list:
             ctx.problems.error(doc.where(()), f"{doc.path} must be a list of entries, not {_type_of(doc.data)}",
                                "start each entry with '- id: ...'" if name != "quotes" else "start each entry with '- speaker: ...'")
             continue
-        key = (name, id(doc), counter)  # quote ids count on from earlier files
+        key = (name, doc.path, counter)  # by file (quote ids count on from earlier files)
         if ctx.memo is not None and key in ctx.memo and ctx.memo[key][0] is doc:
             built += ctx.memo[key][1]
             counter += len(doc.data)
@@ -496,12 +496,13 @@ def drop_drafts(parts: dict) -> dict:
 
 
 def _seed_article(seed: RawSeed, ctx: _Context, memo: dict | None) -> Article | None:
-    if memo is not None and id(seed) in memo and memo[id(seed)][0] is seed:
-        return memo[id(seed)][1]
+    key = ("seed", seed.path)  # by file: a new version of the file replaces the old entry
+    if memo is not None and key in memo and memo[key][0] is seed:
+        return memo[key][1]
     before = len(ctx.problems.items)
     article = validate_seed(seed, ctx)
     if memo is not None and article is not None and len(ctx.problems.items) == before:
-        memo[id(seed)] = (seed, article)
+        memo[key] = (seed, article)
     return article
 
 
