@@ -338,6 +338,7 @@ class Session:
         """Build everything into the output folder (atomically) and remember it."""
         started = time.perf_counter()
         gc.unfreeze()  # let the collector see the previous build's objects again
+        gc.enable()  # a rebuild that turned into a full build collects as it goes
         self.link_cache.clear()  # aliases or the link policy may have changed
         self.card_memo.clear()
         self.file_cache.distrust()  # a full build checks every file, not just the reported ones
@@ -376,7 +377,14 @@ class Session:
         """
         paths = set(changed_paths) | self._unapplied
         self._unapplied = paths
-        report = self._rebuild(paths, viewing, on_first_write)
+        # No cyclic garbage collection until the page being looked at is on disk: a collection
+        # walks every object made since the last full build and used to land in the middle of
+        # a rebuild now and then (+35 ms at 5,000 articles). It runs again right after.
+        gc.disable()
+        try:
+            report = self._rebuild(paths, viewing, on_first_write)
+        finally:
+            gc.enable()
         self._unapplied = set()
         return report
 
@@ -453,6 +461,7 @@ class Session:
             if not first_outputs:
                 first_ms = (time.perf_counter() - started) * 1000
                 first_outputs = tuple(sorted(fresh[s].output for s in batch))
+                gc.enable()
                 if on_first_write is not None and len(batch) < len(order):
                     on_first_write(first_outputs)
         if static_names:
