@@ -125,6 +125,11 @@ def _ids_key(keys: Keys, library: Library) -> str:
     return hashlib.blake2b(repr((ids, sorted(aliases))).encode(), digest_size=12).hexdigest()
 
 
+def _names(items) -> list[tuple]:
+    """What the "ids" key hashes of an entity or a term besides its id: the words that link to it."""
+    return [(i.name, i.aliases) if hasattr(i, "name") else (i.term, i.aliases, i.case_sensitive) for i in items]
+
+
 def content_keys(library: Library, memo: dict[int, tuple[object, object]] | None = None,
                  links: Mapping[str, ArticleLinks] | None = None) -> Keys:
     """Hash every source key of a library: what each page may depend on.
@@ -180,8 +185,8 @@ def update_keys(old_library: Library, old_keys: Keys, library: Library,
         fresh = hasher.collection(kind, items)
         keys.update(fresh)
         touched |= fresh.keys()
-        ids_may_change = ids_may_change or kind in ("entity", "term") or len(old_items) != len(items) or \
-            [i.id for i in old_items] != [i.id for i in items]
+        ids_may_change = ids_may_change or [i.id for i in old_items] != [i.id for i in items] or \
+            kind in ("entity", "term") and _names(old_items) != _names(items)
     if ids_may_change:
         keys["ids"] = _ids_key(keys, library)
         touched.add("ids")

@@ -58,6 +58,7 @@ EDITS = {
     "broken quote": _replace("content/quotes.yaml", "weaves algebraic", "weaves the algebraic"),
     "fix quote": _replace("content/quotes.yaml", "weaves the algebraic", "weaves algebraic"),
     "template": _replace("templates/entity.html", '<article class="entity">', '<article class="entity"><!--x-->'),
+    "new alias": _replace("content/entities.yaml", 'aliases: ["Babbage"]', 'aliases: ["Babbage", "Mr Babbage"]'),
     "draft second": _replace("seeds/second.txt", "slug: second\n", "slug: second\ndraft: true\n"),
     "publish second": _replace("seeds/second.txt", "draft: true\n", ""),
     "draft london": _replace("content/entities.yaml", "- id: london\n", "- id: london\n  draft: true\n"),
