@@ -61,18 +61,19 @@ def preview(tmp_path: Path):
         process.wait(timeout=10)
 
 
-def _connected(page) -> None:
-    """Wait until livereload's script has opened its websocket (it reloads nothing before)."""
+def _open(page, url: str) -> None:
+    """Open a preview page, wait until livereload's websocket is up, and mark the window (a full
+    reload forgets the mark; a stylesheet swap keeps it)."""
+    page.goto(url)
     page.wait_for_function("() => performance.getEntriesByType('resource')"
                            ".some(r => r.name.includes('livereload.js'))")
     page.wait_for_timeout(500)  # the websocket handshake after the script has loaded
+    page.evaluate("window.__notReloaded = true")
 
 
 def test_save_reloads_the_open_page(page, preview):
     project, url, _log = preview
-    page.goto(url + "/entities/london/")
-    _connected(page)
-    page.evaluate("window.__notReloaded = true")
+    _open(page, url + "/entities/london/")
     _edit(project / "content/entities.yaml", "summary: Capital city", "summary: The great capital city")
     page.wait_for_function("() => document.body.innerText.includes('The great capital city')", timeout=15_000)
     assert page.evaluate("window.__notReloaded === undefined"), "the page should have been reloaded"
@@ -80,9 +81,7 @@ def test_save_reloads_the_open_page(page, preview):
 
 def test_css_save_swaps_the_stylesheet_without_a_reload(page, preview):
     project, url, _log = preview
-    page.goto(url + "/articles/engines/")
-    _connected(page)
-    page.evaluate("window.__notReloaded = true")
+    _open(page, url + "/articles/engines/")
     with open(project / "static/style.css", "a", encoding="utf-8") as css:
         css.write("\nbody { outline: 3px solid rgb(1, 2, 3); }\n")
     page.wait_for_function("() => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'", timeout=15_000)
@@ -91,8 +90,7 @@ def test_css_save_swaps_the_stylesheet_without_a_reload(page, preview):
 
 def test_broken_save_shows_the_overlay_then_clears_it(page, preview):
     project, url, _log = preview
-    page.goto(url + "/entities/london/")
-    _connected(page)
+    _open(page, url + "/entities/london/")
     _edit(project / "content/entities.yaml", "kind: place", "kind: plase")
     overlay = page.locator("#explainer-errors")
     overlay.wait_for(state="visible", timeout=15_000)
