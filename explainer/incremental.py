@@ -493,7 +493,7 @@ class Session:
         self.anchor_memo = {key: entry for key, entry in self.anchor_memo.items() if id(entry[0]) in alive}
 
         def current(key, entry) -> bool:
-            if key[0] in ("seed", "entry"):  # a seed file's article, one collection entry's object
+            if isinstance(key, str) or key[0] == "entry":  # a seed file's article, a collection entry's object
                 return id(entry[1]) in alive
             if key[0] in ("schema", "checks"):  # an entry that passed its schema; the last cross-checks
                 return True

@@ -428,6 +428,14 @@ class FileCache:
             self._listings[key] = (listing, set(listing))
         return self._listings[key][0]
 
+    def get_many(self, paths: list[Path], load) -> list:
+        """`[get(path, lambda: load(path)) ...]`, without a call per file for the trusted, cached ones."""
+        entries = self._entries
+        if not self._trusted:
+            return [self.get(path, lambda path=path: load(path)) for path in paths]
+        return [entry[1] if (entry := entries.get(path)) is not None else self.get(path, lambda path=path: load(path))
+                for path in paths]
+
     def get(self, path: Path, load) -> object:
         entry = self._entries.get(path)
         if self._trusted and entry is not None:
@@ -480,7 +488,11 @@ def load_content(root: Path, problems: Problems, cache: FileCache | None = None)
         collections[name] = [d for d in docs if d is not None]
         if len(collections[name]) < len(docs):
             unreadable.add(name)
-    seeds = [cached(p, load_seed) for p in listed(root / "seeds", SEED_SUFFIXES)]
+    seed_paths = listed(root / "seeds", SEED_SUFFIXES)
+    if cache is None:
+        seeds = [load_seed(p, root, problems) for p in seed_paths]
+    else:
+        seeds = cache.get_many(seed_paths, lambda path: load_seed(path, root, problems))
     if len([s for s in seeds if s is not None]) < len(seeds):
         unreadable.add("seeds")
     return RawContent(site, collections, [s for s in seeds if s is not None], unreadable)
