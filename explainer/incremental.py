@@ -125,9 +125,11 @@ def _ids_key(keys: Keys, library: Library) -> str:
     return hashlib.blake2b(repr((ids, sorted(aliases))).encode(), digest_size=12).hexdigest()
 
 
-def _names(items) -> list[tuple]:
+def _names(kind: str, items) -> list[tuple]:
     """What the "ids" key hashes of an entity or a term besides its id: the words that link to it."""
-    return [(i.name, i.aliases) if hasattr(i, "name") else (i.term, i.aliases, i.case_sensitive) for i in items]
+    if kind == "entity":
+        return [(e.name, e.aliases) for e in items]
+    return [(t.term, t.aliases, t.case_sensitive) for t in items]
 
 
 def content_keys(library: Library, memo: dict[int, tuple[object, object]] | None = None,
@@ -186,7 +188,7 @@ def update_keys(old_library: Library, old_keys: Keys, library: Library,
         keys.update(fresh)
         touched |= fresh.keys()
         ids_may_change = ids_may_change or [i.id for i in old_items] != [i.id for i in items] or \
-            kind in ("entity", "term") and _names(old_items) != _names(items)
+            kind in ("entity", "term") and _names(kind, old_items) != _names(kind, items)
     if ids_may_change:
         keys["ids"] = _ids_key(keys, library)
         touched.add("ids")
@@ -294,15 +296,15 @@ class Session:
         self.card_memo: dict = {}  # preview-card text of glossary definitions, by definition
         self.anchor_memo: dict = {}  # where each excerpt sits, by article object and excerpt
         self._unapplied: set[Path] = set()  # paths of failed rebuilds, applied with the next one
-        self.last_good: tuple | None = None  # (library, linked, builder, urls) of the last good build
-        self.keys_library: Library | None = None  # the library `keys` were computed from
+        self.library: Library | None = None  # the last good build's library (`keys` are its keys)
+        self.builder: PageBuilder | None = None  # its page builder, while its link indexes are intact
         self.template_refs: dict = {}  # which templates each template extends, includes or imports
         self._search_lock = threading.Lock()
         self._reindex_timer: threading.Timer | None = None
 
     # --- the stages, kept in memory -----------------------------------------------------------
     def _prepare(self, incremental: bool):
-        self.last_good = None  # its linked indexes are about to be taken over
+        self.builder = None  # its link indexes are about to be taken over
         problems = Problems()
         library = load_library(self.options, problems, self.file_cache, self.seed_memo)
         md = make_markdown(allow_html=library.site.allow_html)
@@ -356,7 +358,7 @@ class Session:
         self._check(scans, outputs, urls)
         self.pages, self.keys, self.linked = pages, content_keys(library, self.digest_memo, self.link_cache), linked
         self.scans, self.outputs = scans, outputs
-        self.last_good, self.keys_library = (library, linked, builder, urls), library
+        self.library, self.builder = library, builder
         # A large site keeps millions of objects in memory; without this, an occasional full
         # collection walks all of them in the middle of a rebuild (0.4-1 s at 5,000 articles).
         # Frozen objects are still freed when no longer referenced; only cycles wait for the next
@@ -407,16 +409,17 @@ class Session:
         if static_names:
             self.assets, self.asset_names = collect_assets(self.options.static, fingerprint=False)
         content_changed = any(not n.startswith(("templates/", "static/")) for n in names)
-        if not content_changed and self.last_good is not None:
+        if not content_changed and self.builder is not None:
             # only templates or assets changed: the library, its links and the page contexts stand
-            library, linked, builder, urls = self.last_good
+            builder = self.builder
+            library, linked, urls = builder.lib, builder.linked, builder.urls
             keys = self.keys
         else:
             self.file_cache.trust_changes(self.options.root / n if not Path(n).is_absolute() else Path(n)
                                           for n in names)
             library, linked, builder, urls = self._prepare(incremental=self.linked is not None)
-            if self.keys_library is not None:
-                keys, changed_now = update_keys(self.keys_library, self.keys, library, self.digest_memo,
+            if self.library is not None:
+                keys, changed_now = update_keys(self.library, self.keys, library, self.digest_memo,
                                                 self.link_cache)
             else:
                 keys = content_keys(library, self.digest_memo, self.link_cache)
@@ -474,7 +477,7 @@ class Session:
         self._write_changed([], removed, [])
         self.pages = {spec: pages[spec] for spec in specs if spec in pages}
         self.keys, self.linked, self.scans, self.outputs = keys, linked, scans, outputs
-        self.last_good, self.keys_library = (library, linked, builder, urls), library
+        self.library, self.builder = library, builder
         if self.options.search and fresh:
             self._schedule_reindex()
         total_ms = (time.perf_counter() - started) * 1000

@@ -87,7 +87,7 @@ def test_any_edit_sequence_ends_like_a_clean_build(tmp_path_factory, names: list
             assert tree_hash(root / "site") == before, f"a broken save ({name}) changed the site"
             continue
         # the keys kept up to date edit by edit are the keys of the library as it now is
-        assert session.keys == content_keys(session.keys_library, None, session.link_cache)
+        assert session.keys == content_keys(session.library, None, session.link_cache)
         fresh = root / "fresh"
         shutil.rmtree(fresh, ignore_errors=True)
         build(BuildOptions(root=project, out=fresh, fingerprint=False, search=False, jobs=1))
