@@ -180,8 +180,12 @@ def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -
             report = session.rebuild(paths, viewing=viewers.pages(), on_first_write=reload_early)
         except ContentError as error:
             echo(f"✗ {what}: {len(error.problems)} problem(s); still serving the last good site")
+            before = errors[0]
             show(error.problems)
-            loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+            # an editor's save can arrive as two events (truncate, then write): reload only when the
+            # overlay says something new, so a page being read is not reloaded twice for one mistake
+            if errors[0] != before:
+                loop.add_callback(LiveReloadHandler.reload_waiters, "*")
             return
         errors[0] = ""
         kind = "full rebuild" if report.full else "re-rendered"

@@ -96,7 +96,9 @@ def test_broken_save_shows_the_overlay_then_clears_it(page, preview):
     overlay.wait_for(state="visible", timeout=15_000)
     text = overlay.inner_text()
     assert "content/entities.yaml:" in text and "did you mean" in text
-    assert page.get_by_role("alert").count() >= 1  # announced to screen readers
+    alert = page.get_by_role("alert")  # announced to screen readers
+    alert.first.wait_for(state="visible", timeout=15_000)
+    assert "content/entities.yaml:" in alert.first.inner_text()
     assert "Capital city" in page.locator("main").inner_text()  # the last good page stays underneath
     _edit(project / "content/entities.yaml", "kind: plase", "kind: place")
     overlay.wait_for(state="detached", timeout=15_000)
