@@ -498,7 +498,8 @@ class Session:
         def current(key, entry) -> bool:
             if isinstance(key, str) or key[0] == "entry":  # a seed file's article, a collection entry's object
                 return id(entry[1]) in alive
-            if key[0] in ("schema", "checks"):  # an entry that passed its schema; the last cross-checks
+            if key[0] in ("schema", "checks", "seeds", "site"):  # entries that passed their schema; the last
+                # cross-checks, seed list and site settings (each replaced by the next one)
                 return True
             return all(id(obj) in alive for obj in entry[1])  # a collection file's objects
 

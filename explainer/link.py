@@ -63,7 +63,9 @@ class Linked:
     visible: dict[ParagraphKey, str] = field(default_factory=dict)
     html: dict[ParagraphKey, str] = field(default_factory=dict)  # each paragraph rendered with its links
     mentions: dict[ParagraphKey, list[Mention]] = field(default_factory=dict)
-    by_target: dict[str, list[Mention]] = field(default_factory=lambda: defaultdict(list))
+    # per target, its mentions grouped by article (so an edited article's are replaced in O(1))
+    by_target: dict[str, dict[str, list[Mention]]] = field(default_factory=lambda: defaultdict(dict))
+    mention_counts: Counter = field(default_factory=Counter)  # per target, its number of mentions
     source_anchor: dict[SourceRef, Anchor] = field(default_factory=dict)
     quote_anchor: dict[str, Anchor] = field(default_factory=dict)
     note_anchor: dict[str, Anchor] = field(default_factory=dict)
@@ -80,6 +82,10 @@ class Linked:
     @property
     def entities(self) -> dict[str, Entity]:
         return {e.id: e for e in self.library.entities}
+
+    def mentions_of(self, target: str) -> list[Mention]:
+        """Every mention of an entity or term, article by article (in no particular article order)."""
+        return [m for mentions in self.by_target.get(target, {}).values() for m in mentions]
 
 
 def build_matcher(library: Library) -> AliasMatcher:
@@ -287,7 +293,8 @@ def _add_article(linked: Linked, article: Article, done: ArticleLinks) -> None:
         linked.html[key] = html
         linked.mentions[key] = mentions
         for mention in mentions:
-            linked.by_target[mention.target].append(mention)
+            linked.by_target[mention.target].setdefault(article.slug, []).append(mention)
+            linked.mention_counts[mention.target] += 1
         present = sorted({m.target for m in mentions if m.kind == "entity"})
         for a in present:
             for b in present:
@@ -303,16 +310,20 @@ def _take_over_indexes(linked: Linked, previous: Linked, removed: dict[str, Arti
     """
     linked.visible, linked.html, linked.mentions = previous.visible, previous.html, previous.mentions
     linked.by_target, linked.co_mentions = previous.by_target, previous.co_mentions
+    linked.mention_counts = previous.mention_counts
     previous.visible, previous.html, previous.mentions = {}, {}, {}
-    previous.by_target, previous.co_mentions = defaultdict(list), defaultdict(Counter)
-    touched_targets: set[str] = set()
+    previous.by_target, previous.co_mentions, previous.mention_counts = defaultdict(dict), defaultdict(Counter), Counter()
     for slug, article in removed.items():
         for paragraph in article.paragraphs:
             key = (slug, paragraph.index)
             old = linked.mentions.pop(key, [])
             linked.visible.pop(key, None)
             linked.html.pop(key, None)
-            touched_targets |= {m.target for m in old}
+            for mention in old:
+                linked.by_target[mention.target].pop(slug, None)
+                linked.mention_counts[mention.target] -= 1
+                if linked.mention_counts[mention.target] <= 0:
+                    del linked.mention_counts[mention.target]
             present = sorted({m.target for m in old if m.kind == "entity"})
             for a in present:
                 counter = linked.co_mentions[a]
@@ -321,9 +332,6 @@ def _take_over_indexes(linked: Linked, previous: Linked, removed: dict[str, Arti
                         counter[b] -= 1
                         if counter[b] <= 0:
                             del counter[b]
-    gone = set(removed)
-    for target in touched_targets:
-        linked.by_target[target] = [m for m in linked.by_target[target] if m.article not in gone]
 
 
 def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
@@ -453,14 +461,14 @@ def editorial_warnings(linked: Linked, problems: Problems) -> None:
             text = linked.visible[(mention.article, mention.paragraph)][mention.start:mention.end]
             matched_aliases.add((mention.target, text))
     for entity in library.entities:
-        if not linked.by_target.get(entity.id):
+        if not linked.mention_counts[entity.id]:
             problems.warning(entity.src, f"entity '{entity.id}' is never mentioned in any article",
                              "add an alias the article uses, or remove the entity")
         for alias, where in zip(entity.aliases, entity.alias_src):
             if (entity.id, alias) not in matched_aliases:
                 problems.warning(where, f"alias '{alias}' of '{entity.id}' never matches the article text")
     for term in library.terms:
-        if not linked.by_target.get(term.id):
+        if not linked.mention_counts[term.id]:
             problems.warning(term.src, f"glossary term '{term.id}' never appears in any article")
         uses = {text.lower() for target, text in matched_aliases if target == term.id}
         for alias, where in zip(term.aliases, term.alias_src):

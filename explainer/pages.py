@@ -220,8 +220,9 @@ class PageBuilder:
 
     def entity_page(self, entity: Entity) -> PagePlan:
         by_article: dict[str, dict[int, list]] = {}
-        for mention in self.linked.by_target.get(entity.id, []):
-            by_article.setdefault(mention.article, {}).setdefault(mention.paragraph, []).append(mention)
+        for slug, mentions in self.linked.by_target.get(entity.id, {}).items():
+            for mention in mentions:
+                by_article.setdefault(slug, {}).setdefault(mention.paragraph, []).append(mention)
         groups = []
         ordered = sorted(by_article.items(), key=lambda item: self.article_order[item[0]])
         for number, (slug, paragraphs) in enumerate(ordered):
@@ -292,7 +293,7 @@ class PageBuilder:
             members = sorted((e for e in self.lib.entities if e.kind == kind), key=lambda e: e.name.casefold())
             if members:
                 groups.append({"kind": kind, "label": many, "entities": [
-                    dict(self.entity_ref(e.id), mentions=len(self.linked.by_target.get(e.id, [])))
+                    dict(self.entity_ref(e.id), mentions=self.linked.mention_counts[e.id])
                     for e in members]})
         deps = {"template:entities.html", "site", "ids"} | {f"entity-card:{e.id}" for e in self.lib.entities}
         deps |= {f"seed-mentions:{a.slug}" for a in self.lib.articles}  # mention counts
@@ -339,7 +340,7 @@ class PageBuilder:
 
     def term_row(self, term: Term) -> dict:
         uses = {}
-        for mention in self.linked.by_target.get(term.id, []):
+        for mention in self.linked.mentions_of(term.id):
             uses.setdefault((mention.article, mention.paragraph), mention)
         return {"id": term.id, "term": term.term, "aliases": term.aliases, "definition": self.md.block(term.definition),
                 "see_also": [{"id": i, "term": self.terms[i].term, "href": self.urls.term(i)} for i in term.see_also],
@@ -370,7 +371,7 @@ class PageBuilder:
         points = []
         for point in self.lib.site.key_points:
             points.append({"html": self.md.inline(point.text), "sources": [self.source_view(s) for s in point.sources]})
-        counts = Counter({e.id: len(self.linked.by_target.get(e.id, [])) for e in self.lib.entities})
+        counts = Counter({e.id: self.linked.mention_counts[e.id] for e in self.lib.entities})
         players = [dict(self.entity_ref(i), mentions=n) for i, n in counts.most_common(KEY_PLAYERS) if n]
         preview = [self.event_row(e) for e in self.lib.events[-TIMELINE_PREVIEW:]]
         articles = [self.article_row(a) for a in self.newest_articles()[:HOME_ARTICLES]]

@@ -506,6 +506,71 @@ def _seed_article(seed: RawSeed, ctx: _Context, memo: dict | None) -> Article | 
     return article
 
 
+def _site(doc: YamlDoc | None, ctx: _Context, memo: dict | None) -> Site | None:
+    """The site settings; the preview server reuses them while site.yaml was not re-read."""
+    reused = memo.get(("site",)) if memo is not None else None
+    if reused is not None and reused[0] is doc:
+        return reused[1]
+    before = len(ctx.problems.items)
+    site = validate_site(doc, ctx)
+    if memo is not None and site is not None and len(ctx.problems.items) == before:
+        memo[("site",)] = (doc, site)
+    return site
+
+
+def _seed_articles(seeds: list[RawSeed], ctx: _Context,
+                   memo: dict | None) -> tuple[list[Article], frozenset[str], list[Article]]:
+    """The valid seeds' articles, their slugs (with a problem per duplicate), and the published ones.
+
+    The preview server's `memo` keeps the last clean result: when it holds the same number of
+    seeds, only the seeds that are not the very same objects are validated again, and the slug
+    sets are reused while their slugs and draft flags stay the same (5,000 seeds, one edited).
+    """
+    last = memo.get(("seeds",)) if memo is not None else None
+    if last is None or len(last[0]) != len(seeds):
+        return _seed_articles_anew(seeds, ctx, memo)
+    old_seeds, old_articles, old_slugs, old_published = last
+    before = len(ctx.problems.items)
+    articles = list(old_articles)
+    same_sets = True
+    for index in [i for i, (old, new) in enumerate(zip(old_seeds, seeds)) if old is not new]:
+        article = _seed_article(seeds[index], ctx, memo)
+        if article is None:  # a seed with an error: the full pass reports it (once)
+            del ctx.problems.items[before:]
+            return _seed_articles_anew(seeds, ctx, memo)
+        old = articles[index]
+        same_sets = same_sets and article.slug == old.slug and article.draft == old.draft
+        articles[index] = article
+    if not same_sets:
+        del ctx.problems.items[before:]
+        return _seed_articles_anew(seeds, ctx, memo)
+    published = articles if old_published is old_articles else [a for a in articles if not a.draft]
+    memo[("seeds",)] = (list(seeds), articles, old_slugs, published)
+    return articles, old_slugs, published
+
+
+def _seed_articles_anew(seeds: list[RawSeed], ctx: _Context,
+                        memo: dict | None) -> tuple[list[Article], frozenset[str], list[Article]]:
+    articles = []
+    for seed in seeds:  # the memo lookup inline: 5,000 seeds, most of them unchanged
+        hit = memo.get(seed.path) if memo is not None else None
+        article = hit[1] if hit is not None and hit[0] is seed else _seed_article(seed, ctx, memo)
+        if article is not None:
+            articles.append(article)
+    slugs = frozenset(a.slug for a in articles)
+    if len(slugs) < len(articles):
+        first: dict[str, str] = {}
+        for article in articles:
+            if article.slug in first:
+                ctx.problems.error(article.src, f"duplicate seed slug '{article.slug}'",
+                                   f"also used by {first[article.slug]}")
+            first.setdefault(article.slug, article.path)
+    published = articles if not any(a.draft for a in articles) else [a for a in articles if not a.draft]
+    if memo is not None and len(articles) == len(seeds) and len(slugs) == len(articles):
+        memo[("seeds",)] = (list(seeds), articles, slugs, published)
+    return articles, slugs, published
+
+
 def validate(raw: RawContent, problems: Problems, include_drafts: bool = False,
              memo: dict | None = None) -> Library | None:
     """Turn raw content into a Library, or return None when there were errors (all in `problems`).
@@ -513,29 +578,16 @@ def validate(raw: RawContent, problems: Problems, include_drafts: bool = False,
     `memo` (kept by the preview server) reuses the Article of a seed file that was not re-read.
     """
     ctx = _Context(problems, include_drafts, memo)
-    site = validate_site(raw.site, ctx)
-    articles = []
-    for seed in raw.seeds:  # the memo lookup inline: 5,000 seeds, most of them unchanged
-        hit = memo.get(seed.path) if memo is not None else None
-        article = hit[1] if hit is not None and hit[0] is seed else _seed_article(seed, ctx, memo)
-        if article is not None:
-            articles.append(article)
-    slugs = {a.slug for a in articles}
-    if len(slugs) < len(articles):
-        first: dict[str, str] = {}
-        for article in articles:
-            if article.slug in first:
-                problems.error(article.src, f"duplicate seed slug '{article.slug}'",
-                               f"also used by {first[article.slug]}")
-            first.setdefault(article.slug, article.path)
+    site = _site(raw.site, ctx, memo)
+    articles, slugs, published = _seed_articles(raw.seeds, ctx, memo)
     parts = {name: validate_collection(name, docs, ctx) for name, docs in raw.collections.items()}
     seeds_complete = "seeds" not in raw.unreadable and len(articles) == len(raw.seeds)
     # The checks across collections give the same answer while every collection entry is the
     # same object and the set of seeds is the same (a seed's text was edited): the preview
     # server then reuses them, with the collections they produced.
     signature = (tuple(id(obj) for name in sorted(parts) for obj in parts[name]),
-                 frozenset(slugs) if seeds_complete else None, frozenset(raw.unreadable), include_drafts,
-                 None if include_drafts else frozenset(a.slug for a in articles if not a.draft))
+                 slugs if seeds_complete else None, frozenset(raw.unreadable), include_drafts,
+                 None if include_drafts else slugs if published is articles else frozenset(a.slug for a in published))
     reused = memo.get(("checks",)) if memo is not None else None
     if reused is not None and reused[0] == signature:
         problems.items.extend(reused[1])
@@ -563,6 +615,4 @@ def validate(raw: RawContent, problems: Problems, include_drafts: bool = False,
                 memo[("checks",)] = (signature, list(found), collections)
     if problems.errors or site is None or collections is None:
         return None
-    if not include_drafts:
-        articles = [a for a in articles if not a.draft]
-    return Library(site=site, articles=tuple(articles), **collections)
+    return Library(site=site, articles=tuple(articles if include_drafts else published), **collections)
