@@ -78,6 +78,8 @@ class Linked:
     entity_notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     note_entities: dict[str, tuple[str, ...]] = field(default_factory=dict)
     co_mentions: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    anchored_seeds: frozenset[str] = frozenset()  # the seeds that excerpts, quotes and notes point into
+    placed_cleanly: bool = False  # placing them raised no problem (so a rebuild may reuse the placement)
 
     @property
     def entities(self) -> dict[str, Entity]:
@@ -385,41 +387,74 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
                 _add_article(linked, articles[slug], cache[slug])
 
     anchors = {} if anchors is None else anchors
+    if previous is not None and previous.placed_cleanly and all(
+            getattr(library, part) is getattr(previous.library, part)
+            for part in ("site", "entities", "events", "terms", "quotes", "notes")):
+        # the same collections: only excerpts, quotes and notes in the changed articles can have
+        # moved (one paragraph edited on a large site)
+        _take_over_placement(linked, previous)
+        if changed & previous.anchored_seeds:
+            _place(linked, library, articles, md, problems, anchors, only=changed & previous.anchored_seeds)
+    else:
+        _place(linked, library, articles, md, problems, anchors)
+    return linked
 
-    def locate(articles, seed, excerpt, where, what, problems):
+
+def _place(linked: Linked, library: Library, articles: dict[str, Article], md: MarkdownIt, problems: Problems,
+           anchors: dict, only: set[str] | None = None) -> None:
+    """Locate every excerpt, quote and note in its paragraph, index them, and check the links in
+    the collections' text fields.
+
+    With `only` (a rebuild whose collections are the very same objects as last time, with a clean
+    placement taken over from it), just the excerpts, quotes and notes in those seeds are placed
+    again; the link checks of the collections' fields, which no seed can change, are skipped.
+    """
+    before = len(problems.items)
+    if only is not None:
+        _unplace(linked, only)
+
+    def wanted(seed: str) -> bool:
+        return only is None or seed in only
+
+    def locate(seed, excerpt, where, what):
         return locate_excerpt(articles, seed, excerpt, where, what, problems, anchors)
 
     for event in library.events:
         for ref in event.sources:
-            if ref.is_seed:
-                anchor = locate(articles, ref.seed, ref.excerpt, ref.src, "excerpt", problems)
+            if ref.is_seed and wanted(ref.seed):
+                anchor = locate(ref.seed, ref.excerpt, ref.src, "excerpt")
                 if anchor:
                     linked.source_anchor[ref] = anchor
                     if event.id not in linked.paragraph_events[anchor.key]:
                         linked.paragraph_events[anchor.key].append(event.id)
-        for entity_id in event.entities:
-            linked.entity_events[entity_id].append(event.id)
-    for term in library.terms:
-        for ref in term.sources:
-            if ref.is_seed:
-                anchor = locate(articles, ref.seed, ref.excerpt, ref.src, "excerpt", problems)
+        if only is None:
+            for entity_id in event.entities:
+                linked.entity_events[entity_id].append(event.id)
+    for item in (*library.terms, *(n for n in library.notes if only is None or n.seed not in only)):
+        for ref in item.sources:
+            if ref.is_seed and wanted(ref.seed):
+                anchor = locate(ref.seed, ref.excerpt, ref.src, "excerpt")
                 if anchor:
                     linked.source_anchor[ref] = anchor
     for number, point in enumerate(library.site.key_points):
         for ref in point.sources:
-            if ref.is_seed:
-                anchor = locate(articles, ref.seed, ref.excerpt, ref.src, "excerpt", problems)
+            if ref.is_seed and wanted(ref.seed):
+                anchor = locate(ref.seed, ref.excerpt, ref.src, "excerpt")
                 if anchor:
                     linked.source_anchor[ref] = anchor
                     linked.paragraph_points[anchor.key].append(number)
     for quote in library.quotes:
-        anchor = locate(articles, quote.seed, quote.text, quote.src, f"quote '{quote.id}'", problems)
-        if anchor:
-            linked.quote_anchor[quote.id] = anchor
-            linked.paragraph_quotes[anchor.key].append(quote.id)
-        linked.entity_quotes[quote.speaker].append(quote.id)
+        if wanted(quote.seed):
+            anchor = locate(quote.seed, quote.text, quote.src, f"quote '{quote.id}'")
+            if anchor:
+                linked.quote_anchor[quote.id] = anchor
+                linked.paragraph_quotes[anchor.key].append(quote.id)
+        if only is None:
+            linked.entity_quotes[quote.speaker].append(quote.id)
     for note in library.notes:
-        anchor = locate(articles, note.seed, note.excerpt, note.src, f"excerpt of note '{note.id}'", problems)
+        if not wanted(note.seed):
+            continue
+        anchor = locate(note.seed, note.excerpt, note.src, f"excerpt of note '{note.id}'")
         involved = list(note.entities)
         if anchor:
             linked.note_anchor[note.id] = anchor
@@ -429,27 +464,55 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
                         and linked.visible[anchor.key] == articles[anchor.article].paragraphs[anchor.paragraph - 1].text:
                     involved.append(mention.target)
         for ref in note.sources:
-            if ref.is_seed:
-                ref_anchor = locate(articles, ref.seed, ref.excerpt, ref.src, "excerpt", problems)
+            if ref.is_seed:  # all of a placed note's sources, in their order
+                ref_anchor = locate(ref.seed, ref.excerpt, ref.src, "excerpt")
                 if ref_anchor:
                     linked.source_anchor[ref] = ref_anchor
         linked.note_entities[note.id] = tuple(dict.fromkeys(involved))
-        for entity_id in linked.note_entities[note.id]:
+    linked.entity_notes = defaultdict(list)
+    for note in library.notes:
+        for entity_id in linked.note_entities.get(note.id, ()):
             linked.entity_notes[entity_id].append(note.id)
 
-    known = {e.id for e in library.entities} | {t.id for t in library.terms}
-    fields = ([(e.description, e.text_src or e.src) for e in library.entities] +
-              [(e.body, e.text_src or e.src) for e in library.events] +
-              [(t.definition, t.text_src or t.src) for t in library.terms] +
-              [(q.context, q.text_src or q.src) for q in library.quotes] +
-              [(n.note, n.text_src or n.src) for n in library.notes] +
-              [(p.text, p.text_src or p.src) for p in library.site.key_points])
-    for text, where in fields:
-        if "[[" in text:
-            check_wikilinks(md, text, where, known, problems)
-        if "](" in text or "]:" in text or "<a" in text:
-            check_field_links(md, text, where, problems)
-    return linked
+    if only is None:
+        known = {e.id for e in library.entities} | {t.id for t in library.terms}
+        fields = ([(e.description, e.text_src or e.src) for e in library.entities] +
+                  [(e.body, e.text_src or e.src) for e in library.events] +
+                  [(t.definition, t.text_src or t.src) for t in library.terms] +
+                  [(q.context, q.text_src or q.src) for q in library.quotes] +
+                  [(n.note, n.text_src or n.src) for n in library.notes] +
+                  [(p.text, p.text_src or p.src) for p in library.site.key_points])
+        for text, where in fields:
+            if "[[" in text:
+                check_wikilinks(md, text, where, known, problems)
+            if "](" in text or "]:" in text or "<a" in text:
+                check_field_links(md, text, where, problems)
+        linked.anchored_seeds = frozenset(
+            [ref.seed for item in (*library.events, *library.terms, *library.site.key_points, *library.notes)
+             for ref in item.sources if ref.is_seed] + [q.seed for q in library.quotes] + [n.seed for n in library.notes])
+    linked.placed_cleanly = len(problems.items) == before
+
+
+def _unplace(linked: Linked, seeds: set[str]) -> None:
+    """Forget where the excerpts, quotes and notes in `seeds` were (they are about to be placed again)."""
+    for ref in [r for r, anchor in linked.source_anchor.items() if anchor.article in seeds or r.seed in seeds]:
+        del linked.source_anchor[ref]
+    for table in (linked.quote_anchor, linked.note_anchor):
+        for ident in [i for i, anchor in table.items() if anchor.article in seeds]:
+            del table[ident]
+    for table in (linked.paragraph_events, linked.paragraph_notes, linked.paragraph_quotes, linked.paragraph_points):
+        for key in [k for k in table if k[0] in seeds]:
+            del table[key]
+
+
+_PLACEMENT = ("source_anchor", "quote_anchor", "note_anchor", "paragraph_events", "paragraph_notes", "paragraph_quotes",
+              "paragraph_points", "entity_events", "entity_quotes", "entity_notes", "note_entities", "anchored_seeds",
+              "placed_cleanly")
+
+
+def _take_over_placement(linked: Linked, previous: Linked) -> None:
+    for name in _PLACEMENT:
+        setattr(linked, name, getattr(previous, name))
 
 
 def editorial_warnings(linked: Linked, problems: Problems) -> None:
