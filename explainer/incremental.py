@@ -210,8 +210,9 @@ def pages_touched_by(changed: set[str], linked: Linked) -> set[PageSpec]:
         if kind == "seed":
             specs.add(("article", ident))
         elif kind == "seed-mentions":  # the entities it mentions now (those it no longer does have it in their deps)
-            specs |= {("entity", m.target) for p in _paragraphs(library, ident)
-                      for m in linked.mentions.get((ident, p), []) if m.kind == "entity"}
+            article = linked.articles.get(ident)
+            specs |= {("entity", m.target) for p in (article.paragraphs if article is not None else ())
+                      for m in linked.mentions.get((ident, p.index), []) if m.kind == "entity"}
         elif kind == "entity":
             specs.add(("entity", ident))
         elif kind == "entity-related":
@@ -226,10 +227,6 @@ def pages_touched_by(changed: set[str], linked: Linked) -> set[PageSpec]:
             specs.add(("article", linked.note_anchor[ident].article))
             specs |= {("entity", e) for e in linked.note_entities.get(ident, ())}
     return specs
-
-
-def _paragraphs(library: Library, slug: str) -> list[int]:
-    return next(([p.index for p in a.paragraphs] for a in library.articles if a.slug == slug), [])
 
 
 def template_keys(env, names: set[str], memo: dict[str, tuple[str, set[str]]] | None = None) -> set[str]:
@@ -304,7 +301,7 @@ class Session:
 
     # --- the stages, kept in memory -----------------------------------------------------------
     def _prepare(self, incremental: bool):
-        self.builder = None  # its link indexes are about to be taken over
+        previous_builder, self.builder = self.builder, None  # its link indexes are about to be taken over
         problems = Problems()
         library = load_library(self.options, problems, self.file_cache, self.seed_memo)
         md = make_markdown(allow_html=library.site.allow_html)
@@ -316,7 +313,7 @@ class Session:
         self.linked = linked
         problems.raise_if_errors()
         urls = Urls(library.site.base_url)
-        builder = PageBuilder(linked, urls, md)
+        builder = PageBuilder(linked, urls, md, previous=previous_builder if incremental else None)
         return library, linked, builder, urls
 
     def _environment(self):

@@ -78,6 +78,8 @@ class Linked:
     entity_notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     note_entities: dict[str, tuple[str, ...]] = field(default_factory=dict)
     co_mentions: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    articles: dict[str, Article] = field(default_factory=dict)  # by slug
+    article_order: dict[str, int] = field(default_factory=dict)  # each slug's position in library.articles
     anchored_seeds: frozenset[str] = frozenset()  # the seeds that excerpts, quotes and notes point into
     placed_cleanly: bool = False  # placing them raised no problem (so a rebuild may reuse the placement)
 
@@ -357,7 +359,6 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
         previous = None
         cache.clear()
     linked = Linked(library, previous.matcher if previous is not None else build_matcher(library))
-    articles = {a.slug: a for a in library.articles}
     policy = library.site.linking
     same_order = previous is not None and len(previous.library.articles) == len(library.articles)
     if same_order:  # only the articles that are not the very same objects as before can be stale
@@ -365,6 +366,16 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
         candidates = [new for _, new in replaced]
     else:
         candidates = library.articles
+    if same_order and all(old.slug == new.slug for old, new in replaced):
+        # the same slugs in the same order: update the previous lookups instead of rebuilding them
+        linked.articles, linked.article_order = previous.articles, previous.article_order
+        previous.articles, previous.article_order = {}, {}
+        for _, new in replaced:
+            linked.articles[new.slug] = new
+    else:
+        linked.articles = {a.slug: a for a in library.articles}
+        linked.article_order = {a.slug: n for n, a in enumerate(library.articles)}
+    articles = linked.articles
     stale = [a for a in candidates if a.slug not in cache or cache[a.slug].body is not a.body]
     if stale:
         targets = LinkTargets(library, Urls(library.site.base_url))

@@ -52,25 +52,32 @@ class PagePlan:
 class PageBuilder:
     """Builds the context of each page from the linked library."""
 
-    def __init__(self, linked: Linked, urls: Urls, md):
+    def __init__(self, linked: Linked, urls: Urls, md, previous: PageBuilder | None = None):
+        """`previous` (the preview server's last builder) lends the lookups of every collection
+        that is the very same object in this library, so a seed edit builds none of them again."""
         self.linked = linked
-        self.lib = linked.library
+        self.lib = lib = linked.library
         self.parser = md
-        self.targets = LinkTargets(self.lib, urls)
-        self.md = MarkdownRenderer(md, self.target)
         self.urls = urls
-        self.entities = {e.id: e for e in self.lib.entities}
-        self.terms = {t.id: t for t in self.lib.terms}
-        self.events = {e.id: e for e in self.lib.events}
-        self.quotes = {q.id: q for q in self.lib.quotes}
-        self.notes = {n.id: n for n in self.lib.notes}
-        self.articles = {a.slug: a for a in self.lib.articles}
-        self.article_order = {a.slug: n for n, a in enumerate(self.lib.articles)}
-        self.nodes = {e.id: Node(e.id, e.name, e.kind, urls.entity(e.id)) for e in self.lib.entities}
-        self.related_to: dict[str, set[str]] = {}  # reverse of each entity's `related` list
-        for e in self.lib.entities:
-            for other in e.related:
-                self.related_to.setdefault(other, set()).add(e.id)
+        self.articles = linked.articles
+        self.article_order = linked.article_order
+        old = previous.lib if previous is not None and previous.urls.base == urls.base else None
+        if old is not None and old.entities is lib.entities and old.terms is lib.terms:
+            self.targets, self.entities, self.terms = previous.targets, previous.entities, previous.terms
+            self.nodes, self.related_to = previous.nodes, previous.related_to
+        else:
+            self.targets = LinkTargets(lib, urls)
+            self.entities = {e.id: e for e in lib.entities}
+            self.terms = {t.id: t for t in lib.terms}
+            self.nodes = {e.id: Node(e.id, e.name, e.kind, urls.entity(e.id)) for e in lib.entities}
+            self.related_to: dict[str, set[str]] = {}  # reverse of each entity's `related` list
+            for e in lib.entities:
+                for other in e.related:
+                    self.related_to.setdefault(other, set()).add(e.id)
+        self.events = previous.events if old is not None and old.events is lib.events else {e.id: e for e in lib.events}
+        self.quotes = previous.quotes if old is not None and old.quotes is lib.quotes else {q.id: q for q in lib.quotes}
+        self.notes = previous.notes if old is not None and old.notes is lib.notes else {n.id: n for n in lib.notes}
+        self.md = MarkdownRenderer(md, self.target)
 
     @functools.cached_property
     def edges(self) -> list[Edge]:
