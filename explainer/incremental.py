@@ -296,6 +296,13 @@ class Session:
         self.library: Library | None = None  # the last good build's library (`keys` are its keys)
         self.builder: PageBuilder | None = None  # its page builder, while its link indexes are intact
         self.template_refs: dict = {}  # which templates each template extends, includes or imports
+        self.specs: list[PageSpec] = []  # every page of the last good build, in order
+        self.spec_index: dict[PageSpec, int] = {}
+        self.specs_order: dict[str, int] | None = None  # the article order `specs` were made from
+        # per source key, the pages that depend on it (entries go stale when a page's deps change:
+        # a lookup checks the page's current deps; the index is rebuilt by the next full build)
+        self.dependants: dict[str, list[PageSpec]] = {}
+        self._dependants_added = 0
         self._search_lock = threading.Lock()
         self._reindex_timer: threading.Timer | None = None
 
@@ -356,6 +363,8 @@ class Session:
         self.pages, self.keys, self.linked = pages, content_keys(library, self.digest_memo, self.link_cache), linked
         self.scans, self.outputs = scans, outputs
         self.library, self.builder = library, builder
+        self._set_specs(specs)
+        self._index_dependants()
         # A large site keeps millions of objects in memory; without this, an occasional full
         # collection walks all of them in the middle of a rebuild (0.4-1 s at 5,000 articles).
         # Frozen objects are still freed when no longer referenced; only cycles wait for the next
@@ -425,11 +434,13 @@ class Session:
             changed |= changed_now
             if {"site", "ids"} & changed:
                 return self.build_all()
-        specs = page_specs(library)
-        wanted = set(specs)
-        affected = {spec for spec, page in self.pages.items() if page.deps & changed}
-        affected |= pages_touched_by(changed, linked)
-        affected &= wanted
+        if content_changed and not (linked.article_order is self.specs_order and self._same_entity_pages(library)):
+            specs = page_specs(library)
+            spec_index = {spec: n for n, spec in enumerate(specs)}
+        else:  # the same articles and entities: the same pages
+            specs, spec_index = self.specs, self.spec_index
+        affected = self._dependants_of(changed) | pages_touched_by(changed, linked)
+        affected = {spec for spec in affected if spec in spec_index}
         renderer = self._renderer(library, urls, builder)
         # The pages an author is looking at (the edited article or entity, the pages open in the
         # browser) are rendered and written first; the pages that merely mention them follow.
@@ -439,13 +450,14 @@ class Session:
             primary |= {spec for spec in affected if spec in self.pages and self.pages[spec].output in viewed}
         if not primary and template_names:
             primary = affected
-        order = [spec for spec in specs if spec in affected]
+        order = sorted(affected, key=spec_index.__getitem__)
         fresh: dict[PageSpec, RenderedPage] = {}
         pages = dict(self.pages)
-        removed = [page.output for spec, page in self.pages.items() if spec not in wanted]
+        removed = [] if specs is self.specs else \
+            [page.output for spec, page in self.pages.items() if spec not in spec_index]
         first_ms, first_outputs = 0.0, ()
         if removed or static_names:
-            scans, outputs = self._link_tables({s: p for s, p in self.pages.items() if s in wanted})
+            scans, outputs = self._link_tables({s: p for s, p in self.pages.items() if s in spec_index})
         else:
             scans, outputs = dict(self.scans), dict(self.outputs)
         for batch in ([s for s in order if s in primary], [s for s in order if s not in primary]):
@@ -472,14 +484,52 @@ class Session:
         if static_names:
             self._write_changed([], [], static_names)
         self._write_changed([], removed, [])
-        self.pages = {spec: pages[spec] for spec in specs if spec in pages}
+        self._update_dependants(fresh)
+        self.pages = pages if specs is self.specs else {spec: pages[spec] for spec in specs if spec in pages}
         self.keys, self.linked, self.scans, self.outputs = keys, linked, scans, outputs
+        self._set_specs(specs, spec_index)
         self.library, self.builder = library, builder
         if self.options.search and fresh:
             self._schedule_reindex()
         total_ms = (time.perf_counter() - started) * 1000
         return Report(len(fresh), len(removed), tuple(sorted(p.output for p in fresh.values())), len(pages),
                       total_ms, False, first_ms or total_ms, first_outputs)
+
+    def _set_specs(self, specs: list[PageSpec], index: dict[PageSpec, int] | None = None) -> None:
+        # link() hands the article order on to the next build while the slugs stay the same, so
+        # the same object means the same articles as these pages were made for
+        self.specs, self.specs_order = specs, self.linked.article_order
+        self.spec_index = index if index is not None else {spec: n for n, spec in enumerate(specs)}
+
+    def _same_entity_pages(self, library: Library) -> bool:
+        """Whether the library has the entities (and redirects) the last good build had pages for."""
+        old = self.library.entities if self.library is not None else None
+        return old is library.entities or old is not None and \
+            [(e.id, e.redirect_from) for e in old] == [(e.id, e.redirect_from) for e in library.entities]
+
+    def _index_dependants(self) -> None:
+        self.dependants, self._dependants_added = {}, 0
+        for spec, page in self.pages.items():
+            for key in page.deps:
+                self.dependants.setdefault(key, []).append(spec)
+
+    def _update_dependants(self, fresh: dict[PageSpec, RenderedPage]) -> None:
+        """Add the keys that re-rendered pages newly depend on (dropped ones are filtered on lookup)."""
+        for spec, page in fresh.items():
+            old = self.pages.get(spec)
+            if old is not None and old.deps is page.deps:
+                continue
+            for key in page.deps - old.deps if old is not None else page.deps:
+                self.dependants.setdefault(key, []).append(spec)
+                self._dependants_added += 1
+        if self._dependants_added > 100_000:  # stale entries piling up after many edits: start afresh
+            self._index_dependants()
+
+    def _dependants_of(self, changed: set[str]) -> set[PageSpec]:
+        """The pages of the last good build whose content depends on one of the changed keys."""
+        pages = self.pages
+        return {spec for key in changed for spec in self.dependants.get(key, ())
+                if (page := pages.get(spec)) is not None and key in page.deps}
 
     def _prune_memos(self, library: Library) -> None:
         """Now and then, forget the memo entries of objects that were replaced (clearing the memos

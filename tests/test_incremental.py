@@ -221,3 +221,34 @@ def test_alias_change_during_an_error_relinks_with_the_new_aliases(live: Session
     page = (live.options.out / "articles/second/index.html").read_text()
     assert "London" in page and "entities/london/" not in page  # a draft is not linked
     clean_build_matches(live, tmp_path)
+
+
+def test_a_seed_added_while_linking_fails_gets_its_page_once_fixed(live: Session, project: Path, tmp_path: Path):
+    """Rebuilds reuse the last good build's page list while the articles are the same; a failed
+    rebuild that already saw a new seed must not make the next one think so."""
+    edit(project / "content/quotes.yaml", "weaves algebraic", "weaves the algebraic")
+    (project / "seeds/second.txt").write_text("---\ntitle: Second\nslug: second\n---\nBabbage drew plans.\n",
+                                              encoding="utf-8")
+    with pytest.raises(ContentError):  # the seed was read and linked; the quote failed
+        live.rebuild({project / "content/quotes.yaml", project / "seeds/second.txt"})
+    edit(project / "content/quotes.yaml", "weaves the algebraic", "weaves algebraic")
+    report = live.rebuild({project / "content/quotes.yaml"})
+    assert "articles/second/index.html" in report.outputs
+    clean_build_matches(live, tmp_path)
+
+
+def test_pages_follow_their_changing_dependencies_over_many_edits(live: Session, project: Path, tmp_path: Path):
+    """Which pages depend on what is indexed once and then updated: a page that starts or stops
+    mentioning an entity is re-rendered when that entity changes, edit after edit."""
+    seed, entities = project / "seeds/engines.txt", project / "content/entities.yaml"
+    for round_ in range(3):
+        edit(seed, "agreed.", "agreed, in London.")
+        live.rebuild({seed})
+        edit(entities, "summary: Capital city", f"summary: Capital city {round_}")
+        assert "articles/engines/index.html" in live.rebuild({entities}).outputs  # its card is on the page
+        clean_build_matches(live, tmp_path)
+        edit(seed, "agreed, in London.", "agreed.")
+        live.rebuild({seed})
+        edit(entities, f"summary: Capital city {round_}", "summary: Capital city")
+        live.rebuild({entities})
+        clean_build_matches(live, tmp_path)
