@@ -57,33 +57,36 @@ def check_links(files: dict[str, bytes], prefix: str = "/", generated: tuple[str
 
 
 def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/",
-                  generated: tuple[str, ...] = (), only: set[str] | None = None) -> list[Problem]:
+                  generated: tuple[str, ...] = (), only: set[str] | None = None,
+                  resolved: dict | None = None) -> list[Problem]:
     """Resolve the links of already-scanned pages against the set of output files.
 
     Links into `generated` folders (written after this check, like the search index) are skipped;
     the final site's link check in the tests covers them. `only` limits the check to some pages
-    (the ones a rebuild re-rendered); the others still serve as link targets.
+    (the ones a rebuild re-rendered); the others still serve as link targets. `resolved` keeps
+    where each link (without its #fragment) leads, for as long as the set of files is the same
+    (the preview server keeps it between rebuilds).
     """
     problems = []
-    resolved: dict[tuple[str, str], tuple[str | None, str, str]] = {}  # most links repeat across pages
+    resolved = {} if resolved is None else resolved  # most links repeat across pages
 
-    def resolve(page_dir: str, name: str, link: str) -> tuple[str | None, str, str]:
-        """(target file or None, fragment, error) for one link seen from one folder."""
+    def resolve(page_dir: str, name: str, link: str) -> tuple[str | None, str]:
+        """(target file or None, what is wrong) for one link, without its fragment, seen from one folder."""
         parts = urlsplit(link)
         if parts.scheme or parts.netloc:
-            return None, "", ""
+            return None, ""
         if not parts.path:
-            return name, parts.fragment, ""
+            return name, ""
         path = parts.path if parts.path.startswith("/") else page_dir + parts.path
         path = unquote(normpath(path)) + ("/" if path.endswith("/") and path != "/" else "")
         if not path.startswith(prefix):
-            return None, "", f"link '{link}' points outside the site"
+            return None, "points outside the site"
         if generated and path[len(prefix):].startswith(generated):
-            return None, "", ""
+            return None, ""
         target = _file_for(path[len(prefix) - 1:], files)
         if target is None:
-            return None, "", f"broken link '{link}': no such page"
-        return target, parts.fragment, ""
+            return None, "no such page"
+        return target, ""
 
     names = sorted(scans) if only is None else sorted(name for name in only if name in scans)
     for name in names:
@@ -93,15 +96,19 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/",
             problems.append(Problem(where, f"duplicate id '{duplicate}' in the page"))
         page_dir = "/" + name.rsplit("/", 1)[0] + "/" if "/" in name else "/"
         for link in scan.links:
-            key = (page_dir if not link.startswith("/") else "", link)
-            if key not in resolved:
-                resolved[key] = resolve(page_dir, name, link)
-            target, fragment, error = resolved[key]
-            if error:
-                problems.append(Problem(where, error))
-                continue
             if link.startswith("#"):
-                target = name  # same page, whatever folder
+                target, fragment, error = name, link[1:], ""  # same page, whatever folder
+            else:
+                address, _, fragment = link.partition("#")
+                key = (page_dir if not link.startswith("/") else "", address)
+                found = resolved.get(key)
+                if found is None or not address:  # an empty address (just "?query") is this page
+                    found = resolved[key] = resolve(page_dir, name, address)
+                target, error = found
+                if error:
+                    problems.append(Problem(where, f"link '{link}' points outside the site" if error.startswith("points")
+                                            else f"broken link '{link}': {error}"))
+                    continue
             if fragment and target in scans and unquote(fragment) not in scans[target].ids:
                 problems.append(Problem(where, f"broken link '{link}': no element with id '{fragment}'"))
     return problems

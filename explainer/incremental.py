@@ -19,6 +19,7 @@ import functools
 import gc
 import hashlib
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -229,25 +230,33 @@ def pages_touched_by(changed: set[str], linked: Linked) -> set[PageSpec]:
     return specs
 
 
+_TEMPLATE_TAG = re.compile(r"\{%[-+]?\s*(?:extends|include|import|from)\s(.*?)[-+]?%\}", re.S)
+_STRING = re.compile(r"""(["'])(.*?)\1""")
+
+
+def referenced_templates(source: str) -> set[str]:
+    """The templates a template extends, includes or imports by name (what Jinja's
+    `meta.find_referenced_templates` finds, without parsing the whole template: a scan of its
+    tags for string literals; names computed at run time are ignored, as Jinja's function does)."""
+    names = set()
+    for tag in _TEMPLATE_TAG.finditer(source):
+        expression = tag.group(1).split(" import ", 1)[0]
+        names |= {match.group(2) for match in _STRING.finditer(expression)}
+    return names
+
+
 def template_keys(env, names: set[str], memo: dict[str, tuple[str, set[str]]] | None = None) -> set[str]:
     """`template:<name>` for changed templates and every template that extends, includes or imports them.
 
-    `memo` keeps each template's references by its source, so only edited templates are parsed.
+    `memo` keeps each template's references by its source, so only edited templates are scanned.
     """
-    from jinja2 import meta
-
     memo = {} if memo is None else memo
     graph: dict[str, set[str]] = {}
     for name in env.list_templates():
         source = env.loader.get_source(env, name)[0]
-        if name in memo and memo[name][0] == source:
-            graph[name] = memo[name][1]
-            continue
-        try:
-            graph[name] = set(meta.find_referenced_templates(env.parse(source))) - {None}
-        except Exception:  # a template with a syntax error is reported when it is rendered
-            graph[name] = set()
-        memo[name] = (source, graph[name])
+        if name not in memo or memo[name][0] != source:
+            memo[name] = (source, referenced_templates(source))
+        graph[name] = memo[name][1]
     affected = set(names)
     grew = True
     while grew:
@@ -284,6 +293,7 @@ class Session:
         self.asset_names: dict[str, str] = {}
         self.scans: dict = {}  # the link check's view of the last good site: each page's ids and links
         self.outputs: dict = {}  # every output file of the last good site
+        self.resolved_links: dict = {}  # the link check's answers, valid while the output files are the same
         self.env = None
         self.link_cache: dict = {}  # per-article linking, valid while aliases and policy stay the same
         self.linked: Linked | None = None  # the last loaded library's indexes (the next rebuild updates them)
@@ -332,7 +342,8 @@ class Session:
         return Renderer(self._environment(), library.site, urls, self.asset_names, builder.cards(self.card_memo))
 
     def _check(self, scans: dict, outputs: dict, urls: Urls, only: set[str] | None = None) -> None:
-        broken = check_scanned(scans, outputs, urls.prefix, generated=("pagefind/",), only=only)
+        broken = check_scanned(scans, outputs, urls.prefix, generated=("pagefind/",), only=only,
+                               resolved=self.resolved_links)
         if broken:
             raise ContentError(broken)
 
@@ -359,6 +370,7 @@ class Session:
         specs = page_specs(library)
         pages = dict(zip(specs, render_all(builder, renderer, specs, self.options.jobs)))
         scans, outputs = self._link_tables(pages)
+        self.resolved_links = {}
         self._check(scans, outputs, urls)
         self.pages, self.keys, self.linked = pages, content_keys(library, self.digest_memo, self.link_cache), linked
         self.scans, self.outputs = scans, outputs
@@ -396,6 +408,9 @@ class Session:
         gc.disable()
         try:
             report = self._rebuild(paths, viewing, on_first_write)
+        except BaseException:
+            self.resolved_links.clear()  # it may have seen output files of the failed build
+            raise
         finally:
             gc.enable()
         self._unapplied = set()
@@ -457,6 +472,7 @@ class Session:
             [page.output for spec, page in self.pages.items() if spec not in spec_index]
         first_ms, first_outputs = 0.0, ()
         if removed or static_names:
+            self.resolved_links.clear()
             scans, outputs = self._link_tables({s: p for s, p in self.pages.items() if s in spec_index})
         else:
             scans, outputs = dict(self.scans), dict(self.outputs)
@@ -467,6 +483,8 @@ class Session:
                 fresh[spec] = pages[spec] = page
             for spec in batch:
                 page = fresh[spec]
+                if page.output not in outputs:  # a new file: links that were broken may resolve now
+                    self.resolved_links.clear()
                 outputs[page.output] = b""
                 if page.scan is not None:
                     scans[page.output] = page.scan

@@ -252,3 +252,43 @@ def test_pages_follow_their_changing_dependencies_over_many_edits(live: Session,
         edit(entities, f"summary: Capital city {round_}", "summary: Capital city")
         live.rebuild({entities})
         clean_build_matches(live, tmp_path)
+
+
+def test_a_broken_link_in_an_edit_is_caught_by_the_rebuild_link_check(live: Session, project: Path, tmp_path: Path):
+    """The link check remembers where each link leads between rebuilds; a new broken link, or a
+    broken #anchor on a known page, is still reported at once, and the site on disk is untouched."""
+    before = tree_hash(live.options.out)
+    template = project / "templates/entity.html"
+    for bad, message in (('<a href="/nowhere/">x</a>', "broken link '/nowhere/': no such page"),
+                         ('<a href="/entities/london/#nope">x</a>', "no element with id 'nope'"),
+                         ('<a href="../nobody/#p1">x</a>', "broken link '../nobody/#p1': no such page")):
+        original = template.read_text()
+        edit(template, '<article class="entity">', f'<article class="entity">{bad}')
+        with pytest.raises(ContentError) as error:
+            live.rebuild({template})
+        assert any(message in p.message for p in error.value.problems), error.value.problems
+        assert tree_hash(live.options.out) == before
+        template.write_text(original)
+    live.rebuild({template})
+    clean_build_matches(live, tmp_path)
+
+
+@pytest.mark.parametrize("source", [
+    '{% extends "base.html" %}{% block x %}{% include "partials/a.html" %}{% endblock %}',
+    "{%- include 'a.html' -%}{%+ import \"macros.html\" as m %}",
+    '{% from "forms.html" import field, label with context %}',
+    '{% include ["first.html", "second.html"] ignore missing %}',
+    '{% include name %}{% include "x" ~ suffix %}{% extends layout if layout else "base.html" %}',
+    '{% if a %}{% include "in-if.html" %}{% endif %}{{ "include \\"no.html\\"" }}',
+])
+def test_template_references_match_jinjas_own_analysis(source: str):
+    """Which templates a template uses is found by scanning its tags (a full Jinja parse of the
+    saved template cost as much as compiling it); it must agree with Jinja's own analysis."""
+    from jinja2 import Environment, meta
+
+    from explainer.incremental import referenced_templates
+
+    env = Environment()
+    expected = set(meta.find_referenced_templates(env.parse(source))) - {None}
+    assert expected <= referenced_templates(source)  # never fewer: a miss would leave stale pages
+    assert referenced_templates(source) - expected <= {"x", "base.html"}  # computed names: harmless extras
