@@ -571,6 +571,48 @@ def _seed_articles_anew(seeds: list[RawSeed], ctx: _Context,
     return articles, slugs, published
 
 
+def _entity_checked(entity: Entity) -> tuple:
+    """What the checks across collections, and draft pruning, read of an entity."""
+    return (entity.id, entity.src, entity.name, entity.aliases, entity.alias_src, entity.related, entity.related_src,
+            entity.redirect_from, entity.draft)
+
+
+def _term_checked(term: Term) -> tuple:
+    return (term.id, term.src, term.term, term.aliases, term.alias_src, term.case_sensitive, term.see_also,
+            term.see_also_src, term.sources, term.draft)
+
+
+_OUTPUTS = {"entities": "entities", "timeline": "events", "glossary": "terms", "quotes": "quotes", "notes": "notes"}
+
+
+def _collections(parts: dict, articles: list[Article], include_drafts: bool, reused: tuple | None) -> dict[str, tuple]:
+    """The library's collections: drafts left out (unless included), events by date, terms A-Z.
+
+    `reused` (the last result, whose checks still hold) lends the tuple of each collection whose
+    entries are all the same objects as then.
+    """
+    def same(a, b) -> bool:
+        return a is b or len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
+    if reused is not None and all(same(parts[name], reused[2][name]) for name in _OUTPUTS if name != "entities"):
+        last = reused[3]
+        if same(parts["entities"], reused[2]["entities"]):
+            return last
+        # only entities changed, and not in anything the checks read: no reference is pruned differently
+        entities = tuple(drop_drafts({**parts, "articles": articles})["entities"]) if not include_drafts \
+            else tuple(parts["entities"])
+        return {**last, "entities": entities}
+    kept = drop_drafts({**parts, "articles": articles}) if not include_drafts else {**parts}
+    fresh = {"entities": tuple(kept["entities"]),
+             "events": tuple(sorted(kept["timeline"], key=lambda e: (e.date.earliest, e.date.latest, e.id))),
+             "terms": tuple(sorted(kept["glossary"], key=lambda t: (t.term.casefold(), t.id))),
+             "quotes": tuple(kept["quotes"]), "notes": tuple(kept["notes"])}
+    if reused is not None:
+        fresh = {name: last if same(value, last) else value for (name, value), last in
+                 zip(fresh.items(), (reused[3][name] for name in fresh))}
+    return fresh
+
+
 def validate(raw: RawContent, problems: Problems, include_drafts: bool = False,
              memo: dict | None = None) -> Library | None:
     """Turn raw content into a Library, or return None when there were errors (all in `problems`).
@@ -582,17 +624,20 @@ def validate(raw: RawContent, problems: Problems, include_drafts: bool = False,
     articles, slugs, published = _seed_articles(raw.seeds, ctx, memo)
     parts = {name: validate_collection(name, docs, ctx) for name, docs in raw.collections.items()}
     seeds_complete = "seeds" not in raw.unreadable and len(articles) == len(raw.seeds)
-    # The checks across collections give the same answer while every collection entry is the
-    # same object and the set of seeds is the same (a seed's text was edited): the preview
-    # server then reuses them, with the collections they produced.
-    signature = (tuple(id(obj) for name in sorted(parts) for obj in parts[name]),
+    # The checks across collections read only ids, names, aliases, references and their positions:
+    # their answer is the same while those are (an entity's summary was edited), and the preview
+    # server then reuses it; collections whose entries are all the same objects as last time keep
+    # their very tuples, so later stages see at once that they did not change.
+    signature = (tuple(map(_entity_checked, parts["entities"])), tuple(map(_term_checked, parts["glossary"])),
+                 tuple(id(obj) for name in ("timeline", "quotes", "notes") for obj in parts[name]),
                  slugs if seeds_complete else None, frozenset(raw.unreadable), include_drafts,
                  None if include_drafts else slugs if published is articles else frozenset(a.slug for a in published))
     reused = memo.get(("checks",)) if memo is not None else None
     if reused is not None and reused[0] == signature:
         problems.items.extend(reused[1])
-        collections = reused[2]
+        found = reused[1]
     else:
+        reused = None
         before = len(problems.items)
         check_unique_ids([("entity", parts["entities"]), ("event", parts["timeline"]),
                           ("glossary term", parts["glossary"]), ("quote", parts["quotes"]), ("note", parts["notes"])],
@@ -603,16 +648,11 @@ def validate(raw: RawContent, problems: Problems, include_drafts: bool = False,
         check_references(parts, known, problems)
         check_aliases(parts["entities"], parts["glossary"], problems)
         found = problems.items[before:]
-        collections = None
-        if not any(p.severity == "error" for p in found):
-            kept = drop_drafts({**parts, "articles": articles}) if not include_drafts else {**parts}
-            collections = {
-                "entities": tuple(kept["entities"]),
-                "events": tuple(sorted(kept["timeline"], key=lambda e: (e.date.earliest, e.date.latest, e.id))),
-                "terms": tuple(sorted(kept["glossary"], key=lambda t: (t.term.casefold(), t.id))),
-                "quotes": tuple(kept["quotes"]), "notes": tuple(kept["notes"])}
-            if memo is not None:
-                memo[("checks",)] = (signature, list(found), collections)
+    collections = None
+    if not any(p.severity == "error" for p in found):
+        collections = _collections(parts, articles, include_drafts, reused)
+        if memo is not None and not problems.errors:  # (known ids above count entries that failed their schema)
+            memo[("checks",)] = (signature, list(found), parts, collections)
     if problems.errors or site is None or collections is None:
         return None
     return Library(site=site, articles=tuple(articles if include_drafts else published), **collections)
