@@ -292,3 +292,20 @@ def test_template_references_match_jinjas_own_analysis(source: str):
     expected = set(meta.find_referenced_templates(env.parse(source))) - {None}
     assert expected <= referenced_templates(source)  # never fewer: a miss would leave stale pages
     assert referenced_templates(source) - expected <= {"x", "base.html"}  # computed names: harmless extras
+
+
+def test_a_broken_seed_stays_reported_while_other_files_are_saved(live: Session, project: Path, tmp_path: Path):
+    """Rebuilds reuse the last list of loaded seeds and re-read only reported files; a seed that
+    failed to load must still be read (and reported) again on every rebuild until it is fixed."""
+    seed, entities = project / "seeds/engines.txt", project / "content/entities.yaml"
+    edit(seed, "title: Engines of London", "title: [Engines of London")
+    with pytest.raises(ContentError) as first:
+        live.rebuild({seed})
+    assert any(p.where.path == "seeds/engines.txt" for p in first.value.problems)
+    edit(entities, "summary: Capital city", "summary: The capital city")
+    with pytest.raises(ContentError) as second:
+        live.rebuild({entities})
+    assert [p.format() for p in second.value.problems] == [p.format() for p in first.value.problems]
+    edit(seed, "title: [Engines of London", "title: Engines of London")
+    live.rebuild({seed})
+    clean_build_matches(live, tmp_path)
