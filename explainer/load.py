@@ -33,11 +33,25 @@ class YamlDoc:
     data: Any
     value_at: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
     key_at: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    # a list parsed entry by entry keeps each entry's positions in its own part (merging them on
+    # every save of a 500-entry file would cost more than parsing the one entry that changed)
+    parts: list[YamlDoc] = field(default_factory=list)
+
+    def positions(self) -> tuple[dict, dict]:
+        """Every value's and every key's position, merged over the parts."""
+        values, keys = dict(self.value_at), dict(self.key_at)
+        for part in self.parts:
+            values.update(part.value_at)
+            keys.update(part.key_at)
+        values.update(self.value_at)
+        return values, keys
 
     def where(self, path: YamlPath = (), key: bool = False) -> Location:
         """Locate a value (or its key) by path, falling back to the nearest enclosing value."""
-        table = self.key_at if key else self.value_at
         probe = tuple(path)
+        if self.parts and probe and isinstance(probe[0], int) and 0 <= probe[0] < len(self.parts):
+            return self.parts[probe[0]].where(probe, key)  # its tables hold every path under (index,)
+        table = self.key_at if key else self.value_at
         if key and probe not in table:
             table = self.value_at
         while probe and probe not in table:
@@ -381,8 +395,7 @@ def parse_yaml_entries(text: str, rel: str, entries: dict) -> YamlDoc | None:
                 part.key_at = {(index,) + at[1:]: where for at, where in part.key_at.items()}
         fresh[key] = part
         doc.data.append(part.data[0])
-        doc.value_at.update(part.value_at)
-        doc.key_at.update(part.key_at)
+        doc.parts.append(part)
     doc.value_at[()] = (spans[0][0], 1)
     entries.clear()
     entries.update(fresh)

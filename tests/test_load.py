@@ -102,7 +102,7 @@ def test_entry_by_entry_parse_equals_whole_file_parse(entries, comments, data):
         if split is not None:
             assert whole is not None
             assert split.data == whole.data
-            assert split.value_at == whole.value_at and split.key_at == whole.key_at
+            assert split.positions() == whole.positions()
         edited = data.draw(st.integers(0, len(entries) - 1))
         entries = entries[:edited] + [data.draw(_entry)] + entries[edited + 1:]
         text = _yaml_list(entries, comments, flow=False)
