@@ -185,8 +185,23 @@ def update_keys(old_library: Library, old_keys: Keys, library: Library,
     ids_may_change = any(old.slug != new.slug for old, new in zip(old_library.articles, library.articles)
                          if old is not new)
     for (kind, old_items), (_, items) in zip(_collections(old_library), _collections(library)):
-        if len(old_items) == len(items) and all(a is b for a, b in zip(old_items, items)):
+        if old_items is items:
             continue
+        if len(old_items) == len(items):
+            pairs = [(a, b) for a, b in zip(old_items, items) if a is not b]
+            if not pairs:
+                continue
+            if all(a.id == b.id for a, b in pairs):  # edited in place: hash just those entries
+                for old, new in pairs:
+                    for key in hasher.collection(kind, [old]):
+                        keys.pop(key, None)
+                        touched.add(key)
+                    fresh = hasher.collection(kind, [new])
+                    keys.update(fresh)
+                    touched |= fresh.keys()
+                    ids_may_change = ids_may_change or kind in ("entity", "term") and \
+                        _names(kind, [old]) != _names(kind, [new])
+                continue
         for key in hasher.collection(kind, old_items):
             keys.pop(key, None)
             touched.add(key)

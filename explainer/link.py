@@ -350,10 +350,8 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
     excerpt was found in an article that has not changed since.
     """
     cache = {} if cache is None else cache
-    if previous is not None and not (
-            (library.entities is previous.library.entities or library.entities == previous.library.entities)
-            and (library.terms is previous.library.terms or library.terms == previous.library.terms)
-            or previous.matcher.entries == tuple(alias_entries(library))):
+    if previous is not None and not (_same_aliases(previous.library, library)
+                                     or previous.matcher.entries == tuple(alias_entries(library))):
         # the aliases changed (the preview server rebuilds everything then, but a rebuild that
         # failed after linking leaves this for the next one to find): start over
         previous = None
@@ -398,14 +396,23 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
                 _add_article(linked, articles[slug], cache[slug])
 
     anchors = {} if anchors is None else anchors
+    old_library = previous.library if previous is not None else None
     if previous is not None and previous.placed_cleanly and all(
-            getattr(library, part) is getattr(previous.library, part)
-            for part in ("site", "entities", "events", "terms", "quotes", "notes")):
-        # the same collections: only excerpts, quotes and notes in the changed articles can have
-        # moved (one paragraph edited on a large site)
+            getattr(library, part) is getattr(old_library, part) for part in ("site", "events", "terms", "quotes", "notes")) \
+            and _same_ids(old_library.entities, library.entities):
+        # The same collections (entities may differ, but not in their ids, names or aliases): only
+        # excerpts, quotes and notes in the changed articles can have moved (one paragraph edited
+        # on a large site), and only the edited entities' descriptions need their links checked.
         _take_over_placement(linked, previous)
         if changed & previous.anchored_seeds:
             _place(linked, library, articles, md, problems, anchors, only=changed & previous.anchored_seeds)
+        if library.entities is not old_library.entities:
+            before = len(problems.items)
+            known = {e.id for e in library.entities} | {t.id for t in library.terms}
+            for old, entity in zip(old_library.entities, library.entities):
+                if old is not entity:
+                    _check_field(md, entity.description, entity.text_src or entity.src, known, problems)
+            linked.placed_cleanly = linked.placed_cleanly and len(problems.items) == before
     else:
         _place(linked, library, articles, md, problems, anchors)
     return linked
@@ -494,14 +501,35 @@ def _place(linked: Linked, library: Library, articles: dict[str, Article], md: M
                   [(n.note, n.text_src or n.src) for n in library.notes] +
                   [(p.text, p.text_src or p.src) for p in library.site.key_points])
         for text, where in fields:
-            if "[[" in text:
-                check_wikilinks(md, text, where, known, problems)
-            if "](" in text or "]:" in text or "<a" in text:
-                check_field_links(md, text, where, problems)
+            _check_field(md, text, where, known, problems)
         linked.anchored_seeds = frozenset(
             [ref.seed for item in (*library.events, *library.terms, *library.site.key_points, *library.notes)
              for ref in item.sources if ref.is_seed] + [q.seed for q in library.quotes] + [n.seed for n in library.notes])
     linked.placed_cleanly = len(problems.items) == before
+
+
+def _check_field(md: MarkdownIt, text: str, where: Location, known: set[str], problems: Problems) -> None:
+    """The [[id]] links and the URLs of one markdown field of a collection entry."""
+    if "[[" in text:
+        check_wikilinks(md, text, where, known, problems)
+    if "](" in text or "]:" in text or "<a" in text:
+        check_field_links(md, text, where, problems)
+
+
+def _same_aliases(old: Library, new: Library) -> bool:
+    """Whether every entity and term has the same id, name and aliases as before, looking only at
+    the entries that are not the very same objects (a summary edit in a 500-entity file)."""
+    for part, view in (("entities", lambda e: (e.id, e.name, e.aliases)),
+                       ("terms", lambda t: (t.id, t.term, t.aliases, t.case_sensitive))):
+        before, after = getattr(old, part), getattr(new, part)
+        if before is not after and (len(before) != len(after) or any(
+                a is not b and view(a) != view(b) for a, b in zip(before, after))):
+            return False
+    return True
+
+
+def _same_ids(old: tuple[Entity, ...], new: tuple[Entity, ...]) -> bool:
+    return old is new or len(old) == len(new) and all(a is b or a.id == b.id for a, b in zip(old, new))
 
 
 def _unplace(linked: Linked, seeds: set[str]) -> None:

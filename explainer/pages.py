@@ -99,21 +99,35 @@ class PageBuilder:
     def cards(self, memo: dict[str, str] | None = None) -> dict[str, dict]:
         """Preview-card data for every entity and term, keyed like the links' data-card attribute.
 
-        `memo` keeps each definition's plain text between preview rebuilds; it is only valid while
-        the ids and names its wikilinks resolve to stay the same (a full build clears it).
+        `memo` keeps each definition's plain text between preview rebuilds, and the last cards; it
+        is only valid while the ids and names its wikilinks resolve to stay the same (a full build
+        clears it).
         """
         memo = {} if memo is None else memo
-        cards = {}
-        for entity in self.lib.entities:
-            cards[f"entity:{entity.id}"] = {"name": entity.name, "kind": KIND_LABELS[entity.kind][0],
-                                            "summary": entity.summary, "href": self.urls.entity(entity.id)}
+        # the last cards, while the terms and the entities' ids are the same: update the edited entities
+        last = memo.get(("cards",))
+        if last is not None and last[1] is self.lib.terms and last[2] == self.urls.base and (
+                last[0] is self.lib.entities or len(last[0]) == len(self.lib.entities)
+                and all(a is b or a.id == b.id for a, b in zip(last[0], self.lib.entities))):
+            cards = last[3] if last[0] is self.lib.entities else dict(last[3])
+            for old, entity in zip(last[0], self.lib.entities):
+                if old is not entity:
+                    cards[f"entity:{entity.id}"] = self._entity_card(entity)
+            memo[("cards",)] = (self.lib.entities, self.lib.terms, self.urls.base, cards)
+            return cards
+        cards = {f"entity:{entity.id}": self._entity_card(entity) for entity in self.lib.entities}
         for term in self.lib.terms:
             if term.definition not in memo:
                 memo[term.definition] = _plain(self.md.block(term.definition))
             definition = memo[term.definition]
             cards[f"term:{term.id}"] = {"name": term.term, "kind": "Term", "summary": definition,
                                         "href": self.urls.term(term.id)}
+        memo[("cards",)] = (self.lib.entities, self.lib.terms, self.urls.base, cards)
         return cards
+
+    def _entity_card(self, entity: Entity) -> dict:
+        return {"name": entity.name, "kind": KIND_LABELS[entity.kind][0], "summary": entity.summary,
+                "href": self.urls.entity(entity.id)}
 
     # --- shared pieces ---------------------------------------------------------------------
     def target(self, ident: str) -> LinkTarget | None:
