@@ -42,9 +42,12 @@ from .write import safe_relative, write_site
 Keys = dict[str, str]
 # A rebuild renders in this process unless it has at least this many pages. Forking a process
 # that holds a large site costs tens of milliseconds, and afterwards every memory page it shared
-# with its workers faults on its next write. At 5,000 articles a 332-page rebuild was no faster
-# forked (1.0-1.2 s either way), and the next save's page then took 8-15 ms longer to appear.
-REBUILD_FORK_MIN_PAGES = 1000
+# with its workers faults on its next write. At 5,000 articles a 332-page rebuild (an entity's
+# summary: article pages) was no faster forked (1.0-1.2 s either way), and the next save's page
+# then took 8-15 ms longer to appear; a 500-page one (a template: entity pages) took 4 s forked
+# and 6.5 s in-process.
+REBUILD_FORK_MIN_PAGES = 400
+KEPT_PLANS = 8  # the pages in view keep their plans (contexts) while only templates change
 REINDEX_AFTER_SECONDS = 3.0  # search index refresh waits for a pause in saving
 
 
@@ -486,6 +489,8 @@ class Session:
         if not primary and template_names:
             primary = affected
         order = sorted(affected, key=spec_index.__getitem__)
+        if len(primary) <= KEPT_PLANS:  # a template save next would re-render these from the same builder
+            builder.keep_plans = primary
         fresh: dict[PageSpec, RenderedPage] = {}
         pages = dict(self.pages)
         removed = [] if specs is self.specs else \

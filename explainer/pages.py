@@ -78,6 +78,8 @@ class PageBuilder:
         self.quotes = previous.quotes if old is not None and old.quotes is lib.quotes else {q.id: q for q in lib.quotes}
         self.notes = previous.notes if old is not None and old.notes is lib.notes else {n.id: n for n in lib.notes}
         self.md = MarkdownRenderer(md, self.target)
+        self.keep_plans: set = set()  # see plan_page
+        self.kept_plans: dict = {}
 
     @functools.cached_property
     def edges(self) -> list[Edge]:
@@ -539,7 +541,20 @@ def page_specs(lib: Library) -> list[PageSpec]:
 
 
 def plan_page(builder: PageBuilder, spec: PageSpec) -> PagePlan:
-    """Build one page's plan (url, template, context, deps) from its spec."""
+    """Build one page's plan (url, template, context, deps) from its spec.
+
+    A builder keeps the plans of the pages named in its `keep_plans` (the preview server's pages
+    in view): a template save re-renders them from the same builder without planning them again.
+    """
+    plan = builder.kept_plans.get(spec)
+    if plan is None:
+        plan = _plan(builder, spec)
+        if spec in builder.keep_plans:
+            builder.kept_plans[spec] = plan
+    return plan
+
+
+def _plan(builder: PageBuilder, spec: PageSpec) -> PagePlan:
     kind, subject = spec
     if kind == "article":
         return builder.article_page(builder.articles[subject])

@@ -309,3 +309,22 @@ def test_a_broken_seed_stays_reported_while_other_files_are_saved(live: Session,
     edit(seed, "title: [Engines of London", "title: Engines of London")
     live.rebuild({seed})
     clean_build_matches(live, tmp_path)
+
+
+def test_consecutive_template_saves_rerender_the_viewed_page_from_its_kept_plan(live: Session, project: Path,
+                                                                               tmp_path: Path):
+    """The page in view keeps its plan while only templates change; each save still shows."""
+    template, page = project / "templates/entity.html", "entities/london/index.html"
+    for round_ in range(3):
+        edit(template, '<article class="entity">', f'<article class="entity"><!-- save {round_} -->')
+        report = live.rebuild({template}, viewing=(page,))
+        assert report.first_outputs == (page,)
+        assert f"<!-- save {round_} -->" in (live.options.out / page).read_text()
+        assert ("entity", "london") in live.builder.kept_plans
+        edit(template, f'<article class="entity"><!-- save {round_} -->', '<article class="entity">')
+    live.rebuild({template}, viewing=(page,))
+    clean_build_matches(live, tmp_path)
+    edit(project / "content/entities.yaml", "summary: Capital city", "summary: The capital city")
+    live.rebuild({project / "content/entities.yaml"}, viewing=(page,))  # new content: planned again
+    assert "The capital city" in (live.options.out / page).read_text()
+    clean_build_matches(live, tmp_path)
