@@ -31,9 +31,10 @@ REPO = HERE.parent
 WORK = HERE / "_work"
 
 
-def project_for(size: str) -> tuple[Path, dict[str, tuple[Path, str, str]]]:
-    """A disposable project, and per edit kind: (file to edit, text to anchor on, output page to poll)."""
-    target = WORK / "live" / size
+def project_for(size: str, folder: str = "live") -> tuple[Path, dict[str, tuple[Path, str, str]]]:
+    """A disposable project (under _work/<folder>/), and per edit kind: (file to edit, text to
+    anchor on, output page to poll)."""
+    target = WORK / folder / size
     shutil.rmtree(target, ignore_errors=True)
     if size == "real":
         for name in ("content", "seeds"):
