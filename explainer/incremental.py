@@ -35,7 +35,7 @@ from .markdown import make_markdown
 from .model import Library
 from .pages import PageBuilder, PageSpec, Urls, page_specs
 from .pipeline import BuildOptions, load_library
-from .render import RenderedPage, Renderer, make_environment, render_all
+from .render import RenderedPage, Renderer, make_environment, precompile, render_all
 from .search import index_site
 from .write import safe_relative, write_site
 
@@ -377,6 +377,17 @@ class Session:
 
     def files(self) -> dict[str, bytes]:
         return {**self.assets, **{p.output: p.data for p in self.pages.values()}}
+
+    def precompile(self, paths: Collection[Path]) -> None:
+        """Compile saved templates ahead of the rebuild (called from the file watcher's thread the
+        moment a save is seen, while the rebuild still waits for the saves to settle)."""
+        templates = self.options.templates.resolve()
+        for path in paths:
+            try:
+                name = Path(path).resolve().relative_to(templates).as_posix()
+            except ValueError:
+                continue
+            precompile(self._environment(), name)
 
     # --- full and incremental builds -------------------------------------------------------------
     def build_all(self) -> Report:

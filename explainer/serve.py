@@ -142,6 +142,16 @@ def watch(root: Path, on_change: Callable[[set[Path]], None], stop: threading.Ev
         on_change({Path(path) for _, path in changes})
 
 
+def watch_templates(folder: Path, on_save: Callable[[set[Path]], None], stop: threading.Event) -> None:
+    """Report template saves at once (1 ms of quiet instead of `watch`'s 10 ms), so they can be
+    compiled while the rebuild still waits for the save to settle."""
+    import watchfiles
+
+    for changes in watchfiles.watch(folder, stop_event=stop, debounce=30, step=1, rust_timeout=5000,
+                                    watch_filter=watchfiles.DefaultFilter()):
+        on_save({Path(path) for _, path in changes})
+
+
 def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -> None:
     """Build, serve the output folder on host:port, and rebuild whenever a source file changes."""
     from livereload.handlers import LiveReloadHandler
@@ -203,6 +213,9 @@ def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -
 
     watcher = threading.Thread(target=watch, args=(root, on_change, stop), daemon=True)
     watcher.start()
+    if session.options.templates.is_dir():
+        threading.Thread(target=watch_templates, args=(session.options.templates, session.precompile, stop),
+                         daemon=True).start()
     server = make_server(out, lambda: errors[0], viewers)
     # livereload polls the whole working directory when nothing is registered; give it one path that
     # never exists so it stays idle (watchfiles does the watching, and we push the reloads ourselves)

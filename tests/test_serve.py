@@ -118,3 +118,37 @@ def test_serve_logs_the_viewed_page_written_first(project: Path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_templates_compiled_ahead_are_used_only_for_the_same_source(tmp_path: Path, monkeypatch):
+    """The preview compiles a saved template while the watcher waits for the save to settle; the
+    rebuild then uses that code only if the file still holds exactly the source it was made from."""
+    import time as clock
+
+    import jinja2
+
+    from explainer.render import make_environment, precompile
+
+    (tmp_path / "t.html").write_text("one {{ x }}", encoding="utf-8")
+    env = make_environment(tmp_path, auto_reload=True)
+    assert env.get_template("t.html").render(x=1) == "one 1"
+    compiled: list[str] = []
+    original = env.compile
+    monkeypatch.setattr(env, "compile", lambda source, *a, **k: compiled.append(source) or original(source, *a, **k))
+
+    clock.sleep(0.01)
+    (tmp_path / "t.html").write_text("two {{ x }}", encoding="utf-8")
+    precompile(env, "t.html")
+    assert compiled == ["two {{ x }}"]
+    assert env.get_template("t.html").render(x=2) == "two 2"
+    assert compiled == ["two {{ x }}"]  # the rebuild did not compile it again
+
+    clock.sleep(0.01)
+    precompile(env, "t.html")  # compiled ahead of a write that then changed the file again
+    (tmp_path / "t.html").write_text("three {{ x }}", encoding="utf-8")
+    assert env.get_template("t.html").render(x=3) == "three 3"  # never the stale code
+
+    (tmp_path / "t.html").write_text("broken {{ x ", encoding="utf-8")
+    precompile(env, "t.html")  # no exception here: the rebuild reports it
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        env.get_template("t.html")
