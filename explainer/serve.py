@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import logging
 import threading
 import time
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote, urlsplit
 
 from .errors import ContentError, Problem
 from .incremental import Session
@@ -79,6 +81,14 @@ class Viewers:
     def since(self, moment: float) -> set[str]:
         with self._lock:
             return {page for page, when in self._recent.items() if when >= moment}
+
+    def served_before(self, url: str, moment: float) -> bool:
+        """Whether the page at `url` (as a browser reports it) was last served before `moment`."""
+        path = unquote(urlsplit(url).path).lstrip("/")
+        output = path + "index.html" if path == "" or path.endswith("/") else path
+        with self._lock:
+            served = self._recent.get(output)
+        return served is not None and served < moment
 
 
 def make_server(out: Path, overlay: Callable[[], str], viewers: Viewers | None = None):
@@ -176,6 +186,28 @@ def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -
         show(error.problems)
 
     viewers = Viewers()
+    last_push = [0.0]  # when a reload was last sent
+
+    def push_reload(path: str = "*") -> None:
+        last_push[0] = time.monotonic()
+        loop.add_callback(LiveReloadHandler.reload_waiters, path)
+
+    # A reload sent while a browser is between pages (reloading after the previous one) reaches
+    # no one: livereload only tells the browsers connected at that moment. So when a page
+    # connects, it is told to reload if it was served before the last reload went out.
+    original_on_message = LiveReloadHandler.on_message
+
+    def on_message(handler, message) -> None:
+        original_on_message(handler, message)
+        try:
+            data = json.loads(message)
+        except ValueError:
+            return
+        if isinstance(data, dict) and data.get("command") == "info" and \
+                viewers.served_before(str(data.get("url", "")), last_push[0]):
+            handler.send_message({"command": "reload", "path": "*", "liveCSS": True, "liveImg": True})
+
+    LiveReloadHandler.on_message = on_message
 
     def on_change(paths: set[Path]) -> None:
         what = describe_changes(paths, root)
@@ -184,7 +216,7 @@ def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -
         def reload_early(outputs: tuple[str, ...]) -> None:
             # the pages being looked at are on disk: reload now, the rest of the site follows
             first_reload[0] = time.monotonic()
-            loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+            push_reload()
 
         try:
             report = session.rebuild(paths, viewing=viewers.pages(), on_first_write=reload_early)
@@ -195,7 +227,7 @@ def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -
             # an editor's save can arrive as two events (truncate, then write): reload only when the
             # overlay says something new, so a page being read is not reloaded twice for one mistake
             if errors[0] != before:
-                loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+                push_reload()
             return
         errors[0] = ""
         kind = "full rebuild" if report.full else "re-rendered"
@@ -205,11 +237,11 @@ def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -
         if first_reload[0]:
             # reload again only if the author opened one of the later pages before it was rewritten
             if viewers.since(first_reload[0]) & (set(report.outputs) - set(report.first_outputs)):
-                loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+                push_reload()
             return
         css_only = all(p.suffix == ".css" for p in paths)
         # livereload swaps stylesheets in place when the path it is sent is a .css file
-        loop.add_callback(LiveReloadHandler.reload_waiters, "style.css" if css_only else "*")
+        push_reload("style.css" if css_only else "*")
 
     watcher = threading.Thread(target=watch, args=(root, on_change, stop), daemon=True)
     watcher.start()

@@ -152,3 +152,20 @@ def test_templates_compiled_ahead_are_used_only_for_the_same_source(tmp_path: Pa
     precompile(env, "t.html")  # no exception here: the rebuild reports it
     with pytest.raises(jinja2.TemplateSyntaxError):
         env.get_template("t.html")
+
+
+def test_a_page_that_connects_after_a_reload_was_sent_is_told_to_reload():
+    """livereload tells only the browsers connected at that moment; a page that was still loading
+    (served before the reload went out) must reload when it connects, or it keeps a stale view."""
+    from explainer.serve import Viewers
+
+    viewers = Viewers()
+    viewers.saw("entities/london/index.html")
+    served = time.monotonic()
+    assert viewers.served_before("http://127.0.0.1:8000/entities/london/", served + 1)
+    assert not viewers.served_before("http://127.0.0.1:8000/entities/london/", served - 1)
+    assert not viewers.served_before("http://127.0.0.1:8000/entities/paris/", served + 1)  # never served
+    viewers.saw("index.html")
+    assert viewers.served_before("http://127.0.0.1:8000/", served + 1)
+    viewers.saw("a b.html")  # files are recorded by name, browsers report URLs
+    assert viewers.served_before("http://127.0.0.1:8000/a%20b.html", served + 1)
