@@ -71,7 +71,8 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/",
     resolved = {} if resolved is None else resolved  # most links repeat across pages
 
     def resolve(page_dir: str, name: str, link: str) -> tuple[str | None, str]:
-        """(target file or None, what is wrong) for one link, without its fragment, seen from one folder."""
+        """(target file or None, what is wrong with "{link}" in it) for one link without its fragment,
+        seen from one folder."""
         parts = urlsplit(link)
         if parts.scheme or parts.netloc:
             return None, ""
@@ -80,12 +81,12 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/",
         path = parts.path if parts.path.startswith("/") else page_dir + parts.path
         path = unquote(normpath(path)) + ("/" if path.endswith("/") and path != "/" else "")
         if not path.startswith(prefix):
-            return None, "points outside the site"
+            return None, "link '{link}' points outside the site"
         if generated and path[len(prefix):].startswith(generated):
             return None, ""
         target = _file_for(path[len(prefix) - 1:], files)
         if target is None:
-            return None, "no such page"
+            return None, "broken link '{link}': no such page"
         return target, ""
 
     names = sorted(scans) if only is None else sorted(name for name in only if name in scans)
@@ -106,8 +107,7 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/",
                     found = resolved[key] = resolve(page_dir, name, address)
                 target, error = found
                 if error:
-                    problems.append(Problem(where, f"link '{link}' points outside the site" if error.startswith("points")
-                                            else f"broken link '{link}': {error}"))
+                    problems.append(Problem(where, error.replace("{link}", link)))
                     continue
             if fragment and target in scans and unquote(fragment) not in scans[target].ids:
                 problems.append(Problem(where, f"broken link '{link}': no element with id '{fragment}'"))

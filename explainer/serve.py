@@ -142,24 +142,15 @@ def make_server(out: Path, overlay: Callable[[], str], viewers: Viewers | None =
     return PreviewServer()
 
 
-def watch(root: Path, on_change: Callable[[set[Path]], None], stop: threading.Event) -> None:
-    """Call `on_change(paths)` after every batch of saves under the watched folders."""
+def watch(folders: list[Path], on_change: Callable[[set[Path]], None], stop: threading.Event,
+          quiet_ms: int = 10) -> None:
+    """Call `on_change(paths)` after every batch of saves under `folders`, once `quiet_ms` pass
+    without another event (10 ms keeps a save written in two steps in one batch)."""
     import watchfiles
 
-    folders = [str(root / name) for name in WATCHED if (root / name).is_dir()]
-    for changes in watchfiles.watch(*folders, stop_event=stop, debounce=30, step=10, rust_timeout=5000,
-                                    watch_filter=watchfiles.DefaultFilter()):
+    for changes in watchfiles.watch(*map(str, folders), stop_event=stop, debounce=30, step=quiet_ms,
+                                    rust_timeout=5000, watch_filter=watchfiles.DefaultFilter()):
         on_change({Path(path) for _, path in changes})
-
-
-def watch_templates(folder: Path, on_save: Callable[[set[Path]], None], stop: threading.Event) -> None:
-    """Report template saves at once (1 ms of quiet instead of `watch`'s 10 ms), so they can be
-    compiled while the rebuild still waits for the save to settle."""
-    import watchfiles
-
-    for changes in watchfiles.watch(folder, stop_event=stop, debounce=30, step=1, rust_timeout=5000,
-                                    watch_filter=watchfiles.DefaultFilter()):
-        on_save({Path(path) for _, path in changes})
 
 
 def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -> None:
@@ -243,10 +234,12 @@ def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -
         # livereload swaps stylesheets in place when the path it is sent is a .css file
         push_reload("style.css" if css_only else "*")
 
-    watcher = threading.Thread(target=watch, args=(root, on_change, stop), daemon=True)
-    watcher.start()
+    folders = [root / name for name in WATCHED if (root / name).is_dir()]
+    threading.Thread(target=watch, args=(folders, on_change, stop), daemon=True).start()
     if session.options.templates.is_dir():
-        threading.Thread(target=watch_templates, args=(session.options.templates, session.precompile, stop),
+        # template saves reported after 1 ms of quiet, so they are compiled while the rebuild
+        # above still waits for the save to settle
+        threading.Thread(target=watch, args=([session.options.templates], session.precompile, stop, 1),
                          daemon=True).start()
     server = make_server(out, lambda: errors[0], viewers)
     # livereload polls the whole working directory when nothing is registered; give it one path that
