@@ -19,7 +19,10 @@ class _PageScan:
 
 def scan_page(html: str) -> _PageScan:
     """Every id and every href/src of a page (a real HTML parser, lexbor, so the check sees what browsers see)."""
-    tree = LexborHTMLParser(html)
+    return scan_tree(LexborHTMLParser(html))
+
+
+def scan_tree(tree: LexborHTMLParser) -> _PageScan:
     ids: set[str] = set()
     duplicates = []
     for node in tree.css("[id]"):

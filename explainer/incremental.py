@@ -36,7 +36,7 @@ from .model import Library
 from .pages import PageBuilder, PageSpec, Urls, page_specs
 from .pipeline import BuildOptions, load_library
 from .render import RenderedPage, Renderer, make_environment, precompile, render_all
-from .search import index_site
+from .search import build_index
 from .write import safe_relative, write_site
 
 Keys = dict[str, str]
@@ -336,6 +336,8 @@ class Session:
         # a lookup checks the page's current deps; the index is rebuilt by the next full build)
         self.dependants: dict[str, list[PageSpec]] = {}
         self._dependants_added = 0
+        self.search_files: dict[str, bytes] = {}  # the search index as last written
+        self._state_lock = threading.RLock()  # held while a build changes the pages; the re-indexer reads them
         self._search_lock = threading.Lock()
         self._reindex_timer: threading.Timer | None = None
 
@@ -365,8 +367,7 @@ class Session:
         return Renderer(self._environment(), library.site, urls, self.asset_names, builder.cards(self.card_memo))
 
     def _check(self, scans: dict, outputs: dict, urls: Urls, only: set[str] | None = None) -> None:
-        broken = check_scanned(scans, outputs, urls.prefix, generated=("pagefind/",), only=only,
-                               resolved=self.resolved_links)
+        broken = check_scanned(scans, outputs, urls.prefix, only=only, resolved=self.resolved_links)
         if broken:
             raise ContentError(broken)
 
@@ -392,6 +393,10 @@ class Session:
     # --- full and incremental builds -------------------------------------------------------------
     def build_all(self) -> Report:
         """Build everything into the output folder (atomically) and remember it."""
+        with self._state_lock:
+            return self._build_all()
+
+    def _build_all(self) -> Report:
         started = time.perf_counter()
         gc.unfreeze()  # let the collector see the previous build's objects again
         gc.enable()  # a rebuild that turned into a full build collects as it goes
@@ -417,7 +422,8 @@ class Session:
         # full build's unfreeze.
         gc.collect()
         gc.freeze()
-        write_site(self.options.out, self.files(), finish=index_site if self.options.search else None)
+        self.search_files = self._search_index() if self.options.search else {}
+        write_site(self.options.out, {**self.files(), **self.search_files})
         total_ms = (time.perf_counter() - started) * 1000
         outputs = tuple(sorted(p.output for p in pages.values()))
         return Report(len(pages), 0, outputs, len(pages), total_ms, True, total_ms, outputs)
@@ -441,7 +447,8 @@ class Session:
         # a rebuild now and then (+35 ms at 5,000 articles). It runs again right after.
         gc.disable()
         try:
-            report = self._rebuild(paths, viewing, on_first_write)
+            with self._state_lock:
+                report = self._rebuild(paths, viewing, on_first_write)
         except BaseException:
             self.resolved_links.clear()  # it may have seen output files of the failed build
             raise
@@ -455,7 +462,7 @@ class Session:
         started = time.perf_counter()
         names = {self._relative(p) for p in changed_paths}
         if not self.pages or any(n.startswith("static/") for n in names) and self.options.fingerprint:
-            return self.build_all()
+            return self._build_all()
         changed: set[str] = set()
         template_names = {n.split("/", 1)[1] for n in names if n.startswith("templates/")}
         if template_names:
@@ -482,7 +489,7 @@ class Session:
             self._prune_memos(library)
             changed |= changed_now
             if {"site", "ids"} & changed:
-                return self.build_all()
+                return self._build_all()
         if content_changed and not (linked.article_order is self.specs_order and self._same_entity_pages(library)):
             specs = page_specs(library)
             spec_index = {spec: n for n, spec in enumerate(specs)}
@@ -615,12 +622,15 @@ class Session:
 
     def _write_changed(self, pages: list[RenderedPage], removed: list[str], static_names: list[str]) -> None:
         """Replace just the changed files, each atomically (write a temporary file, then rename)."""
-        out = self.options.out
         updates = {p.output: p.data for p in pages}
         for name in static_names:
             rel = name.split("/", 1)[1]
             if rel in self.asset_names:
                 updates[self.asset_names[rel]] = self.assets[self.asset_names[rel]]
+        self._write_files(updates, removed)
+
+    def _write_files(self, updates: dict[str, bytes], removed: Collection[str]) -> None:
+        out = self.options.out
         for name, data in updates.items():
             target = out.joinpath(*safe_relative(name).parts)
             if target.is_file() and target.read_bytes() == data:
@@ -642,10 +652,20 @@ class Session:
         self._reindex_timer.daemon = True
         self._reindex_timer.start()
 
+    def _search_index(self) -> dict[str, bytes]:
+        with self._state_lock:  # a consistent set of pages; the index itself is built outside
+            records = [self.pages[spec].search for spec in self.specs if spec in self.pages]
+        return build_index(record for record in records if record is not None)
+
     def _reindex(self) -> None:
-        """Refresh the search index after the pages are on disk (off the save-to-page path)."""
+        """Refresh the search index after the pages are on disk (off the save-to-page path): only
+        the index files that changed are rewritten, each atomically."""
         with self._search_lock:
             try:
-                index_site(self.options.out, background=True)
+                files = self._search_index()
+                stale = [name for name in self.search_files if name not in files]
+                changed = {name: data for name, data in files.items() if self.search_files.get(name) != data}
+                self._write_files(changed, stale)
+                self.search_files = files
             except Exception:  # search is a convenience in preview; the next full build reports it
                 pass

@@ -18,7 +18,7 @@ from .markdown import make_markdown
 from .model import Library
 from .pages import PageBuilder, PageSpec, Urls, page_specs
 from .render import RenderedPage, Renderer, make_environment, render_all
-from .search import index_site
+from .search import build_index
 from .validate import validate
 from .write import write_site
 
@@ -32,7 +32,7 @@ class BuildOptions:
     drafts: bool = False
     base_url: str | None = None  # overrides content/site.yaml (e.g. from the deploy context)
     strict: bool = False
-    search: bool = True  # index with Pagefind after writing
+    search: bool = True  # write the search index
     fingerprint: bool = True  # content-hashed asset names (off in the preview server)
     minify: bool = False  # minify HTML, CSS and JS (on for production deploys)
     noindex: bool = False  # ask search engines not to index (deploy previews)
@@ -105,10 +105,11 @@ def render_site(options: BuildOptions) -> BuildResult:
                                         f"{written_by[page.output]} and {page.spec}")])
         written_by[page.output] = page.spec
         files[page.output] = page.data
-    broken = check_scanned({p.output: p.scan for p in pages if p.scan is not None}, files, urls.prefix,
-                           generated=("pagefind/",))
+    broken = check_scanned({p.output: p.scan for p in pages if p.scan is not None}, files, urls.prefix)
     if broken:
         raise ContentError(broken)
+    if options.search:
+        files.update(build_index(page.search for page in pages if page.search is not None))
     timings["check"] = time.perf_counter() - clock
     return BuildResult(files, pages, problems.warnings, linked, timings)
 
@@ -117,6 +118,6 @@ def build(options: BuildOptions) -> BuildResult:
     """Render the whole site and swap it into the output folder; on any error nothing is written."""
     result = render_site(options)
     clock = time.perf_counter()
-    write_site(options.out, result.files, finish=index_site if options.search else None)
+    write_site(options.out, result.files)
     result.timings["write"] = time.perf_counter() - clock
     return result

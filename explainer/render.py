@@ -10,12 +10,14 @@ from typing import Any
 
 import jinja2
 from markupsafe import Markup
+from selectolax.lexbor import LexborHTMLParser
 
-from .check import _PageScan, scan_page
+from .check import _PageScan, scan_tree
 from .errors import ContentError, Location, Problem
 from .model import Site
 from .pages import KIND_LABELS, PageBuilder, PagePlan, PageSpec, Urls, plan_page
 from .parallel import fork_map
+from .search import SearchRecord, search_record
 
 PARALLEL_MIN_PAGES = 300  # below this, starting worker processes costs more than it saves
 
@@ -168,6 +170,7 @@ class RenderedPage:
     deps: frozenset[str]
     data: bytes
     scan: _PageScan | None
+    search: SearchRecord | None = None
 
 
 def render_spec(builder: PageBuilder, renderer: Renderer, spec: PageSpec) -> RenderedPage:
@@ -175,8 +178,12 @@ def render_spec(builder: PageBuilder, renderer: Renderer, spec: PageSpec) -> Ren
     plan = plan_page(builder, spec)
     text = renderer.render(plan)
     deps = plan.deps | {key.replace(":", "-card:", 1) for key in CARD_LINK.findall(text)}
-    scan = scan_page(text) if plan.output.endswith(".html") else None
-    return RenderedPage(spec, plan.url, plan.output, frozenset(deps), text.encode("utf-8"), scan)
+    scan = search = None
+    if plan.output.endswith(".html"):
+        tree = LexborHTMLParser(text)  # parsed once for the link check and the search index
+        scan = scan_tree(tree)
+        search = search_record(tree, plan.url)
+    return RenderedPage(spec, plan.url, plan.output, frozenset(deps), text.encode("utf-8"), scan, search)
 
 
 def render_all(builder: PageBuilder, renderer: Renderer, specs: list[PageSpec], jobs: int) -> list[RenderedPage]:

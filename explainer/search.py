@@ -1,31 +1,138 @@
-"""Full-text search, indexed at build time by Pagefind (the binary ships inside its PyPI wheel).
+"""Full-text search: an index the build writes itself, read by a small script on the search page.
 
-Pagefind reads the finished HTML in the staging folder, before it is swapped in, and writes its
-index and UI beside it. Each page tells Pagefind its kind (data-pagefind-filter/meta in the
-templates), so results say whether they are the article, an entity, an event or a term.
+What a page offers to search is decided by its template: the text of the block elements (p, li,
+headings, dt/dd, blockquote, table cells…) inside `<main data-search-body>`, minus anything under
+`[data-search-ignore]`, with the page's title and kind from `data-search-title`/`data-search-kind`.
+Each block keeps the id of its nearest element with one (a paragraph's ¶ anchor, an event, a term),
+so a result can point at the passage, not just the page.
+
+The render workers turn each page into a `SearchRecord` (its words counted, its passages as JSON)
+from the HTML tree the link check parses anyway; `build_index` then only has to merge the counts.
+The files, under `search-index/`:
+
+- `meta.json`: the format version and the number of pages;
+- `pages/<n>.json`: page n's URL, title, kind and passages (fetched for the results shown);
+- `terms/<key>.json`: for every word starting with `key` (its first three characters), the pages
+  it is on with a BM25 score, as a flat list `[page, score, page gap, score, …]`.
+
+A query word of three or more characters loads one term file and matches every word it begins
+(so "sanction" finds "sanctions"); pages must match every query word. `static/search.js` splits
+words exactly as `words()` does here (tests keep the two in step).
 """
 from __future__ import annotations
 
-import os
-import subprocess
-from pathlib import Path
+import json
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+SEARCH_FOLDER = "search-index"
+FORMAT_VERSION = 1
+BLOCK_TAGS = frozenset({"p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption",
+                        "td", "th", "pre", "caption", "summary"})
+TITLE_WEIGHT = 5  # a word of the title counts as this many occurrences
+KEY_LENGTH = 3  # term files hold the words that start with the same three characters
+BM25_K1, BM25_B = 1.2, 0.75
+SCORE_SCALE = 100  # scores are stored as integers: BM25 × 100
+
+# Combining marks that NFKD splits off accented letters (the same ranges as in search.js), so
+# "Lavrov" is found however it was typed, and "émigré" by "emigre".
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_WORD = re.compile(r"[^\W_]{2,}")  # runs of letters and digits (str.isalnum), two or more long
 
 
-class SearchIndexError(RuntimeError):
-    """Pagefind could not index the site."""
+def normalise(text: str) -> str:
+    text = text.lower()
+    return text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
-def pagefind_binary() -> Path:
-    from pagefind_bin_extended import get_executable
+def words(text: str) -> list[str]:
+    """The indexed words of a text: lower case, diacritics dropped, runs of letters and digits."""
+    return _WORD.findall(normalise(text))
 
-    return get_executable()
+
+def term_file(term: str) -> str:
+    """The name of the term file that holds `term` (ASCII keys as they are, others as code points)."""
+    key = term[:KEY_LENGTH]
+    if key.isascii() and key.isalnum():
+        return key
+    return "u" + "-".join(f"{ord(char):x}" for char in key)
 
 
-def index_site(folder: Path, background: bool = False) -> None:
-    """Write folder/pagefind/ for the HTML files under folder (at the lowest CPU priority when
-    `background`, so the preview's own rebuilds stay fast while the index catches up)."""
-    proc = subprocess.run([str(pagefind_binary()), "--site", str(folder), "--output-subdir", "pagefind", "--silent"],
-                          capture_output=True, text=True, timeout=600,
-                          preexec_fn=(lambda: os.nice(19)) if background and hasattr(os, "nice") else None)
-    if proc.returncode != 0:
-        raise SearchIndexError(f"pagefind failed: {(proc.stderr or proc.stdout).strip()[:500]}")
+@dataclass(frozen=True)
+class SearchRecord:
+    """One page as the index sees it: its word counts (title words weighted) and its passages."""
+
+    terms: dict[str, int]
+    length: int  # words in the page, for BM25's length normalisation
+    fragment: bytes  # pages/<n>.json
+
+
+def search_record(tree, url: str) -> SearchRecord | None:
+    """The record of a parsed page, or None when its template does not offer it to search.
+
+    `tree` is the page's lexbor tree; the ignored parts are removed from it, so call this last.
+    """
+    main = tree.css_first("main[data-search-body]")
+    if main is None:
+        return None
+    for node in main.css("[data-search-ignore]"):
+        node.decompose()
+    title = main.attributes.get("data-search-title") or ""
+    blocks: list[list[str]] = []
+    for node in main.css(",".join(sorted(BLOCK_TAGS))):
+        anchor, ancestor, nested = node.attributes.get("id"), node.parent, False
+        while ancestor is not None and ancestor.tag != "main":
+            if ancestor.tag in BLOCK_TAGS:
+                nested = True  # its text is part of the enclosing block's
+                break
+            if not anchor:
+                anchor = ancestor.attributes.get("id")
+            ancestor = ancestor.parent
+        if nested:
+            continue
+        text = " ".join(node.text(deep=True, separator="").split())
+        if text:
+            blocks.append([anchor or "", text])
+    counts = Counter(words(" ".join(text for _, text in blocks)))
+    length = sum(counts.values())
+    for word in words(title):
+        counts[word] += TITLE_WEIGHT
+    fragment = {"url": url, "title": title, "kind": main.attributes.get("data-search-kind") or "", "blocks": blocks}
+    return SearchRecord(dict(counts), length,
+                        json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def build_index(records: Iterable[SearchRecord]) -> dict[str, bytes]:
+    """The files of the search index (paths relative to the output folder) for these pages, in order."""
+    records = list(records)
+    files = {f"{SEARCH_FOLDER}/pages/{n}.json": record.fragment for n, record in enumerate(records)}
+    files[f"{SEARCH_FOLDER}/meta.json"] = json.dumps({"version": FORMAT_VERSION, "pages": len(records)}).encode()
+    if not records:
+        return files
+    average = sum(r.length for r in records) / len(records) or 1.0
+    postings: dict[str, list[int]] = defaultdict(list)  # word → [page, count, page, count, …]
+    for page, record in enumerate(records):
+        for word, count in record.terms.items():
+            postings[word] += (page, count)
+    # BM25's length normalisation per page: k1 · (1 − b + b · length / average)
+    norms = [BM25_K1 * (1 - BM25_B + BM25_B * r.length / average) for r in records]
+    pages = len(records)
+    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for word in sorted(postings):
+        found = postings[word]
+        idf = math.log(1 + (pages - len(found) / 2 + 0.5) / (len(found) / 2 + 0.5))
+        weight = SCORE_SCALE * idf * (BM25_K1 + 1)
+        flat, previous = [], 0
+        for at in range(0, len(found), 2):
+            page, count = found[at], found[at + 1]
+            flat += (page - previous, max(1, round(weight * count / (count + norms[page]))))
+            previous = page
+        shards[term_file(word)][word] = flat
+    for name, terms in shards.items():
+        files[f"{SEARCH_FOLDER}/terms/{name}.json"] = json.dumps(terms, ensure_ascii=False,
+                                                                 separators=(",", ":")).encode("utf-8")
+    return files

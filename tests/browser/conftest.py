@@ -24,7 +24,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     anything missing gets ``404.html`` with status 404, like the deploy."""
 
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".wasm": "application/wasm", ".js": "text/javascript", ".svg": "image/svg+xml"}
+                      ".js": "text/javascript", ".svg": "image/svg+xml"}
 
     def list_directory(self, path):  # a folder without index.html is "not found", never a listing
         self.send_error(404)
@@ -52,7 +52,7 @@ def built_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("browser") / "site"
     subprocess.run([sys.executable, "build.py", "build", "--out", str(out)], cwd=REPO, check=True,
                    stdout=subprocess.DEVNULL)
-    assert (out / "index.html").is_file() and (out / "pagefind").is_dir(), "the build did not write the site"
+    assert (out / "index.html").is_file() and (out / "search-index" / "meta.json").is_file(), "the build did not write the site"
     return out
 
 

@@ -6,9 +6,13 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import expect
+from selectolax.lexbor import LexborHTMLParser
 
 from browser_support import ARTICLE, card_data, load_yaml
+from explainer.search import term_file, words
 
 CARD = "#preview-card"
 
@@ -269,44 +273,94 @@ def test_timeline_filter_from_url(page, base_url):
 # ---------- Search --------------------------------------------------------------------------------
 
 
+def search_for(page, text: str):
+    page.fill("#search-input", text)
+    status = page.locator("#search-status")
+    expect(status).to_have_text(re.compile(r"^(\d+ results? for|No results for) “" + re.escape(text) + "”"))
+    return status
+
+
 def test_search_finds_entity_and_article(page, base_url):
     bremmer = next(e for e in load_yaml("entities.yaml") if e["name"] == "Ian Bremmer")
     page.goto(base_url + "/search/")
-    page.fill(".pagefind-ui__search-input", "Bremmer")
-    expect(page.locator(".pagefind-ui__result").first).to_be_visible()
-    # Page-level results only (sub-results, for sections of a page, use the same link class).
-    top = page.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title > a.pagefind-ui__result-link")
-    expect(top.first).to_be_visible()
-    # Show every result ("N results for Bremmer"; Pagefind lists them five at a time).
-    message = page.locator(".pagefind-ui__message")
-    expect(message).to_have_text(re.compile(r"^\d+ results? for Bremmer$"))
-    total = int(message.inner_text().split()[0])
-    items = page.locator("li.pagefind-ui__result")  # placeholders count too, before their fragment loads
-    more = page.locator("button.pagefind-ui__button", has_text="Load more")
-    for _ in range(total):
-        if items.count() >= total:
-            break
-        shown = items.count()
+    status = search_for(page, "Bremmer")
+    total = int(status.inner_text().split()[0])
+    results = page.locator("#search-results > li.search-result")
+    titles = page.locator("#search-results > li.search-result > h2 > a")
+    more = page.locator("#search-more")
+    while more.is_visible():  # ten at a time
+        shown = results.count()
         more.click()
-        expect(items).not_to_have_count(shown)
-    expect(top).to_have_count(total)  # every result's title has loaded
-    found = {urlsplit(a.get_attribute("href")).path: a.inner_text().strip() for a in top.all()}
+        expect(results).not_to_have_count(shown)
+        # focus moves to the first new result, so a keyboard user carries on from there
+        expect(titles.nth(shown)).to_be_focused()
+    expect(titles).to_have_count(total)  # every result's title has loaded
+    found = {urlsplit(a.get_attribute("href")).path: a for a in titles.all()}
     entity_url = f"/entities/{bremmer['id']}/"
-    assert entity_url in found, found
-    assert ARTICLE in found, found
-    # The title carries the page kind: "<title> · <kind>".
-    assert found[entity_url] == f"Ian Bremmer · {bremmer['kind'].capitalize()}", found
-    assert found[ARTICLE].endswith(" · Article"), found
+    assert entity_url in found and ARTICLE in found, list(found)
+    # The entity's own page ranks first: its name is its title.
+    assert urlsplit(titles.first.get_attribute("href")).path == entity_url
+    assert found[entity_url].inner_text() == "Ian Bremmer"
+    # Each result says what kind of page it is.
+    kind = found[entity_url].locator("xpath=following-sibling::span[contains(@class, 'search-kind')]")
+    expect(kind).to_have_text(bremmer["kind"].capitalize())
+    article_kind = found[ARTICLE].locator("xpath=following-sibling::span[contains(@class, 'search-kind')]")
+    expect(article_kind).to_have_text("Article")
+    # The excerpt marks the word searched for; the article's hits link to their paragraphs.
+    article_result = results.filter(has=page.locator(f'h2 > a[href="{ARTICLE}"]'))
+    marks = article_result.locator("mark")
+    assert marks.count() >= 1 and all(m.lower().startswith("bremmer") for m in marks.all_inner_texts())
+    passages = article_result.locator(".search-passages a")
+    hrefs = passages.evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    ids = {n.attributes["id"] for n in LexborHTMLParser(page.request.get(base_url + ARTICLE).text()).css("[id]")}
+    assert hrefs and all(urlsplit(h).path == ARTICLE and urlsplit(h).fragment in ids for h in hrefs), hrefs
     # A result opens its page.
-    page.locator(f'.pagefind-ui__result-link[href*="{entity_url}"]').first.click()
+    found[entity_url].click()
     page.wait_for_url("**" + entity_url)
     expect(page.locator("h1")).to_have_text("Ian Bremmer")
 
 
 def test_search_query_in_url(page, base_url):
     page.goto(base_url + "/search/?q=Starlink")
-    expect(page.locator(".pagefind-ui__search-input")).to_have_value("Starlink")
-    expect(page.locator('.pagefind-ui__result-link[href*="/entities/starlink/"]').first).to_be_visible()
+    expect(page.locator("#search-input")).to_have_value("Starlink")
+    expect(page.locator('#search-results h2 > a[href="/entities/starlink/"]')).to_be_visible()
+    # Typing updates the address, so a search can be shared or bookmarked.
+    search_for(page, "security clearance")
+    assert parse_qs(urlsplit(page.url).query)["q"] == ["security clearance"]
+
+
+def test_search_prefixes_diacritics_and_no_results(page, base_url):
+    page.goto(base_url + "/search/")
+    # A word finds longer words it begins: "clearan" finds "clearance".
+    status = search_for(page, "clearan")
+    assert int(status.inner_text().split()[0]) >= 1
+    expect(page.locator("#search-results mark").first).to_have_text(re.compile(r"^clearan", re.IGNORECASE))
+    # Accents do not matter, either way round.
+    plain = int(search_for(page, "Kremlin").inner_text().split()[0])
+    assert int(search_for(page, "Krémlin").inner_text().split()[0]) == plain
+    # Every word must be on the page.
+    search_for(page, "Starlink zzqxv")
+    expect(page.locator("#search-results > li")).to_have_count(0)
+    expect(page.locator("#search-status")).to_have_text("No results for “Starlink zzqxv”.")
+    # A single letter is not searched.
+    page.fill("#search-input", "x")
+    expect(page.locator("#search-status")).to_have_text("Type at least two letters or digits.")
+
+
+TRICKY = ["Musk’s “Starlink”", "Zürich émigré", "ﬁnance Ⅻ ½", "İstanbul straße", "東京 Москва ١٢٣",
+          "x_y a-b c.d", "naïve café 🙂", "ǅemal ᾈ", "\u0301e\u0301"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(st.characters(blacklist_categories=("Cs", "Co", "Cn")), max_size=24))
+def test_search_script_splits_words_as_the_index_does(page, base_url, text):
+    if "/search/" not in page.url:
+        page.goto(base_url + "/search/")
+        page.wait_for_function("() => window.explainerSearch")
+    for sample in [text] + TRICKY:
+        got = page.evaluate("t => { const w = window.explainerSearch.words(t);"
+                            " return [w, w.map(window.explainerSearch.termFile)]; }", sample)
+        assert got == [words(sample), [term_file(w) for w in words(sample)]], sample
 
 
 # ---------- Without JavaScript ----------------------------------------------------------------------

@@ -1,0 +1,153 @@
+"""The search index: what a page offers to it, how it is split into files, how it ranks.
+
+`query` below answers a query from the index files the way static/search.js does (every word must
+match; a word of three or more characters also matches the longer words it begins), so these
+tests check the ranking without a browser; the browser tests run the real script.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from explainer.incremental import Session
+from explainer.pipeline import BuildOptions, build
+from explainer.search import (KEY_LENGTH, SEARCH_FOLDER, SearchRecord, build_index, search_record, term_file,
+                              words)
+from helpers import REPO, edit, tree_hash
+
+
+def query(files: dict[str, bytes], text: str) -> list[int]:
+    """Page numbers matching every word of `text`, best first (search.js's ranking)."""
+    totals: dict[int, float] | None = None
+    for word in dict.fromkeys(words(text)):
+        data = files.get(f"{SEARCH_FOLDER}/terms/{term_file(word)}.json")
+        terms = json.loads(data) if data else {}
+        best: dict[int, float] = {}
+        for term, flat in terms.items():
+            if term != word and not (len(word) >= KEY_LENGTH and term.startswith(word)):
+                continue
+            weight = 1 if term == word else 0.5 + 0.5 * len(word) / len(term)
+            page = 0
+            for at in range(0, len(flat), 2):
+                page += flat[at]
+                best[page] = max(best.get(page, 0), flat[at + 1] * weight)
+        totals = best if totals is None else {p: s + best[p] for p, s in totals.items() if p in best}
+    return sorted(totals or {}, key=lambda p: (-totals[p], p))
+
+
+def page(files: dict[str, bytes], number: int) -> dict:
+    return json.loads(files[f"{SEARCH_FOLDER}/pages/{number}.json"])
+
+
+def record(html: str, url: str = "/x/") -> SearchRecord | None:
+    return search_record(LexborHTMLParser(html), url)
+
+
+MAIN = '<main data-search-body data-search-title="{title}" data-search-kind="{kind}">{body}</main>'
+
+
+def test_a_page_offers_its_blocks_with_their_nearest_anchor():
+    html = MAIN.format(title="Ada Lovelace", kind="Person", body=(
+        '<h1>Ada Lovelace</h1><div class="para" id="p1"><a class="permalink" href="#p1">¶1</a>'
+        '<p>She wrote <a href="/x/">the first</a> program.</p></div>'
+        '<ul><li id="e1">An event <ul><li>nested item</li></ul></li></ul>'
+        '<section data-search-ignore><p>Mentioned in fifty places</p></section>'
+        '<div>text outside any block</div>'))
+    rec = record(html)
+    fragment = json.loads(rec.fragment)
+    assert fragment["title"] == "Ada Lovelace" and fragment["kind"] == "Person" and fragment["url"] == "/x/"
+    # the permalink's "¶1" and bare text are not passages; a nested list is part of its item
+    assert fragment["blocks"] == [["", "Ada Lovelace"], ["p1", "She wrote the first program."],
+                                  ["e1", "An event nested item"]]
+    assert "mentioned" not in rec.terms and "outside" not in rec.terms
+    assert rec.terms["lovelace"] == 1 + 5  # the heading, plus the title's weight
+    assert rec.length == sum(len(words(text)) for _, text in fragment["blocks"])
+
+
+def test_a_page_without_a_search_body_is_not_indexed():
+    assert record("<main><p>Search page</p></main>") is None
+
+
+def test_words_lowercase_fold_accents_and_split_on_punctuation():
+    assert words("Musk’s “Starlink” — É-mail, Zürich 2022; x_y") == ["musk", "starlink", "mail", "zurich", "2022"]
+    assert words("ﬁnance Ⅻ") == ["finance", "xii"]  # compatibility forms fold too (NFKD)
+    assert words("東京 Москва") == ["東京", "москва"]
+
+
+@pytest.mark.parametrize("term, name", [("starlink", "sta"), ("x1", "x1"), ("москва", "u43c-43e-441"),
+                                        ("東京", "u6771-4eac"), ("zürich", "u7a-fc-72")])
+def test_term_files_are_named_by_the_first_three_characters(term, name):
+    assert term_file(term) == name
+
+
+def test_every_word_of_a_page_is_found_in_its_term_file():
+    html = MAIN.format(title="T", kind="Article", body="<p>Московские власти; Zürich, 東京 and SpaceX</p>")
+    files = build_index([record(html)])
+    for word in ("московские", "zurich", "東京", "spacex"):
+        assert query(files, word) == [0], word
+
+
+@given(st.lists(st.text(min_size=0, max_size=40), min_size=1, max_size=6))
+def test_index_finds_exactly_the_pages_holding_each_word(texts):
+    records = [record(MAIN.format(title="", kind="K", body=f"<p>{escape(t)}</p>")) for t in texts]
+    files = build_index(records)
+    assert json.loads(files[f"{SEARCH_FOLDER}/meta.json"]) == {"version": 1, "pages": len(texts)}
+    for text in texts:
+        for word in words(text):
+            holding = {n for n, t in enumerate(texts) if word in words(t)}
+            # exact words only: a page that has a longer word starting with this one matches too
+            assert holding <= set(query(files, word)), (word, texts)
+            assert all(any(w.startswith(word) if len(word) >= KEY_LENGTH else w == word for w in words(texts[n]))
+                       for n in query(files, word))
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def test_a_title_match_outranks_passing_mentions():
+    pages = [MAIN.format(title="Notes", kind="Article", body="<p>Babbage met Lovelace. " + "filler " * 80 + "</p>"),
+             MAIN.format(title="Charles Babbage", kind="Person", body="<p>Mathematician.</p>"),
+             MAIN.format(title="Other", kind="Article", body="<p>Babbage, Babbage and the engine.</p>")]
+    files = build_index([record(p) for p in pages])
+    assert query(files, "babbage")[0] == 1
+    assert query(files, "babbage engine") == [2]  # every word must be on the page
+
+
+def test_the_real_site_ranks_the_entity_first(tmp_path: Path):
+    build(BuildOptions(root=REPO, out=tmp_path / "site", jobs=1))
+    files = {p.relative_to(tmp_path / "site").as_posix(): p.read_bytes()
+             for p in (tmp_path / "site" / SEARCH_FOLDER).rglob("*.json")}
+    for text, url, within in (("Bremmer", "/entities/ian-bremmer/", 1), ("starlink", "/entities/starlink/", 1),
+                              ("security clearance", "/glossary/", 3)):
+        top = [page(files, n)["url"] for n in query(files, text)[:within]]
+        assert url in top, (text, top)
+    # every page offered to search is a page of the site, and every passage anchor is on it
+    meta = json.loads(files[f"{SEARCH_FOLDER}/meta.json"])
+    for n in range(meta["pages"]):
+        fragment = page(files, n)
+        html = tmp_path / "site" / fragment["url"].lstrip("/") / "index.html"
+        ids = {node.attributes["id"] for node in LexborHTMLParser(html.read_text()).css("[id]")}
+        assert all(anchor in ids for anchor, _ in fragment["blocks"] if anchor), fragment["url"]
+
+
+def test_the_preview_refreshes_the_index_to_what_a_clean_build_writes(project: Path, tmp_path: Path):
+    shutil.copytree(REPO / "templates", project / "templates")
+    shutil.copytree(REPO / "static", project / "static")
+    session = Session(BuildOptions(root=project, out=tmp_path / "live", fingerprint=False, jobs=1))
+    session.build_all()
+    assert not query(session.search_files, "zyxwvut")
+    edit(project / "seeds/engines.txt", "agreed.", "agreed zyxwvut.")
+    session.rebuild({project / "seeds/engines.txt"})
+    session._reindex()  # what the timer runs once the author pauses
+    fresh = tmp_path / "fresh"
+    build(BuildOptions(root=project, out=fresh, fingerprint=False, jobs=1))
+    assert tree_hash(session.options.out / SEARCH_FOLDER) == tree_hash(fresh / SEARCH_FOLDER)
+    assert [page(session.search_files, n)["url"] for n in query(session.search_files, "zyxwvut")] == [
+        "/articles/engines/"]
