@@ -93,8 +93,9 @@ def build_command(obj: dict, out: Path, drafts: bool, base_url: str | None, jobs
                               **({"jobs": jobs} if jobs else {}))
     result = run_guarded(obj["debug"], lambda: build(options))
     report(result.warnings)
-    pages = sum(name.endswith(".html") for name in result.files)
-    click.echo(f"Built {pages} pages ({len(result.files)} files) into {out} in "
+    outputs = result.outputs
+    pages = sum(name.endswith(".html") for name in outputs)
+    click.echo(f"Built {pages} pages ({len(outputs)} files) into {out} in "
                f"{(time.perf_counter() - started) * 1000:.0f} ms.")
 
 

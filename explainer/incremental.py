@@ -364,7 +364,8 @@ class Session:
         return self.env
 
     def _renderer(self, library: Library, urls: Urls, builder: PageBuilder) -> Renderer:
-        return Renderer(self._environment(), library.site, urls, self.asset_names, builder.cards(self.card_memo))
+        return Renderer(self._environment(), library.site, urls, self.asset_names, builder.cards(self.card_memo),
+                        search=self.options.search)
 
     def _check(self, scans: dict, outputs: dict, urls: Urls, only: set[str] | None = None) -> None:
         broken = check_scanned(scans, outputs, urls.prefix, only=only, resolved=self.resolved_links)
@@ -654,8 +655,8 @@ class Session:
 
     def _search_index(self) -> dict[str, bytes]:
         with self._state_lock:  # a consistent set of pages; the index itself is built outside
-            records = [self.pages[spec].search for spec in self.specs if spec in self.pages]
-        return build_index(record for record in records if record is not None)
+            pages = [self.pages.get(spec) for spec in self.specs]
+        return build_index((n, page.search) for n, page in enumerate(pages) if page is not None and page.search)
 
     def _reindex(self) -> None:
         """Refresh the search index after the pages are on disk (off the save-to-page path): only

@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import gc
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -18,9 +19,9 @@ from .markdown import make_markdown
 from .model import Library
 from .pages import PageBuilder, PageSpec, Urls, page_specs
 from .render import RenderedPage, Renderer, make_environment, render_all
-from .search import build_index
+from .search import build_index, page_fragment_path
 from .validate import validate
-from .write import write_site
+from .write import FolderWriter, staging_folder, swap_in
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,17 @@ class BuildOptions:
 
 @dataclass
 class BuildResult:
-    files: dict[str, bytes]
+    files: dict[str, bytes]  # what is left to write (pages rendered with a writer are written already)
     pages: list[RenderedPage]
     warnings: list[Problem]
     linked: Linked
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def outputs(self) -> set[str]:
+        """Every file of the site, written or still to write."""
+        return set(self.files) | {page.output for page in self.pages} | {
+            page_fragment_path(n) for n, page in enumerate(self.pages) if page.search and page.search.fragment is None}
 
 
 def load_library(options: BuildOptions, problems: Problems, files: FileCache | None = None,
@@ -72,8 +79,19 @@ def load_library(options: BuildOptions, problems: Problems, files: FileCache | N
     return library
 
 
-def render_site(options: BuildOptions) -> BuildResult:
-    """Run every stage but the write; the result holds the finished files in memory."""
+def render_site(options: BuildOptions, write_to: Path | None = None) -> BuildResult:
+    """Run every stage but the write; the result holds the finished files in memory, except the
+    pages and search passages that the render workers wrote into `write_to`, if given."""
+    collecting = gc.isenabled()
+    gc.disable()  # the build makes millions of objects and frees few: full collections would walk
+    try:  # them all again and again (0.7 s of loading alone at 5,000 articles)
+        return _render_site(options, write_to)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _render_site(options: BuildOptions, write_to: Path | None) -> BuildResult:
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     problems = Problems()
@@ -93,8 +111,9 @@ def render_site(options: BuildOptions) -> BuildResult:
     builder = PageBuilder(linked, urls, md)
     files, asset_names = collect_assets(options.static, fingerprint=options.fingerprint, minify=options.minify)
     renderer = Renderer(make_environment(options.templates), library.site, urls, asset_names, builder.cards(),
-                        noindex=options.noindex, minify=options.minify)
-    pages = render_all(builder, renderer, page_specs(library), options.jobs)
+                        noindex=options.noindex, minify=options.minify, search=options.search)
+    pages = render_all(builder, renderer, page_specs(library), options.jobs,
+                       FolderWriter(write_to) if write_to is not None else None)
     timings["pages+render"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -104,20 +123,28 @@ def render_site(options: BuildOptions) -> BuildResult:
             raise ContentError([Problem(library.site.src, f"two pages would be written to '{page.output}'",
                                         f"{written_by[page.output]} and {page.spec}")])
         written_by[page.output] = page.spec
-        files[page.output] = page.data
-    broken = check_scanned({p.output: p.scan for p in pages if p.scan is not None}, files, urls.prefix)
+        if page.data is not None:
+            files[page.output] = page.data
+    broken = check_scanned({p.output: p.scan for p in pages if p.scan is not None}, set(files) | set(written_by),
+                           urls.prefix)
     if broken:
         raise ContentError(broken)
     if options.search:
-        files.update(build_index(page.search for page in pages if page.search is not None))
+        files.update(build_index((n, page.search) for n, page in enumerate(pages) if page.search is not None))
     timings["check"] = time.perf_counter() - clock
     return BuildResult(files, pages, problems.warnings, linked, timings)
 
 
 def build(options: BuildOptions) -> BuildResult:
-    """Render the whole site and swap it into the output folder; on any error nothing is written."""
-    result = render_site(options)
-    clock = time.perf_counter()
-    write_site(options.out, result.files)
+    """Render the whole site and swap it into the output folder; on any error the output folder is
+    left as it was (the pages written so far go with the staging folder)."""
+    out = options.out.absolute()
+    with staging_folder(out) as staging:
+        result = render_site(options, write_to=staging)
+        clock = time.perf_counter()
+        writer = FolderWriter(staging)
+        for name in sorted(result.files):
+            writer.write(name, result.files[name])
+        swap_in(staging, out)
     result.timings["write"] = time.perf_counter() - clock
     return result

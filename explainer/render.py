@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -17,7 +17,8 @@ from .errors import ContentError, Location, Problem
 from .model import Site
 from .pages import KIND_LABELS, PageBuilder, PagePlan, PageSpec, Urls, plan_page
 from .parallel import fork_map
-from .search import SearchRecord, search_record
+from .search import SearchRecord, page_fragment_path, search_record
+from .write import FolderWriter
 
 PARALLEL_MIN_PAGES = 300  # below this, starting worker processes costs more than it saves
 
@@ -134,8 +135,10 @@ def minify_page(html: str) -> str:
 
 class Renderer:
     def __init__(self, env: jinja2.Environment, site: Site, urls: Urls, assets: dict[str, str],
-                 cards: dict[str, dict] | None = None, noindex: bool = False, minify: bool = False):
+                 cards: dict[str, dict] | None = None, noindex: bool = False, minify: bool = False,
+                 search: bool = True):
         self.env = env
+        self.search = search  # make each page's search record
         self.cards = cards or {}
         self.minify = minify
         self.common = {"site": site, "urls": urls, "asset": lambda name: urls.page(assets.get(name, name)),
@@ -162,19 +165,25 @@ class Renderer:
 
 @dataclass(frozen=True)
 class RenderedPage:
-    """One finished page: where it goes, what it was built from, its bytes and its links."""
+    """One finished page: where it goes, what it was built from, its bytes and its links.
+
+    `data` is None when the page went straight into the output folder (a full build's workers
+    write their pages themselves); so is its search record's fragment.
+    """
 
     spec: PageSpec
     url: str
     output: str
     deps: frozenset[str]
-    data: bytes
+    data: bytes | None
     scan: _PageScan | None
     search: SearchRecord | None = None
 
 
-def render_spec(builder: PageBuilder, renderer: Renderer, spec: PageSpec) -> RenderedPage:
-    """Plan and render one page; its deps gain the preview cards embedded in it."""
+def render_spec(builder: PageBuilder, renderer: Renderer, spec: PageSpec, number: int = 0,
+                writer: FolderWriter | None = None) -> RenderedPage:
+    """Plan and render one page (the `number`th of the site); its deps gain the preview cards
+    embedded in it. With a `writer`, the page and its search passages are written right away."""
     plan = plan_page(builder, spec)
     text = renderer.render(plan)
     deps = plan.deps | {key.replace(":", "-card:", 1) for key in CARD_LINK.findall(text)}
@@ -182,12 +191,24 @@ def render_spec(builder: PageBuilder, renderer: Renderer, spec: PageSpec) -> Ren
     if plan.output.endswith(".html"):
         tree = LexborHTMLParser(text)  # parsed once for the link check and the search index
         scan = scan_tree(tree)
-        search = search_record(tree, plan.url)
-    return RenderedPage(spec, plan.url, plan.output, frozenset(deps), text.encode("utf-8"), scan, search)
+        search = search_record(tree, plan.url) if renderer.search else None
+    data = text.encode("utf-8")
+    if writer is not None:
+        writer.write(plan.output, data)
+        data = None
+        if search is not None:
+            writer.write(page_fragment_path(number), search.fragment)
+            search = replace(search, fragment=None)
+    return RenderedPage(spec, plan.url, plan.output, frozenset(deps), data, scan, search)
 
 
-def render_all(builder: PageBuilder, renderer: Renderer, specs: list[PageSpec], jobs: int) -> list[RenderedPage]:
-    """Render pages, on `jobs` forked processes when there are enough of them to pay for it."""
-    forked = fork_map(lambda spec: render_spec(builder, renderer, spec), specs, jobs, PARALLEL_MIN_PAGES,
-                      chunks_per_job=16)
-    return forked if forked is not None else [render_spec(builder, renderer, spec) for spec in specs]
+def render_all(builder: PageBuilder, renderer: Renderer, specs: list[PageSpec], jobs: int,
+               writer: FolderWriter | None = None) -> list[RenderedPage]:
+    """Render pages, on `jobs` forked processes when there are enough of them to pay for it (and
+    write them with `writer`, if given, from whichever process rendered them)."""
+    def task(number: int) -> RenderedPage:
+        return render_spec(builder, renderer, specs[number], number, writer)
+
+    numbers = range(len(specs))
+    forked = fork_map(task, numbers, jobs, PARALLEL_MIN_PAGES, chunks_per_job=16)
+    return forked if forked is not None else [task(number) for number in numbers]

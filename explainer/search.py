@@ -11,9 +11,11 @@ from the HTML tree the link check parses anyway; `build_index` then only has to 
 The files, under `search-index/`:
 
 - `meta.json`: the format version and the number of pages;
-- `pages/<n>.json`: page n's URL, title, kind and passages (fetched for the results shown);
+- `pages/<n>.json`: the URL, title, kind and passages of the site's nth page (counting every
+  page in build order, so a render worker can write it without waiting for the others); fetched
+  for the results shown;
 - `terms/<key>.json`: for every word starting with `key` (its first three characters), the pages
-  it is on with a BM25 score, as a flat list `[page, score, page gap, score, …]`.
+  it is on and its BM25 score on each (× 100, rounded up), as `[[page, gap, gap, …], [score, …]]`.
 
 A query word of three or more characters loads one term file and matches every word it begins
 (so "sanction" finds "sanctions"); pages must match every query word. `static/search.js` splits
@@ -68,7 +70,7 @@ class SearchRecord:
 
     terms: dict[str, int]
     length: int  # words in the page, for BM25's length normalisation
-    fragment: bytes  # pages/<n>.json
+    fragment: bytes | None  # pages/<n>.json (None once a render worker has written it)
 
 
 def search_record(tree, url: str) -> SearchRecord | None:
@@ -106,32 +108,36 @@ def search_record(tree, url: str) -> SearchRecord | None:
                         json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
-def build_index(records: Iterable[SearchRecord]) -> dict[str, bytes]:
-    """The files of the search index (paths relative to the output folder) for these pages, in order."""
-    records = list(records)
-    files = {f"{SEARCH_FOLDER}/pages/{n}.json": record.fragment for n, record in enumerate(records)}
+def page_fragment_path(number: int) -> str:
+    return f"{SEARCH_FOLDER}/pages/{number}.json"
+
+
+def build_index(records: Iterable[tuple[int, SearchRecord]]) -> dict[str, bytes]:
+    """The files of the search index (paths relative to the output folder) for these pages, each
+    with its number in the site's page order."""
+    records = sorted(records, key=lambda numbered: numbered[0])
+    files = {page_fragment_path(n): record.fragment for n, record in records if record.fragment is not None}
     files[f"{SEARCH_FOLDER}/meta.json"] = json.dumps({"version": FORMAT_VERSION, "pages": len(records)}).encode()
     if not records:
         return files
-    average = sum(r.length for r in records) / len(records) or 1.0
-    postings: dict[str, list[int]] = defaultdict(list)  # word → [page, count, page, count, …]
-    for page, record in enumerate(records):
+    average = sum(r.length for _, r in records) / len(records) or 1.0
+    # per word, the pages it is on and BM25's term-frequency part there, count · (k1 + 1) /
+    # (count + k1 · (1 − b + b · length / average)), without the (k1 + 1) and the word's idf
+    pages_of: dict[str, list[int]] = defaultdict(list)
+    frequency_of: dict[str, list[float]] = defaultdict(list)
+    for page, record in records:
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * record.length / average)
         for word, count in record.terms.items():
-            postings[word] += (page, count)
-    # BM25's length normalisation per page: k1 · (1 − b + b · length / average)
-    norms = [BM25_K1 * (1 - BM25_B + BM25_B * r.length / average) for r in records]
-    pages = len(records)
-    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for word in sorted(postings):
-        found = postings[word]
-        idf = math.log(1 + (pages - len(found) / 2 + 0.5) / (len(found) / 2 + 0.5))
+            pages_of[word].append(page)
+            frequency_of[word].append(count / (count + norm))
+    total = len(records)
+    shards: dict[str, dict[str, list[list[int]]]] = defaultdict(dict)
+    for word in sorted(pages_of):
+        pages = pages_of[word]
+        idf = math.log(1 + (total - len(pages) + 0.5) / (len(pages) + 0.5))
         weight = SCORE_SCALE * idf * (BM25_K1 + 1)
-        flat, previous = [], 0
-        for at in range(0, len(found), 2):
-            page, count = found[at], found[at + 1]
-            flat += (page - previous, max(1, round(weight * count / (count + norms[page]))))
-            previous = page
-        shards[term_file(word)][word] = flat
+        gaps = [page - previous for previous, page in zip([0] + pages, pages)]
+        shards[term_file(word)][word] = [gaps, [int(weight * f) + 1 for f in frequency_of[word]]]
     for name, terms in shards.items():
         files[f"{SEARCH_FOLDER}/terms/{name}.json"] = json.dumps(terms, ensure_ascii=False,
                                                                  separators=(",", ":")).encode("utf-8")

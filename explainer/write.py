@@ -2,15 +2,17 @@
 
 Files go into a temporary sibling folder that is swapped in by renaming, so readers and the
 preview server never see a half-written site, and a failed or killed build leaves the previous
-one in place. Leftovers of an interrupted build are removed on the next run.
+one in place. Leftovers of an interrupted build are removed on the next run. A full build's render
+workers write their pages straight into that folder, while the build can still fail.
 """
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from typing import Iterator
 
 
 class UnsafeOutputPath(ValueError):
@@ -35,30 +37,48 @@ def remove_leftovers(out: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_site(out: Path, files: dict[str, bytes], finish: Callable[[Path], None] | None = None) -> None:
-    """Write every file into a fresh folder, run `finish` on it (e.g. the search indexer), then swap it in."""
-    out = out.absolute()
+class FolderWriter:
+    """Writes files into one folder, refusing any name that would leave it. Each process that
+    holds a copy (forked render workers do) keeps its own record of the folders it has made."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._made: set[Path] = set()
+
+    def write(self, name: str, data: bytes) -> None:
+        target = self.folder.joinpath(*safe_relative(name).parts)
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        target.write_bytes(data)
+
+
+@contextmanager
+def staging_folder(out: Path) -> Iterator[Path]:
+    """A fresh temporary folder beside `out` to write the next site into; removed if anything fails
+    before `swap_in` has put it in place."""
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
-        made: set[Path] = set()
-        for name in sorted(files):
-            target = staging.joinpath(*safe_relative(name).parts)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(files[name])
-        if finish is not None:
-            finish(staging)
-        os.chmod(staging, 0o755)
-        swap_in(staging, out)
+        yield staging
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
+def write_site(out: Path, files: dict[str, bytes]) -> None:
+    """Write every file into a fresh folder, then swap it in for `out`."""
+    out = out.absolute()
+    with staging_folder(out) as staging:
+        writer = FolderWriter(staging)
+        for name in sorted(files):
+            writer.write(name, files[name])
+        swap_in(staging, out)
+
+
 def swap_in(staging: Path, out: Path) -> None:
+    os.chmod(staging, 0o755)  # mkdtemp made it private
     if out.exists():
         retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
         retired.rmdir()

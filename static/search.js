@@ -50,10 +50,10 @@
     Object.keys(terms).forEach(function (term) {
       if (term !== word && !(prefix && term.lastIndexOf(word, 0) === 0)) return;
       var weight = term === word ? 1 : 0.5 + 0.5 * word.length / term.length;
-      var flat = terms[term], page = 0;
-      for (var i = 0; i < flat.length; i += 2) {
-        page += flat[i];
-        var score = flat[i + 1] * weight;
+      var gaps = terms[term][0], points = terms[term][1], page = 0;
+      for (var i = 0; i < gaps.length; i++) {
+        page += gaps[i];
+        var score = points[i] * weight;
         if (!(scores.get(page) >= score)) scores.set(page, score);
       }
     });
