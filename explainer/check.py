@@ -1,6 +1,7 @@
 """Check the rendered site before it is written: every internal link and #anchor must resolve."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from posixpath import normpath
 from urllib.parse import unquote, urlsplit
@@ -59,6 +60,10 @@ def check_links(files: dict[str, bytes], prefix: str = "/", generated: tuple[str
     return check_scanned(scans, files, prefix, generated)
 
 
+# a link without these characters is a plain path: urlsplit would return it unchanged as the path
+_PLAIN_PATH_TROUBLE = re.compile(r"[:?#\\\s\x00-\x1f]")
+
+
 def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/",
                   generated: tuple[str, ...] = (), only: set[str] | None = None,
                   resolved: dict | None = None) -> list[Problem]:
@@ -76,12 +81,15 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/",
     def resolve(page_dir: str, name: str, link: str) -> tuple[str | None, str]:
         """(target file or None, what is wrong with "{link}" in it) for one link without its fragment,
         seen from one folder."""
-        parts = urlsplit(link)
-        if parts.scheme or parts.netloc:
-            return None, ""
-        if not parts.path:
-            return name, ""
-        path = parts.path if parts.path.startswith("/") else page_dir + parts.path
+        if link and not _PLAIN_PATH_TROUBLE.search(link) and not link.startswith("//"):
+            path = link if link.startswith("/") else page_dir + link  # most links: no URL parsing needed
+        else:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc:
+                return None, ""
+            if not parts.path:
+                return name, ""
+            path = parts.path if parts.path.startswith("/") else page_dir + parts.path
         path = unquote(normpath(path)) + ("/" if path.endswith("/") and path != "/" else "")
         if not path.startswith(prefix):
             return None, "link '{link}' points outside the site"

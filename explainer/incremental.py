@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Collection, Mapping
 
+from selectolax.lexbor import LexborHTMLParser
+
 from .assets import collect_assets
 from .check import check_scanned
 from .errors import ContentError, Location, Problems
@@ -36,7 +38,7 @@ from .model import Library
 from .pages import PageBuilder, PageSpec, Urls, page_specs
 from .pipeline import BuildOptions, load_library
 from .render import RenderedPage, Renderer, make_environment, precompile, render_all
-from .search import build_index
+from .search import SearchRecord, build_index, search_record
 from .write import safe_relative, write_site
 
 Keys = dict[str, str]
@@ -337,6 +339,7 @@ class Session:
         self.dependants: dict[str, list[PageSpec]] = {}
         self._dependants_added = 0
         self.search_files: dict[str, bytes] = {}  # the search index as last written
+        self.search_records: dict[PageSpec, tuple[bytes, SearchRecord | None]] = {}  # per page: made from these bytes
         self._state_lock = threading.RLock()  # held while a build changes the pages; the re-indexer reads them
         self._search_lock = threading.Lock()
         self._reindex_timer: threading.Timer | None = None
@@ -363,9 +366,11 @@ class Session:
             self.env = make_environment(self.options.templates, auto_reload=True)
         return self.env
 
-    def _renderer(self, library: Library, urls: Urls, builder: PageBuilder) -> Renderer:
+    def _renderer(self, library: Library, urls: Urls, builder: PageBuilder, search: bool = False) -> Renderer:
+        """A renderer for this build's pages; with `search`, each page gets its search record too
+        (rebuilds leave that to the re-indexer, off the save-to-page path)."""
         return Renderer(self._environment(), library.site, urls, self.asset_names, builder.cards(self.card_memo),
-                        search=self.options.search)
+                        search=search)
 
     def _check(self, scans: dict, outputs: dict, urls: Urls, only: set[str] | None = None) -> None:
         broken = check_scanned(scans, outputs, urls.prefix, only=only, resolved=self.resolved_links)
@@ -406,7 +411,7 @@ class Session:
         self.file_cache.distrust()  # a full build checks every file, not just the reported ones
         self.assets, self.asset_names = collect_assets(self.options.static, fingerprint=self.options.fingerprint)
         library, linked, builder, urls = self._prepare(incremental=False)
-        renderer = self._renderer(library, urls, builder)
+        renderer = self._renderer(library, urls, builder, search=self.options.search)
         specs = page_specs(library)
         pages = dict(zip(specs, render_all(builder, renderer, specs, self.options.jobs)))
         scans, outputs = self._link_tables(pages)
@@ -655,8 +660,20 @@ class Session:
 
     def _search_index(self) -> dict[str, bytes]:
         with self._state_lock:  # a consistent set of pages; the index itself is built outside
-            pages = [self.pages.get(spec) for spec in self.specs]
-        return build_index((n, page.search) for n, page in enumerate(pages) if page is not None and page.search)
+            pages = [(spec, self.pages.get(spec)) for spec in self.specs]
+        records = []
+        for number, (spec, page) in enumerate(pages):
+            if page is None or page.data is None or not page.output.endswith(".html"):
+                continue
+            known = self.search_records.get(spec)
+            if known is None or known[0] is not page.data:  # re-rendered since it was last indexed
+                record = page.search or search_record(LexborHTMLParser(page.data.decode("utf-8")), page.url)
+                known = self.search_records[spec] = (page.data, record)
+            if known[1] is not None:
+                records.append((number, known[1]))
+        for gone in self.search_records.keys() - {spec for spec, _ in pages}:
+            del self.search_records[gone]
+        return build_index(records)
 
     def _reindex(self) -> None:
         """Refresh the search index after the pages are on disk (off the save-to-page path): only

@@ -112,8 +112,9 @@ def _render_site(options: BuildOptions, write_to: Path | None) -> BuildResult:
     files, asset_names = collect_assets(options.static, fingerprint=options.fingerprint, minify=options.minify)
     renderer = Renderer(make_environment(options.templates), library.site, urls, asset_names, builder.cards(),
                         noindex=options.noindex, minify=options.minify, search=options.search)
+    postings = {} if options.search else None
     pages = render_all(builder, renderer, page_specs(library), options.jobs,
-                       FolderWriter(write_to) if write_to is not None else None)
+                       FolderWriter(write_to) if write_to is not None else None, postings)
     timings["pages+render"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -130,7 +131,8 @@ def _render_site(options: BuildOptions, write_to: Path | None) -> BuildResult:
     if broken:
         raise ContentError(broken)
     if options.search:
-        files.update(build_index((n, page.search) for n, page in enumerate(pages) if page.search is not None))
+        files.update(build_index([(n, page.search) for n, page in enumerate(pages) if page.search is not None],
+                                 postings))
     timings["check"] = time.perf_counter() - clock
     return BuildResult(files, pages, problems.warnings, linked, timings)
 

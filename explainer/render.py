@@ -17,10 +17,18 @@ from .errors import ContentError, Location, Problem
 from .model import Site
 from .pages import KIND_LABELS, PageBuilder, PagePlan, PageSpec, Urls, plan_page
 from .parallel import fork_map
-from .search import SearchRecord, page_fragment_path, search_record
+from .search import (
+    Postings,
+    SearchRecord,
+    invert,
+    merge_postings,
+    page_fragment_path,
+    search_record,
+)
 from .write import FolderWriter
 
 PARALLEL_MIN_PAGES = 300  # below this, starting worker processes costs more than it saves
+CHUNKS_PER_JOB = 16  # pages go to the workers in this many chunks per process, to even out the load
 
 
 class ViewEnvironment(jinja2.Environment):
@@ -203,12 +211,30 @@ def render_spec(builder: PageBuilder, renderer: Renderer, spec: PageSpec, number
 
 
 def render_all(builder: PageBuilder, renderer: Renderer, specs: list[PageSpec], jobs: int,
-               writer: FolderWriter | None = None) -> list[RenderedPage]:
+               writer: FolderWriter | None = None, postings: Postings | None = None) -> list[RenderedPage]:
     """Render pages, on `jobs` forked processes when there are enough of them to pay for it (and
-    write them with `writer`, if given, from whichever process rendered them)."""
-    def task(number: int) -> RenderedPage:
-        return render_spec(builder, renderer, specs[number], number, writer)
+    write them with `writer`, if given, from whichever process rendered them).
 
-    numbers = range(len(specs))
-    forked = fork_map(task, numbers, jobs, PARALLEL_MIN_PAGES, chunks_per_job=16)
-    return forked if forked is not None else [task(number) for number in numbers]
+    With `postings`, the pages' search words are inverted by the process that rendered them and
+    merged into it, instead of travelling back page by page (their records then carry no terms).
+    """
+    def render_chunk(numbers: range) -> tuple[list[RenderedPage], Postings | None]:
+        pages = [render_spec(builder, renderer, specs[number], number, writer) for number in numbers]
+        if postings is None:
+            return pages, None
+        inverted = invert((number, page.search) for number, page in zip(numbers, pages) if page.search)
+        return [replace(page, search=replace(page.search, terms=None)) if page.search else page
+                for page in pages], inverted
+
+    total = len(specs)
+    size = max(1, -(-total // (max(jobs, 1) * CHUNKS_PER_JOB)))
+    chunks = [range(start, min(start + size, total)) for start in range(0, total, size)]
+    results = fork_map(render_chunk, chunks, jobs, 1, chunks_per_job=CHUNKS_PER_JOB) if total >= PARALLEL_MIN_PAGES else None
+    if results is None:
+        results = [render_chunk(range(total))]
+    pages = []
+    for chunk_pages, inverted in results:  # in page order
+        pages += chunk_pages
+        if inverted:
+            merge_postings(postings, inverted)
+    return pages

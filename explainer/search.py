@@ -10,12 +10,14 @@ The render workers turn each page into a `SearchRecord` (its words counted, its 
 from the HTML tree the link check parses anyway; `build_index` then only has to merge the counts.
 The files, under `search-index/`:
 
-- `meta.json`: the format version and the number of pages;
+- `meta.json`: the format version, the number of pages, each page's length in words and BM25's
+  parameters (the script scores pages with BM25 from these and the counts);
 - `pages/<n>.json`: the URL, title, kind and passages of the site's nth page (counting every
   page in build order, so a render worker can write it without waiting for the others); fetched
   for the results shown;
 - `terms/<key>.json`: for every word starting with `key` (its first three characters), the pages
-  it is on and its BM25 score on each (× 100, rounded up), as `[[page, gap, gap, …], [score, …]]`.
+  it is on and how often (title words count `TITLE_WEIGHT` times), as
+  `[[page, gap, gap, …], [count, …]]`.
 
 A query word of three or more characters loads one term file and matches every word it begins
 (so "sanction" finds "sanctions"); pages must match every query word. `static/search.js` splits
@@ -24,7 +26,6 @@ words exactly as `words()` does here (tests keep the two in step).
 from __future__ import annotations
 
 import json
-import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -32,13 +33,12 @@ from dataclasses import dataclass
 from typing import Iterable
 
 SEARCH_FOLDER = "search-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 BLOCK_TAGS = frozenset({"p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption",
                         "td", "th", "pre", "caption", "summary"})
 TITLE_WEIGHT = 5  # a word of the title counts as this many occurrences
 KEY_LENGTH = 3  # term files hold the words that start with the same three characters
-BM25_K1, BM25_B = 1.2, 0.75
-SCORE_SCALE = 100  # scores are stored as integers: BM25 × 100
+BM25_K1, BM25_B = 1.2, 0.75  # written into meta.json for the script
 
 # Combining marks that NFKD splits off accented letters (the same ranges as in search.js), so
 # "Lavrov" is found however it was typed, and "émigré" by "emigre".
@@ -68,7 +68,7 @@ def term_file(term: str) -> str:
 class SearchRecord:
     """One page as the index sees it: its word counts (title words weighted) and its passages."""
 
-    terms: dict[str, int]
+    terms: dict[str, int] | None  # None once a render worker has added them to its chunk's postings
     length: int  # words in the page, for BM25's length normalisation
     fragment: bytes | None  # pages/<n>.json (None once a render worker has written it)
 
@@ -112,32 +112,52 @@ def page_fragment_path(number: int) -> str:
     return f"{SEARCH_FOLDER}/pages/{number}.json"
 
 
-def build_index(records: Iterable[tuple[int, SearchRecord]]) -> dict[str, bytes]:
-    """The files of the search index (paths relative to the output folder) for these pages, each
-    with its number in the site's page order."""
-    records = sorted(records, key=lambda numbered: numbered[0])
-    files = {page_fragment_path(n): record.fragment for n, record in records if record.fragment is not None}
-    files[f"{SEARCH_FOLDER}/meta.json"] = json.dumps({"version": FORMAT_VERSION, "pages": len(records)}).encode()
-    if not records:
-        return files
-    average = sum(r.length for _, r in records) / len(records) or 1.0
-    # per word, the pages it is on and BM25's term-frequency part there, count · (k1 + 1) /
-    # (count + k1 · (1 − b + b · length / average)), without the (k1 + 1) and the word's idf
-    pages_of: dict[str, list[int]] = defaultdict(list)
-    frequency_of: dict[str, list[float]] = defaultdict(list)
+Postings = dict  # word → ([page number, …], [count, …]), page numbers ascending
+
+
+def invert(records: Iterable[tuple[int, SearchRecord]], postings: Postings | None = None) -> Postings:
+    """Add pages' word counts to `postings` (pages in ascending order, after those already there)."""
+    postings = {} if postings is None else postings
     for page, record in records:
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * record.length / average)
         for word, count in record.terms.items():
-            pages_of[word].append(page)
-            frequency_of[word].append(count / (count + norm))
-    total = len(records)
+            entry = postings.get(word)
+            if entry is None:
+                postings[word] = ([page], [count])
+            else:
+                entry[0].append(page)
+                entry[1].append(count)
+    return postings
+
+
+def merge_postings(postings: Postings, later: Postings) -> None:
+    """Add the postings of later pages (a render worker's chunk) to `postings`."""
+    for word, (pages, counts) in later.items():
+        entry = postings.get(word)
+        if entry is None:
+            postings[word] = (list(pages), list(counts))
+        else:
+            entry[0].extend(pages)
+            entry[1].extend(counts)
+
+
+def build_index(records: Iterable[tuple[int, SearchRecord]], postings: Postings | None = None) -> dict[str, bytes]:
+    """The files of the search index (paths relative to the output folder) for these pages, each
+    with its number in the site's page order; `postings` when the render workers inverted the
+    pages' words already (their records then carry no terms)."""
+    records = sorted(records, key=lambda numbered: numbered[0])
+    if postings is None:
+        postings = invert(records)
+    files = {page_fragment_path(n): record.fragment for n, record in records if record.fragment is not None}
+    lengths = [0] * (records[-1][0] + 1 if records else 0)
+    for page, record in records:
+        lengths[page] = record.length
+    meta = {"version": FORMAT_VERSION, "pages": len(records), "k1": BM25_K1, "b": BM25_B,
+            "average": round(sum(lengths) / len(records), 2) if records else 0, "lengths": lengths}
+    files[f"{SEARCH_FOLDER}/meta.json"] = json.dumps(meta, separators=(",", ":")).encode()
     shards: dict[str, dict[str, list[list[int]]]] = defaultdict(dict)
-    for word in sorted(pages_of):
-        pages = pages_of[word]
-        idf = math.log(1 + (total - len(pages) + 0.5) / (len(pages) + 0.5))
-        weight = SCORE_SCALE * idf * (BM25_K1 + 1)
-        gaps = [page - previous for previous, page in zip([0] + pages, pages)]
-        shards[term_file(word)][word] = [gaps, [int(weight * f) + 1 for f in frequency_of[word]]]
+    for word in sorted(postings):
+        pages, counts = postings[word]
+        shards[term_file(word)][word] = [[page - previous for previous, page in zip([0] + pages, pages)], counts]
     for name, terms in shards.items():
         files[f"{SEARCH_FOLDER}/terms/{name}.json"] = json.dumps(terms, ensure_ascii=False,
                                                                  separators=(",", ":")).encode("utf-8")

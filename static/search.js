@@ -41,19 +41,22 @@
     return files.get(path);
   }
 
-  /* A query word finds itself and, from three characters on, every longer word it begins;
-     a longer word counts for less the more it adds. */
-  function found(word, terms) {
+  /* BM25 scores of the pages a query word is on. It finds itself and, from three characters
+     on, every longer word it begins; a longer word counts for less the more it adds. */
+  function found(word, terms, meta) {
     var scores = new Map();
     if (!terms) return scores;
     var prefix = Array.from(word).length >= KEY_LENGTH;
+    var k1 = meta.k1, b = meta.b, average = meta.average || 1;
     Object.keys(terms).forEach(function (term) {
       if (term !== word && !(prefix && term.lastIndexOf(word, 0) === 0)) return;
       var weight = term === word ? 1 : 0.5 + 0.5 * word.length / term.length;
-      var gaps = terms[term][0], points = terms[term][1], page = 0;
+      var gaps = terms[term][0], counts = terms[term][1], page = 0;
+      var idf = Math.log(1 + (meta.pages - gaps.length + 0.5) / (gaps.length + 0.5));
       for (var i = 0; i < gaps.length; i++) {
         page += gaps[i];
-        var score = points[i] * weight;
+        var norm = k1 * (1 - b + b * (meta.lengths[page] || 0) / average);
+        var score = weight * idf * counts[i] * (k1 + 1) / (counts[i] + norm);
         if (!(scores.get(page) >= score)) scores.set(page, score);
       }
     });
@@ -152,9 +155,11 @@
     history.replaceState(null, "", url);
     if (!wanted.length) { say(query.trim() ? "Type at least two letters or digits." : ""); return Promise.resolve(); }
     say("Searching…");
-    return Promise.all(wanted.map(function (w) { return load("terms/" + termFile(w) + ".json"); })).then(function (shards) {
+    var shards = wanted.map(function (w) { return load("terms/" + termFile(w) + ".json"); });
+    return Promise.all([load("meta.json")].concat(shards)).then(function (loaded) {
       if (token !== asked) return;
-      var perWord = wanted.map(function (w, i) { return found(w, shards[i]); });
+      var meta = loaded[0];
+      var perWord = wanted.map(function (w, i) { return found(w, loaded[i + 1], meta); });
       perWord.sort(function (a, b) { return a.size - b.size; });
       var totals = new Map(perWord[0]);
       perWord.slice(1).forEach(function (scores) {
