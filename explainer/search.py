@@ -30,7 +30,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 SEARCH_FOLDER = "search-index"
 FORMAT_VERSION = 2
@@ -115,10 +115,14 @@ def page_fragment_path(number: int) -> str:
 Postings = dict  # word → ([page number, …], [count, …]), page numbers ascending
 
 
-def invert(records: Iterable[tuple[int, SearchRecord]], postings: Postings | None = None) -> Postings:
-    """Add pages' word counts to `postings` (pages in ascending order, after those already there)."""
+def invert(records: Iterable[tuple[int, SearchRecord]], postings: Postings | None = None,
+           pause: Callable[[], None] | None = None) -> Postings:
+    """Add pages' word counts to `postings` (pages in ascending order, after those already there);
+    `pause` is called before each page (the preview's re-indexer gives way to rebuilds there)."""
     postings = {} if postings is None else postings
     for page, record in records:
+        if pause is not None:
+            pause()
         for word, count in record.terms.items():
             entry = postings.get(word)
             if entry is None:
@@ -140,13 +144,14 @@ def merge_postings(postings: Postings, later: Postings) -> None:
             entry[1].extend(counts)
 
 
-def build_index(records: Iterable[tuple[int, SearchRecord]], postings: Postings | None = None) -> dict[str, bytes]:
+def build_index(records: Iterable[tuple[int, SearchRecord]], postings: Postings | None = None,
+                pause: Callable[[], None] | None = None) -> dict[str, bytes]:
     """The files of the search index (paths relative to the output folder) for these pages, each
     with its number in the site's page order; `postings` when the render workers inverted the
-    pages' words already (their records then carry no terms)."""
+    pages' words already (their records then carry no terms). `pause` is called between steps."""
     records = sorted(records, key=lambda numbered: numbered[0])
     if postings is None:
-        postings = invert(records)
+        postings = invert(records, pause=pause)
     files = {page_fragment_path(n): record.fragment for n, record in records if record.fragment is not None}
     lengths = [0] * (records[-1][0] + 1 if records else 0)
     for page, record in records:
@@ -156,9 +161,13 @@ def build_index(records: Iterable[tuple[int, SearchRecord]], postings: Postings 
     files[f"{SEARCH_FOLDER}/meta.json"] = json.dumps(meta, separators=(",", ":")).encode()
     shards: dict[str, dict[str, list[list[int]]]] = defaultdict(dict)
     for word in sorted(postings):
+        if pause is not None:
+            pause()
         pages, counts = postings[word]
         shards[term_file(word)][word] = [[page - previous for previous, page in zip([0] + pages, pages)], counts]
     for name, terms in shards.items():
+        if pause is not None:
+            pause()
         files[f"{SEARCH_FOLDER}/terms/{name}.json"] = json.dumps(terms, ensure_ascii=False,
                                                                  separators=(",", ":")).encode("utf-8")
     return files

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -159,3 +161,23 @@ def test_the_preview_refreshes_the_index_to_what_a_clean_build_writes(project: P
     assert tree_hash(session.options.out / SEARCH_FOLDER) == tree_hash(fresh / SEARCH_FOLDER)
     assert [page(session.search_files, n)["url"] for n in query(session.search_files, "zyxwvut")] == [
         "/articles/engines/"]
+
+
+def test_the_preview_reindex_waits_while_a_rebuild_runs(project: Path, tmp_path: Path):
+    """The re-indexer is a thread of the preview server: it must not compete with a save being
+    turned into a page, so it stops at its next checkpoint until the rebuild is over."""
+    shutil.copytree(REPO / "templates", project / "templates")
+    shutil.copytree(REPO / "static", project / "static")
+    session = Session(BuildOptions(root=project, out=tmp_path / "live", fingerprint=False, jobs=1))
+    session.build_all()
+    edit(project / "seeds/engines.txt", "agreed.", "agreed zyxwvut.")
+    session.rebuild({project / "seeds/engines.txt"})
+    session._idle.clear()  # as if the next rebuild were running
+    reindex = threading.Thread(target=session._reindex)
+    reindex.start()
+    reindex.join(0.5)
+    assert reindex.is_alive() and not query(session.search_files, "zyxwvut")  # waiting at a checkpoint
+    session._idle.set()
+    reindex.join(10)
+    assert not reindex.is_alive() and query(session.search_files, "zyxwvut")
+    assert sys.getswitchinterval() == pytest.approx(0.005)  # put back as it was
