@@ -54,24 +54,22 @@ def _file_for(path: str, files: dict[str, bytes]) -> str | None:
     return None
 
 
-def check_links(files: dict[str, bytes], prefix: str = "/", generated: tuple[str, ...] = ()) -> list[Problem]:
+def check_links(files: dict[str, bytes], prefix: str = "/") -> list[Problem]:
     """Report internal links to missing files or missing #anchors, and duplicate ids, per page."""
     scans = {name: scan_page(data.decode("utf-8")) for name, data in files.items() if name.endswith(".html")}
-    return check_scanned(scans, files, prefix, generated)
+    return check_scanned(scans, files, prefix)
 
 
 # a link without these characters is a plain path: urlsplit would return it unchanged as the path
 _PLAIN_PATH_TROUBLE = re.compile(r"[:?#\\\s\x00-\x1f]")
 
 
-def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/",
-                  generated: tuple[str, ...] = (), only: set[str] | None = None,
+def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/", only: set[str] | None = None,
                   resolved: dict | None = None) -> list[Problem]:
     """Resolve the links of already-scanned pages against the set of output files.
 
-    Links into `generated` folders (written after this check, like the search index) are skipped;
-    the final site's link check in the tests covers them. `only` limits the check to some pages
-    (the ones a rebuild re-rendered); the others still serve as link targets. `resolved` keeps
+    `only` limits the check to some pages (the ones a rebuild re-rendered); the others still
+    serve as link targets. `resolved` keeps
     where each link (without its #fragment) leads, for as long as the set of files is the same
     (the preview server keeps it between rebuilds).
     """
@@ -93,8 +91,6 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/",
         path = unquote(normpath(path)) + ("/" if path.endswith("/") and path != "/" else "")
         if not path.startswith(prefix):
             return None, "link '{link}' points outside the site"
-        if generated and path[len(prefix):].startswith(generated):
-            return None, ""
         target = _file_for(path[len(prefix) - 1:], files)
         if target is None:
             return None, "broken link '{link}': no such page"

@@ -144,9 +144,7 @@ def build(options: BuildOptions) -> BuildResult:
     with staging_folder(out) as staging:
         result = render_site(options, write_to=staging)
         clock = time.perf_counter()
-        writer = FolderWriter(staging)
-        for name in sorted(result.files):
-            writer.write(name, result.files[name])
+        FolderWriter(staging).write_all(result.files)
         swap_in(staging, out)
     result.timings["write"] = time.perf_counter() - clock
     return result

@@ -52,6 +52,10 @@ class FolderWriter:
             self._made.add(target.parent)
         target.write_bytes(data)
 
+    def write_all(self, files: dict[str, bytes]) -> None:
+        for name in sorted(files):
+            self.write(name, files[name])
+
 
 @contextmanager
 def staging_folder(out: Path) -> Iterator[Path]:
@@ -71,9 +75,7 @@ def write_site(out: Path, files: dict[str, bytes]) -> None:
     """Write every file into a fresh folder, then swap it in for `out`."""
     out = out.absolute()
     with staging_folder(out) as staging:
-        writer = FolderWriter(staging)
-        for name in sorted(files):
-            writer.write(name, files[name])
+        FolderWriter(staging).write_all(files)
         swap_in(staging, out)
 
 
