@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from posixpath import normpath
+from sys import intern
 from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -24,10 +25,13 @@ def scan_page(html: str) -> _PageScan:
 
 
 def scan_tree(tree: LexborHTMLParser) -> _PageScan:
+    """The ids and links of a parsed page. The strings are interned: most repeat across pages (p1,
+    the navigation, popular entities), so a render worker's results carry each once per chunk."""
     ids: set[str] = set()
     duplicates = []
     for node in tree.css("[id]"):
         value = node.attributes.get("id")
+        value = intern(value) if value is not None else value
         if value in ids:
             duplicates.append(value)
         ids.add(value)
@@ -38,7 +42,7 @@ def scan_tree(tree: LexborHTMLParser) -> _PageScan:
         for name in ("href", "src"):
             value = node.attributes.get(name)
             if value is not None:
-                links.append(value)
+                links.append(intern(value))
     return _PageScan(ids, duplicates, links)
 
 

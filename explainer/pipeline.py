@@ -111,7 +111,8 @@ def _render_site(options: BuildOptions, write_to: Path | None) -> BuildResult:
     builder = PageBuilder(linked, urls, md)
     files, asset_names = collect_assets(options.static, fingerprint=options.fingerprint, minify=options.minify)
     renderer = Renderer(make_environment(options.templates), library.site, urls, asset_names, builder.cards(),
-                        noindex=options.noindex, minify=options.minify, search=options.search)
+                        noindex=options.noindex, minify=options.minify, search=options.search,
+                        deps=False)
     postings = {} if options.search else None
     pages = render_all(builder, renderer, page_specs(library), options.jobs,
                        FolderWriter(write_to) if write_to is not None else None, postings)

@@ -22,6 +22,7 @@ from .search import (
     SearchRecord,
     invert,
     merge_postings,
+    packed,
     page_fragment_path,
     search_record,
 )
@@ -144,9 +145,10 @@ def minify_page(html: str) -> str:
 class Renderer:
     def __init__(self, env: jinja2.Environment, site: Site, urls: Urls, assets: dict[str, str],
                  cards: dict[str, dict] | None = None, noindex: bool = False, minify: bool = False,
-                 search: bool = True):
+                 search: bool = True, deps: bool = True):
         self.env = env
         self.search = search  # make each page's search record
+        self.deps = deps  # record what each page is built from (only the preview server asks)
         self.cards = cards or {}
         self.minify = minify
         self.common = {"site": site, "urls": urls, "asset": lambda name: urls.page(assets.get(name, name)),
@@ -194,7 +196,7 @@ def render_spec(builder: PageBuilder, renderer: Renderer, spec: PageSpec, number
     embedded in it. With a `writer`, the page and its search passages are written right away."""
     plan = plan_page(builder, spec)
     text = renderer.render(plan)
-    deps = plan.deps | {key.replace(":", "-card:", 1) for key in CARD_LINK.findall(text)}
+    deps = plan.deps | {key.replace(":", "-card:", 1) for key in CARD_LINK.findall(text)} if renderer.deps else ()
     scan = search = None
     if plan.output.endswith(".html"):
         tree = LexborHTMLParser(text)  # parsed once for the link check and the search index
@@ -222,7 +224,7 @@ def render_all(builder: PageBuilder, renderer: Renderer, specs: list[PageSpec], 
         pages = [render_spec(builder, renderer, specs[number], number, writer) for number in numbers]
         if postings is None:
             return pages, None
-        inverted = invert((number, page.search) for number, page in zip(numbers, pages) if page.search)
+        inverted = packed(invert((number, page.search) for number, page in zip(numbers, pages) if page.search))
         return [replace(page, search=replace(page.search, terms=None)) if page.search else page
                 for page in pages], inverted
 

@@ -28,8 +28,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import chain
 from typing import Callable, Iterable
 
 SEARCH_FOLDER = "search-index"
@@ -48,7 +50,8 @@ _WORD = re.compile(r"[^\W_]{2,}")  # runs of letters and digits (str.isalnum), t
 
 def normalise(text: str) -> str:
     text = text.lower()
-    return text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    # lower again after NFKD: a compatibility character can decompose into capitals (𝕬 → A)
+    return text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFKD", text)).lower()
 
 
 def words(text: str) -> list[str]:
@@ -112,7 +115,7 @@ def page_fragment_path(number: int) -> str:
     return f"{SEARCH_FOLDER}/pages/{number}.json"
 
 
-Postings = dict  # word → ([page number, …], [count, …]), page numbers ascending
+Postings = dict  # word → ([page number, …], [count, …]) (lists, or arrays when packed), pages ascending
 
 
 def invert(records: Iterable[tuple[int, SearchRecord]], postings: Postings | None = None,
@@ -133,12 +136,19 @@ def invert(records: Iterable[tuple[int, SearchRecord]], postings: Postings | Non
     return postings
 
 
+def packed(postings: Postings) -> Postings:
+    """The same postings as arrays of machine integers: a render worker's chunk travels to the main
+    process as a few bytes per posting, and is kept there without an int object for each."""
+    return {word: (array("I", pages), array("I", counts)) for word, (pages, counts) in postings.items()}
+
+
 def merge_postings(postings: Postings, later: Postings) -> None:
-    """Add the postings of later pages (a render worker's chunk) to `postings`."""
+    """Add the packed postings of later pages (a render worker's chunk) to `postings`; `later`'s
+    arrays are taken over, not copied, so do not use it afterwards."""
     for word, (pages, counts) in later.items():
         entry = postings.get(word)
         if entry is None:
-            postings[word] = (list(pages), list(counts))
+            postings[word] = (pages, counts)
         else:
             entry[0].extend(pages)
             entry[1].extend(counts)
@@ -164,7 +174,8 @@ def build_index(records: Iterable[tuple[int, SearchRecord]], postings: Postings 
         if pause is not None:
             pause()
         pages, counts = postings[word]
-        shards[term_file(word)][word] = [[page - previous for previous, page in zip([0] + pages, pages)], counts]
+        shards[term_file(word)][word] = [[page - previous for previous, page in zip(chain((0,), pages), pages)],
+                                         list(counts)]
     for name, terms in shards.items():
         if pause is not None:
             pause()

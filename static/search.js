@@ -19,7 +19,7 @@
 
   function normalise(text) {
     text = text.toLowerCase();
-    return /^[\x00-\x7f]*$/.test(text) ? text : text.normalize("NFKD").replace(MARKS, "");
+    return /^[\x00-\x7f]*$/.test(text) ? text : text.normalize("NFKD").replace(MARKS, "").toLowerCase();
   }
   function words(text) { return normalise(text).match(WORD) || []; }
   function termFile(term) {

@@ -85,6 +85,8 @@ def test_words_lowercase_fold_accents_and_split_on_punctuation():
     assert words("Musk’s “Starlink” — É-mail, Zürich 2022; x_y") == ["musk", "starlink", "mail", "zurich", "2022"]
     assert words("ﬁnance Ⅻ") == ["finance", "xii"]  # compatibility forms fold too (NFKD)
     assert words("東京 Москва") == ["東京", "москва"]
+    # a compatibility letter can fold to a capital: the result is lower case all the same
+    assert words("0𝕬 𝕬𝕭") == ["0a", "ab"] and term_file("0a") == "0a"
 
 
 @pytest.mark.parametrize("term, name", [("starlink", "sta"), ("x1", "x1"), ("москва", "u43c-43e-441"),

@@ -348,7 +348,7 @@ def test_search_prefixes_diacritics_and_no_results(page, base_url):
 
 
 TRICKY = ["Musk’s “Starlink”", "Zürich émigré", "ﬁnance Ⅻ ½", "İstanbul straße", "東京 Москва ١٢٣",
-          "x_y a-b c.d", "naïve café 🙂", "ǅemal ᾈ", "\u0301e\u0301"]
+          "x_y a-b c.d", "naïve café 🙂", "ǅemal ᾈ", "\u0301e\u0301", "0𝕬 𝕬𝕭"]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
