@@ -115,8 +115,15 @@ class LinkTargets:
         self.urls = urls
         self.entities = {e.id: e.name for e in library.entities}
         self.terms = {t.id: t.term for t in library.terms}
+        self._made: dict[str, LinkTarget | None] = {}
 
     def __call__(self, ident: str) -> LinkTarget | None:
+        target = self._made.get(ident)
+        if target is None:
+            target = self._made[ident] = self._make(ident)
+        return target
+
+    def _make(self, ident: str) -> LinkTarget | None:
         if ident in self.entities:
             return LinkTarget(self.urls.entity(ident), "entity", ident, self.entities[ident])
         if ident in self.terms:
@@ -134,24 +141,8 @@ def find_paragraph_matches(md: MarkdownIt, article: Article, matcher: AliasMatch
     matches = []
     for run in runs:
         if run.linkable:
-            matches += [Match(m.start + run.offset, m.end + run.offset, m.target, m.kind) for m in matcher.find(run.text)]
+            matches += matcher.find(run.text, run.offset)
     return "".join(run.text for run in runs), matches, tokens
-
-
-def _apply_policy(matches: list[Match], scope: str, seen_in_article: set[str]) -> list[bool]:
-    seen_here: set[str] = set()
-    decisions = []
-    for match in matches:
-        if scope == "all":
-            linked = True
-        elif scope == "paragraph":
-            linked = match.target not in seen_here
-        else:
-            linked = match.target not in seen_in_article
-        seen_here.add(match.target)
-        seen_in_article.add(match.target)
-        decisions.append(linked)
-    return decisions
 
 
 def locate_excerpt(articles: dict[str, Article], seed: str, excerpt: str, where: Location, what: str,
@@ -235,18 +226,20 @@ def link_article(md: MarkdownIt, matcher: AliasMatcher, article: Article, policy
     """Find one article's mentions, apply the link policy (first per paragraph, per article, or
     all) and render each paragraph with its links: everything about an article that depends on
     no other article, so it runs in parallel and each paragraph is parsed once."""
-    seen: dict[str, set[str]] = {"entity": set(), "term": set()}
+    scopes = {"entity": policy.entities, "term": policy.terms}
+    seen_in_article: dict[str, set[str]] = {"entity": set(), "term": set()}
     env = {"resolve": targets}
     visible, rendered, mentions = [], [], []
     for paragraph in article.paragraphs:
         text, matches, tokens = find_paragraph_matches(md, article, matcher, paragraph.text)
-        by_kind = {kind: [m for m in matches if m.kind == kind] for kind in ("entity", "term")}
-        decisions = {}
-        for kind, scope in (("entity", policy.entities), ("term", policy.terms)):
-            for match, decision in zip(by_kind[kind], _apply_policy(by_kind[kind], scope, seen[kind])):
-                decisions[match] = decision
-        found = [Mention(article.slug, paragraph.index, m.start, m.end, m.target, m.kind, decisions[m])
-                 for m in matches]
+        seen_here: dict[str, set[str]] = {"entity": set(), "term": set()}
+        found = []
+        for m in matches:  # entities and terms each follow their own policy
+            scope, here, before = scopes[m.kind], seen_here[m.kind], seen_in_article[m.kind]
+            linked = True if scope == "all" else m.target not in (here if scope == "paragraph" else before)
+            here.add(m.target)
+            before.add(m.target)
+            found.append(Mention(article.slug, paragraph.index, m.start, m.end, m.target, m.kind, linked))
         links = [PlannedLink(m.start, m.end, targets(m.target)) for m in found if m.linked]
         if article.format == "txt":
             html = "<p>" + str(render_plain_paragraph(paragraph.text, links)) + "</p>"

@@ -6,13 +6,12 @@ non-overlapping matches. Cost is one scan of the text whatever the number of ali
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import ahocorasick
 
 
-@dataclass(frozen=True, order=True)
-class Match:
+class Match(NamedTuple):  # a tuple: an article makes dozens, and they sort by position
     start: int
     end: int
     target: str  # entity or term id
@@ -62,8 +61,9 @@ class AliasMatcher:
                 automaton.make_automaton()
                 self._automata.append((automaton, fold))
 
-    def find(self, text: str) -> list[Match]:
-        """Return the leftmost-longest whole-word matches in text, without overlaps."""
+    def find(self, text: str, offset: int = 0) -> list[Match]:
+        """Return the leftmost-longest whole-word matches in text, without overlaps (their
+        positions shifted by `offset`, where the text is a piece of a longer one)."""
         if not text or not self._automata:
             return []
         candidates = []
@@ -82,6 +82,6 @@ class AliasMatcher:
         taken_until = 0
         for start, negative_length, _fold, target, kind in candidates:
             if start >= taken_until:
-                matches.append(Match(start, start - negative_length, target, kind))
+                matches.append(Match(start + offset, start - negative_length + offset, target, kind))
                 taken_until = start - negative_length
         return matches

@@ -6,9 +6,10 @@ relative ones. Rendered HTML is cached by text, so each distinct text is parsed 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markupsafe import Markup, escape
@@ -64,14 +65,6 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:
     return f'<a {link_attrs(target)}>{escape(label or target.title)}</a>'
 
 
-def _render_autolink_open(self, tokens, idx, options, env) -> str:
-    return f'<a {link_attrs(tokens[idx].meta["target"])}>'
-
-
-def _render_autolink_close(self, tokens, idx, options, env) -> str:
-    return "</a>"
-
-
 def make_markdown(allow_html: bool = False) -> MarkdownIt:
     """Build the one markdown parser every field and seed goes through."""
     md = MarkdownIt("commonmark", {"html": allow_html, "linkify": False, "typographer": False})
@@ -82,8 +75,7 @@ def make_markdown(allow_html: bool = False) -> MarkdownIt:
     md.validateLink = lambda url: is_safe_url(url.strip())
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.add_render_rule("wikilink", _render_wikilink)
-    md.add_render_rule("autolink_open", _render_autolink_open)
-    md.add_render_rule("autolink_close", _render_autolink_close)
+    md.add_render_rule("text", _render_text)
     return md
 
 
@@ -98,8 +90,7 @@ def wikilink_ids(md: MarkdownIt, text: str) -> list[tuple[str, int]]:
     return found
 
 
-@dataclass(frozen=True)
-class TextRun:
+class TextRun(NamedTuple):
     """A piece of a block's visible text: where it starts, and whether auto-links may go in it."""
 
     offset: int
@@ -141,8 +132,7 @@ def text_runs(md: MarkdownIt, text: str, env: dict | None = None) -> tuple[list[
     return [run for _token, run in _walk_runs(tokens)], tokens
 
 
-@dataclass(frozen=True)
-class PlannedLink:
+class PlannedLink(NamedTuple):
     start: int  # offsets into the block's visible text (plain-text seeds: into the paragraph)
     end: int
     target: LinkTarget
@@ -161,48 +151,39 @@ def render_plain_paragraph(text: str, links: list[PlannedLink]) -> Markup:
 
 def render_markdown_block(md: MarkdownIt, text: str, links: list[PlannedLink], env: dict,
                           tokens: list[Token] | None = None) -> Markup:
-    """Render a markdown seed block, splitting text tokens to insert the planned auto-links.
+    """Render a markdown seed block with the planned auto-links wrapped around their text.
 
-    `tokens` (from text_runs) saves a second parse; they are not modified.
+    `tokens` (from text_runs) saves a second parse; the text tokens that get links are marked
+    with them (`meta["autolinks"]`), for the text rule to write the links out as it escapes them.
     """
     if tokens is None:
         tokens = md.parse(text, env)
-    pending = sorted(links, key=lambda link: link.start)
-    replacements: dict[int, list[Token]] = {}
-    for token, run in _walk_runs(tokens):
-        inside = [l for l in pending if run.offset <= l.start and l.end <= run.offset + len(run.text)]
-        if not inside or not run.linkable:
-            continue
-        pieces: list[Token] = []
-        cursor = 0
-        for link in inside:
-            start, end = link.start - run.offset, link.end - run.offset
-            if start > cursor:
-                pieces.append(_text_token(run.text[cursor:start]))
-            opener = Token("autolink_open", "a", 1)
-            opener.meta = {"target": link.target}
-            pieces += [opener, _text_token(run.text[start:end]), Token("autolink_close", "a", -1)]
-            cursor = end
-        if cursor < len(run.text):
-            pieces.append(_text_token(run.text[cursor:]))
-        replacements[id(token)] = pieces
-    if replacements:
-        rebuilt = []
-        for block in tokens:
-            if block.type == "inline" and block.children and any(id(c) in replacements for c in block.children):
-                children: list[Token] = []
-                for child in block.children:
-                    children.extend(replacements.get(id(child), [child]))
-                block = block.copy(children=children)
-            rebuilt.append(block)
-        tokens = rebuilt
+    if links:
+        pending = sorted(links, key=lambda link: link.start)
+        for token, run in _walk_runs(tokens):
+            if not run.linkable:
+                continue
+            stop = run.offset + len(run.text)
+            inside = [(link.start - run.offset, link.end - run.offset, link.target)
+                      for link in pending if run.offset <= link.start and link.end <= stop]
+            if inside:
+                token.meta = {**token.meta, "autolinks": inside}
     return Markup(render_tokens(md, tokens, env))
 
 
-def _text_token(content: str) -> Token:
-    token = Token("text", "", 0)
-    token.content = content
-    return token
+def _render_text(self, tokens, idx, options, env) -> str:
+    """Escape a text token (markdown-it's own rule), with any auto-links marked on it."""
+    token = tokens[idx]
+    links = token.meta.get("autolinks") if token.meta else None
+    if not links:
+        return escapeHtml(token.content)
+    content, out, cursor = token.content, [], 0
+    for start, end, target in links:
+        out.append(escapeHtml(content[cursor:start]))
+        out.append(f'<a {link_attrs(target)}>{escapeHtml(content[start:end])}</a>')
+        cursor = end
+    out.append(escapeHtml(content[cursor:]))
+    return "".join(out)
 
 
 SAFE_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "dfn", "em", "h2", "h3", "h4", "h5", "h6",
