@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import heapq
 import html as html_lib
 import re
 from collections import Counter
@@ -15,7 +16,15 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .graph import EXPLICIT_WEIGHT, Edge, Node, build_edges, full_map, neighbourhood
+from .graph import (
+    EXPLICIT_WEIGHT,
+    MAX_NEIGHBOURS,
+    Edge,
+    Node,
+    build_edges,
+    full_map,
+    neighbourhood,
+)
 from .link import Linked, LinkTargets
 from .markdown import (
     LinkTarget,
@@ -86,8 +95,14 @@ class PageBuilder:
         """The whole network (only the map needs it; an entity page needs its own edges only)."""
         return build_edges(self.linked.co_mentions, {e.id: e.related for e in self.lib.entities})
 
-    def edges_touching(self, entity: Entity) -> list[Edge]:
-        """The edges of one entity, weighted exactly as in build_edges, without building the rest."""
+    @functools.cached_property
+    def sort_names(self) -> dict[str, str]:
+        """Each entity's name as lists sort it (case-folded)."""
+        return {ident: entity.name.casefold() for ident, entity in self.entities.items()}
+
+    def edges_touching(self, entity: Entity, strongest: int | None = None) -> list[Edge]:
+        """The edges of one entity, weighted exactly as in build_edges, without building the rest;
+        only the `strongest` ones (heaviest first, then by their ends), if given."""
         weights = Counter({other: count for other, count in self.linked.co_mentions.get(entity.id, {}).items()
                            if other != entity.id})
         for other in entity.related:
@@ -96,7 +111,12 @@ class PageBuilder:
         for other in self.related_to.get(entity.id, ()):
             if other != entity.id:
                 weights[other] += EXPLICIT_WEIGHT
-        return [Edge(min(entity.id, o), max(entity.id, o), w) for o, w in sorted(weights.items()) if w]
+        me = entity.id
+        if strongest is None:
+            chosen = sorted(weights.items())
+        else:  # an entity of a large site shares paragraphs with hundreds: draw no more than are shown
+            chosen = heapq.nsmallest(strongest, weights.items(), key=lambda item: (-item[1], min(me, item[0]), max(me, item[0])))
+        return [Edge(min(me, o), max(me, o), w) for o, w in chosen if w]
 
     def cards(self, memo: dict[str, str] | None = None) -> dict[str, dict]:
         """Preview-card data for every entity and term, keyed like the links' data-card attribute.
@@ -243,33 +263,38 @@ class PageBuilder:
 
     def entity_page(self, entity: Entity) -> PagePlan:
         by_article: dict[str, dict[int, list]] = {}
+        mention_count = 0
         for slug, mentions in self.linked.by_target.get(entity.id, {}).items():
+            paragraphs = by_article[slug] = {}
+            mention_count += len(mentions)
             for mention in mentions:
-                by_article.setdefault(slug, {}).setdefault(mention.paragraph, []).append(mention)
-        groups = []
+                paragraphs.setdefault(mention.paragraph, []).append(mention)
         ordered = sorted(by_article.items(), key=lambda item: self.article_order[item[0]])
+        # every mention is listed; past the first articles, as paragraph links without snippets,
+        # so the page of an entity named in thousands of articles stays readable and light
+        groups, more_groups = [], []
         for number, (slug, paragraphs) in enumerate(ordered):
-            # every mention is listed; past the first articles, as paragraph links without snippets,
-            # so the page of an entity named in thousands of articles stays readable and light
-            with_snippets = number < SNIPPET_ARTICLES
-            rows = [{"index": index, "href": self.urls.paragraph(slug, index),
-                     "snippet": snippet(self.linked.visible[(slug, index)], [(m.start, m.end) for m in mentions])
-                     if with_snippets else "",
-                     "count": len(mentions)} for index, mentions in sorted(paragraphs.items())]
-            groups.append({"article": self.articles[slug].title, "href": self.urls.article(slug), "rows": rows,
-                           "snippets": with_snippets})
-        mentions_by_paragraph = {(slug, i): ms for slug, ps in by_article.items() for i, ms in ps.items()}
+            if number < SNIPPET_ARTICLES:
+                rows = [{"index": index, "href": self.urls.paragraph(slug, index),
+                         "snippet": snippet(self.linked.visible[(slug, index)], [(m.start, m.end) for m in mentions]),
+                         "count": len(mentions)} for index, mentions in sorted(paragraphs.items())]
+                groups.append({"article": self.articles[slug].title, "href": self.urls.article(slug), "rows": rows})
+            else:
+                href = self.urls.article(slug)
+                more_groups.append({"article": self.articles[slug].title, "href": href,  # (index, href) pairs:
+                                    "rows": [(index, self.urls.paragraph_in(href, index)) for index in sorted(paragraphs)]})
         related, more_related = self.related(entity)
         kind_label = KIND_LABELS[entity.kind][0]
         context = {
             "entity": entity, "kind_label": kind_label,
             "description": self.md.block(entity.description) if entity.description else "",
-            "mention_groups": groups, "mention_count": sum(len(v) for v in mentions_by_paragraph.values()),
+            "mention_groups": groups, "more_mention_groups": more_groups, "mention_count": mention_count,
             "events": [self.event_row(self.events[i]) for i in self.linked.entity_events.get(entity.id, [])],
             "quotes": [self.quote_row(q) for q in self.linked.entity_quotes.get(entity.id, [])],
             "notes": [self.note_row(n) for n in self.linked.entity_notes.get(entity.id, [])],
             "related": related, "more_related": more_related,
-            "neighbourhood": neighbourhood(self.nodes[entity.id], self.nodes, self.edges_touching(entity)),
+            "neighbourhood": neighbourhood(self.nodes[entity.id], self.nodes,
+                                           self.edges_touching(entity, strongest=MAX_NEIGHBOURS)),
             "og_type": "profile" if entity.kind == "person" else "website",
             "jsonld": self.entity_jsonld(entity),
         }
@@ -303,9 +328,8 @@ class PageBuilder:
         entities share a paragraph with it (listed on the map, not here, so big sites stay light)."""
         explicit = (set(entity.related) | self.related_to.get(entity.id, set())) - {entity.id}
         counts: Counter = Counter(self.linked.co_mentions.get(entity.id, {}))
-        others = sorted((i for i in counts if i not in explicit and i != entity.id),
-                        key=lambda i: (-counts[i], self.entities[i].name.casefold()))
-        shown = others[:MAX_CO_MENTIONED]
+        others = [i for i in counts if i not in explicit and i != entity.id]
+        shown = heapq.nsmallest(MAX_CO_MENTIONED, others, key=lambda i: (-counts[i], self.sort_names[i]))
         rows = [dict(self.entity_ref(i), count=counts.get(i, 0), explicit=i in explicit) for i in explicit | set(shown)]
         rows.sort(key=lambda r: (not r["explicit"], -r["count"], r["name"].casefold()))
         return rows, len(others) - len(shown)

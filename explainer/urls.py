@@ -48,7 +48,11 @@ class Urls:
         return self.page(f"articles/{slug}/")
 
     def paragraph(self, slug: str, index: int) -> str:
-        return self.page(f"articles/{slug}/#p{index}")
+        return self.paragraph_in(self.article(slug), index)
+
+    def paragraph_in(self, article_url: str, index: int) -> str:
+        """A paragraph's URL from its article's (for lists of many paragraphs of one article)."""
+        return f"{article_url}#p{index}"
 
     def entity(self, ident: str) -> str:
         return self.page(f"entities/{ident}/")
