@@ -30,6 +30,7 @@ from .write import FolderWriter
 
 PARALLEL_MIN_PAGES = 300  # below this, starting worker processes costs more than it saves
 CHUNKS_PER_JOB = 16  # pages go to the workers in this many chunks per process, to even out the load
+LIGHT_KINDS = ("article", "redirect")  # the many quick pages of a large site; the others go first
 
 
 class ViewEnvironment(jinja2.Environment):
@@ -231,7 +232,14 @@ def render_all(builder: PageBuilder, renderer: Renderer, specs: list[PageSpec], 
     total = len(specs)
     size = max(1, -(-total // (max(jobs, 1) * CHUNKS_PER_JOB)))
     chunks = [range(start, min(start + size, total)) for start in range(0, total, size)]
-    results = fork_map(render_chunk, chunks, jobs, 1, chunks_per_job=CHUNKS_PER_JOB) if total >= PARALLEL_MIN_PAGES else None
+    results = None
+    if total >= PARALLEL_MIN_PAGES:
+        # Hand out the chunks with the most heavy pages first (entity pages, the lists, the map take
+        # several times an article's time): left for the end, one of them keeps a worker busy alone.
+        dispatch = sorted(range(len(chunks)), key=lambda i: -sum(specs[n][0] not in LIGHT_KINDS for n in chunks[i]))
+        done = fork_map(render_chunk, [chunks[i] for i in dispatch], jobs, 1, chunks_per_job=CHUNKS_PER_JOB)
+        if done is not None:
+            results = [result for _, result in sorted(zip(dispatch, done), key=lambda pair: pair[0])]
     if results is None:
         results = [render_chunk(range(total))]
     pages = []
