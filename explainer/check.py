@@ -100,6 +100,26 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/", only: s
             return None, "broken link '{link}': no such page"
         return target, ""
 
+    def verdict(name: str, page_dir: str, link: str) -> str | None:
+        """What is wrong with one link of one page, or None."""
+        if link.startswith("#"):
+            target, fragment = name, link[1:]  # same page, whatever folder
+        else:
+            address, _, fragment = link.partition("#")
+            key = (page_dir if not link.startswith("/") else "", address)
+            found = resolved.get(key)
+            if found is None or not address:  # an empty address (just "?query") is this page
+                found = resolved[key] = resolve(page_dir, name, address)
+            target, error = found
+            if error:
+                return error.replace("{link}", link)
+        if fragment and target in scans and unquote(fragment) not in scans[target].ids:
+            return f"broken link '{link}': no element with id '{fragment}'"
+        return None
+
+    # A link with a path means the same from every page of a folder (most repeat across many
+    # pages: navigation, entities, paragraphs); its verdict holds for this check, while no page changes.
+    verdicts: dict[tuple[str, str], str | None] = {}
     names = sorted(scans) if only is None else sorted(name for name in only if name in scans)
     for name in names:
         scan = scans[name]
@@ -108,18 +128,11 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/", only: s
             problems.append(Problem(where, f"duplicate id '{duplicate}' in the page"))
         page_dir = "/" + name.rsplit("/", 1)[0] + "/" if "/" in name else "/"
         for link in scan.links:
-            if link.startswith("#"):
-                target, fragment, error = name, link[1:], ""  # same page, whatever folder
+            if link[:1] in ("#", "?", ""):
+                problem = verdict(name, page_dir, link)  # about this very page
             else:
-                address, _, fragment = link.partition("#")
-                key = (page_dir if not link.startswith("/") else "", address)
-                found = resolved.get(key)
-                if found is None or not address:  # an empty address (just "?query") is this page
-                    found = resolved[key] = resolve(page_dir, name, address)
-                target, error = found
-                if error:
-                    problems.append(Problem(where, error.replace("{link}", link)))
-                    continue
-            if fragment and target in scans and unquote(fragment) not in scans[target].ids:
-                problems.append(Problem(where, f"broken link '{link}': no element with id '{fragment}'"))
+                key = ("" if link.startswith("/") else page_dir, link)
+                problem = verdicts[key] if key in verdicts else verdicts.setdefault(key, verdict(name, page_dir, link))
+            if problem:
+                problems.append(Problem(where, problem))
     return problems

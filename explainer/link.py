@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Iterator
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -23,7 +24,7 @@ from .markdown import (
     wikilink_ids,
 )
 from .model import Article, Entity, Library, SourceRef
-from .parallel import fork_map
+from .parallel import fork_imap
 from .urls import Urls
 
 ParagraphKey = tuple[str, int]  # (article slug, paragraph index)
@@ -252,13 +253,14 @@ def link_article(md: MarkdownIt, matcher: AliasMatcher, article: Article, policy
 
 
 def link_articles(articles: tuple[Article, ...], md: MarkdownIt, matcher: AliasMatcher, policy,
-                  targets: LinkTargets, jobs: int) -> list[ArticleLinks]:
-    """Link every article, on `jobs` forked processes when there are enough articles to pay for it."""
-    forked = fork_map(lambda a: link_article(md, matcher, a, policy, targets), articles, jobs,
-                      PARALLEL_MIN_ARTICLES)
-    results = forked if forked is not None else [link_article(md, matcher, a, policy, targets) for a in articles]
+                  targets: LinkTargets, jobs: int) -> Iterator[ArticleLinks]:
+    """Link every article, on `jobs` forked processes when there are enough articles to pay for
+    it; the results come in order, each as soon as it is ready."""
+    forked = fork_imap(lambda a: link_article(md, matcher, a, policy, targets), articles, jobs,
+                       PARALLEL_MIN_ARTICLES)
+    results = forked if forked is not None else (link_article(md, matcher, a, policy, targets) for a in articles)
     # the body is the main process's own string: the preview server recognises unchanged articles by it
-    return [ArticleLinks(article.body, *result) for article, result in zip(articles, results)]
+    return (ArticleLinks(article.body, *result) for article, result in zip(articles, results))
 
 
 def check_field_links(md: MarkdownIt, text: str, where: Location, problems: Problems) -> None:
@@ -368,14 +370,19 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
         linked.article_order = {a.slug: n for n, a in enumerate(library.articles)}
     articles = linked.articles
     stale = [a for a in candidates if a.slug not in cache or cache[a.slug].body is not a.body]
+    # linking every article from scratch: index each one as it comes back, while the workers go on
+    indexing_now = previous is None and len(stale) == len(library.articles)
     if stale:
         targets = LinkTargets(library, Urls(library.site.base_url))
         for article, done in zip(stale, link_articles(tuple(stale), md, linked.matcher, policy, targets, jobs)):
             cache[article.slug] = done
+            if indexing_now:
+                _add_article(linked, article, done)
 
     if previous is None:
-        for article in library.articles:
-            _add_article(linked, article, cache[article.slug])
+        if not indexing_now:
+            for article in library.articles:
+                _add_article(linked, article, cache[article.slug])
     else:
         if same_order:
             old_articles = {old.slug: old for old, _ in replaced}

@@ -6,7 +6,7 @@ the templates) instead of receiving it pickled; only the items' indexes and the 
 from __future__ import annotations
 
 import multiprocessing
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Iterator, Sequence, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -30,8 +30,20 @@ def fork_map(task: Callable[[Item], Result], items: Sequence[Item], jobs: int, m
              chunks_per_job: int = 8) -> list[Result] | None:
     """`[task(i) for i in items]` on `jobs` forked processes, in order; None when there are fewer
     than `minimum` items, one job, or no fork on this platform (the caller then works in-process)."""
+    results = fork_imap(task, items, jobs, minimum, chunks_per_job)
+    return None if results is None else list(results)
+
+
+def fork_imap(task: Callable[[Item], Result], items: Sequence[Item], jobs: int, minimum: int,
+              chunks_per_job: int = 8) -> Iterator[Result] | None:
+    """Like fork_map, but the results come in order as they are ready, so the caller can use the
+    first ones while the workers make the rest."""
     if jobs <= 1 or len(items) < minimum or "fork" not in multiprocessing.get_all_start_methods():
         return None
+    return _imap(task, items, jobs, chunks_per_job)
+
+
+def _imap(task: Callable, items: Sequence, jobs: int, chunks_per_job: int) -> Iterator:
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_adopt, initargs=(task, items)) as pool:
-        return pool.map(_run, range(len(items)), chunksize=max(1, len(items) // (jobs * chunks_per_job)))
+        yield from pool.imap(_run, range(len(items)), chunksize=max(1, len(items) // (jobs * chunks_per_job)))
