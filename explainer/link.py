@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, NamedTuple
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -30,8 +30,11 @@ from .urls import Urls
 ParagraphKey = tuple[str, int]  # (article slug, paragraph index)
 
 
-@dataclass(frozen=True, slots=True)  # hundreds of thousands on a large site: no __dict__ each
-class Mention:
+class Mention(NamedTuple):
+    """One occurrence of an entity or term in a paragraph. A named tuple: a large site has hundreds
+    of thousands, made in the link workers and sent to the main process (pickling a tuple costs a
+    third of what a dataclass does)."""
+
     article: str
     paragraph: int
     start: int  # offsets into the paragraph's visible text
