@@ -106,10 +106,13 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/", only: s
             target, fragment = name, link[1:]  # same page, whatever folder
         else:
             address, _, fragment = link.partition("#")
-            key = (page_dir if not link.startswith("/") else "", address)
-            found = resolved.get(key)
-            if found is None or not address:  # an empty address (just "?query") is this page
-                found = resolved[key] = resolve(page_dir, name, address)
+            if address[:1] in ("?", ""):  # no path ("?query"): this very page, whichever it is
+                found = resolve(page_dir, name, address)
+            else:
+                key = (page_dir if not link.startswith("/") else "", address)
+                found = resolved.get(key)
+                if found is None:
+                    found = resolved[key] = resolve(page_dir, name, address)
             target, error = found
             if error:
                 return error.replace("{link}", link)

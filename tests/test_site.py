@@ -183,3 +183,56 @@ def test_link_check_finds_missing_pages_anchors_and_duplicate_ids():
                                "broken link '/a/#nope': no element with id 'nope'",
                                "broken link '/gone/': no such page", "duplicate id 'd' in the page",
                                "broken link '../../up': no such page"])
+
+
+def test_link_check_judges_each_page_of_a_repeated_link():
+    """A link's verdict is worked out once per folder: a repeated broken link is still reported on
+    every page that has it, and links that mean "this page" are judged against each page."""
+    from explainer.check import check_links
+    files = {
+        "index.html": b'<p id="top"></p><a href="/gone/">x</a><a href="a/#x">x</a><a href="?q=1#top">x</a>',
+        "404.html": b'<a href="/gone/">x</a><a href="a/#x">x</a><a href="?q=1#top">x</a><a href="a/#y">x</a>',
+        "a/index.html": b'<h1 id="x"></h1><a href="/gone/">x</a><a href="../a/#x">x</a><a href="#x">x</a>',
+        "b/index.html": b'<a href="../a/#y">x</a><a href="/a/#x">x</a><a href="/a/#y">x</a>',
+    }
+    found = sorted((p.where.path, p.message) for p in check_links(files))
+    assert found == sorted([
+        ("site/index.html", "broken link '/gone/': no such page"),
+        ("site/404.html", "broken link '/gone/': no such page"),
+        ("site/a/index.html", "broken link '/gone/': no such page"),
+        ("site/404.html", "broken link '?q=1#top': no element with id 'top'"),  # 404.html has no #top
+        ("site/404.html", "broken link 'a/#y': no element with id 'y'"),
+        ("site/b/index.html", "broken link '../a/#y': no element with id 'y'"),
+        ("site/b/index.html", "broken link '/a/#y': no element with id 'y'"),
+    ])
+
+
+def test_parallel_build_matches_the_in_process_build_byte_for_byte(project: Path, tmp_path: Path):
+    """Enough articles for linking and rendering to fork their workers (the real site is too small
+    to), and the same site as one process makes: page order, search postings, scans and all."""
+    from explainer.link import PARALLEL_MIN_ARTICLES
+    from explainer.parallel import fork_imap
+    from explainer.pipeline import BuildOptions, build
+    from explainer.render import PARALLEL_MIN_PAGES
+    if fork_imap(str, [1], 2, 1) is None:
+        pytest.skip("no fork on this platform")
+    count = max(PARALLEL_MIN_ARTICLES, PARALLEL_MIN_PAGES) + 20
+    for number in range(count):
+        (project / "seeds" / f"extra-{number:03d}.md").write_text(
+            f'---\ntitle: "Extra {number}"\nslug: extra-{number:03d}\npublished: "2024-{number % 12 + 1:02d}"\n---\n\n'
+            f"Lovelace met Babbage in London, day {number}. The Engine *turned* [again](../engines/).\n\n"
+            f"- Babbage\n- the Countess, {number % 7}\n", encoding="utf-8")
+    options = dict(root=project, fingerprint=False, theme=REPO)
+    build(BuildOptions(out=tmp_path / "one", jobs=1, **options))
+    build(BuildOptions(out=tmp_path / "two", jobs=2, **options))
+    assert sum(p.is_dir() for p in (tmp_path / "two" / "articles").iterdir()) == count + 1  # and "engines"
+    assert tree_hash(tmp_path / "one") == tree_hash(tmp_path / "two")
+
+
+def test_fork_imap_keeps_order_and_stays_in_process_when_small():
+    from explainer.parallel import fork_imap, fork_map
+    items = list(range(57))
+    forked = fork_imap(lambda x: x * x, items, 2, 10)
+    if forked is not None:
+        assert list(forked) == [x * x for x in items]
+    assert fork_imap(str, items, 2, 100) is None and fork_map(str, items, 1, 1) is None
