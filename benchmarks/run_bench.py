@@ -18,6 +18,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -38,7 +39,7 @@ def run(cmd: str) -> tuple[float, int]:
     return float(wall), int(rss)
 
 
-def prepare(size: int, entities: int) -> dict[str, str]:
+def prepare(size: int, entities: int) -> tuple[dict[str, str], Path]:
     corpus = WORK / "corpus" / f"n{size}"
     if not (corpus / "plain").is_dir():
         subprocess.run([PY, str(SHARED_BENCH / "make_corpus.py"), "--pages", str(size), "--entities", str(entities),
@@ -46,13 +47,17 @@ def prepare(size: int, entities: int) -> dict[str, str]:
     project = WORK / "proj" / f"n{size}"
     if not project.is_dir():
         subprocess.run([PY, str(HERE / "convert.py"), str(corpus / "plain"), str(project)], check=True)
-    out = WORK / "out" / f"n{size}"
-    out.mkdir(parents=True, exist_ok=True)
+    # A fresh output folder for every run, shared by the three tools: on this machine, the output
+    # folder the benchmark had reused for days made the floor (1.4 s against 1.0 s) and explainer
+    # (5.8 s against 3.9 s) 45-50% slower at N = 1,000 than a new folder beside it did, while
+    # Hugo, writing elsewhere, was spared; so the ratios depended on where each tool wrote.
+    (WORK / "out").mkdir(parents=True, exist_ok=True)
+    out = Path(tempfile.mkdtemp(prefix=f"n{size}-", dir=WORK / "out"))
     return {
         "explainer": f"rm -rf {out}/explainer && {PY} {REPO}/build.py --root {project} build --out {out}/explainer",
-        "hugo": f"cd {corpus}/hugo && rm -rf public && hugo --quiet -d public",
+        "hugo": f"cd {corpus}/hugo && rm -rf {out}/hugo && hugo --quiet -d {out}/hugo",
         "floor": f"rm -rf {out}/floor && {PY} {SHARED_BENCH}/floor.py {corpus}/plain {out}/floor --rx trie -j 2",
-    }
+    }, out
 
 
 def main() -> None:
@@ -66,7 +71,7 @@ def main() -> None:
         raise SystemExit("hugo is not installed: apt-get install -y hugo")
     results = {}
     for size in args.sizes:
-        commands = prepare(size, args.entities)
+        commands, out = prepare(size, args.entities)
         samples: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
         for round_number in range(args.rounds):
             for name, cmd in commands.items():
@@ -74,6 +79,7 @@ def main() -> None:
                 if round_number:
                     samples[name].append((wall, rss))
                 print(f"N={size} round {round_number} {name}: {wall:.2f} s, {rss / 1024:.0f} MiB", flush=True)
+        shutil.rmtree(out, ignore_errors=True)
         walls = {name: [w for w, _ in s] for name, s in samples.items()}
         results[size] = {
             "median_s": {name: statistics.median(w) for name, w in walls.items()},
