@@ -27,23 +27,29 @@ def _run(index: int):
 
 
 def fork_map(task: Callable[[Item], Result], items: Sequence[Item], jobs: int, minimum: int,
-             chunks_per_job: int = 8) -> list[Result] | None:
+             chunks_per_job: int = 8, on_fork: Callable[[], None] | None = None) -> list[Result] | None:
     """`[task(i) for i in items]` on `jobs` forked processes, in order; None when there are fewer
-    than `minimum` items, one job, or no fork on this platform (the caller then works in-process)."""
-    results = fork_imap(task, items, jobs, minimum, chunks_per_job)
+    than `minimum` items, one job, or no fork on this platform (the caller then works in-process).
+
+    `on_fork` is called in this process once the workers exist: they have their own copy of
+    everything now, so it may let go of what only the workers need."""
+    results = fork_imap(task, items, jobs, minimum, chunks_per_job, on_fork)
     return None if results is None else list(results)
 
 
 def fork_imap(task: Callable[[Item], Result], items: Sequence[Item], jobs: int, minimum: int,
-              chunks_per_job: int = 8) -> Iterator[Result] | None:
+              chunks_per_job: int = 8, on_fork: Callable[[], None] | None = None) -> Iterator[Result] | None:
     """Like fork_map, but the results come in order as they are ready, so the caller can use the
     first ones while the workers make the rest."""
     if jobs <= 1 or len(items) < minimum or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    return _imap(task, items, jobs, chunks_per_job)
+    return _imap(task, items, jobs, chunks_per_job, on_fork)
 
 
-def _imap(task: Callable, items: Sequence, jobs: int, chunks_per_job: int) -> Iterator:
+def _imap(task: Callable, items: Sequence, jobs: int, chunks_per_job: int,
+          on_fork: Callable[[], None] | None) -> Iterator:
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_adopt, initargs=(task, items)) as pool:
+    with context.Pool(jobs, initializer=_adopt, initargs=(task, items)) as pool:  # forks the workers
+        if on_fork is not None:
+            on_fork()
         yield from pool.imap(_run, range(len(items)), chunksize=max(1, len(items) // (jobs * chunks_per_job)))

@@ -13,7 +13,7 @@ from pathlib import Path
 from .assets import collect_assets
 from .check import check_scanned
 from .errors import ContentError, Problem, Problems
-from .link import Linked, editorial_warnings, link
+from .link import editorial_warnings, link
 from .load import FileCache, load_content
 from .markdown import make_markdown
 from .model import Library
@@ -54,7 +54,6 @@ class BuildResult:
     files: dict[str, bytes]  # what is left to write (pages rendered with a writer are written already)
     pages: list[RenderedPage]
     warnings: list[Problem]
-    linked: Linked
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -114,8 +113,10 @@ def _render_site(options: BuildOptions, write_to: Path | None) -> BuildResult:
                         noindex=options.noindex, minify=options.minify, search=options.search,
                         deps=False)
     postings = {} if options.search else None
+    # once the render workers run, this process needs no paragraph of the linked library again
     pages = render_all(builder, renderer, page_specs(library), options.jobs,
-                       FolderWriter(write_to) if write_to is not None else None, postings)
+                       FolderWriter(write_to) if write_to is not None else None, postings,
+                       on_fork=linked.release_paragraphs)
     timings["pages+render"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -135,7 +136,7 @@ def _render_site(options: BuildOptions, write_to: Path | None) -> BuildResult:
         files.update(build_index([(n, page.search) for n, page in enumerate(pages) if page.search is not None],
                                  postings))
     timings["check"] = time.perf_counter() - clock
-    return BuildResult(files, pages, problems.warnings, linked, timings)
+    return BuildResult(files, pages, problems.warnings, timings)
 
 
 def build(options: BuildOptions) -> BuildResult:

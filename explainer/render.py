@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import CodeType
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from markupsafe import Markup
@@ -214,9 +214,11 @@ def render_spec(builder: PageBuilder, renderer: Renderer, spec: PageSpec, number
 
 
 def render_all(builder: PageBuilder, renderer: Renderer, specs: list[PageSpec], jobs: int,
-               writer: FolderWriter | None = None, postings: Postings | None = None) -> list[RenderedPage]:
+               writer: FolderWriter | None = None, postings: Postings | None = None,
+               on_fork: Callable[[], None] | None = None) -> list[RenderedPage]:
     """Render pages, on `jobs` forked processes when there are enough of them to pay for it (and
-    write them with `writer`, if given, from whichever process rendered them).
+    write them with `writer`, if given, from whichever process rendered them). `on_fork` is called
+    once the workers exist (not at all when the pages are rendered in this process).
 
     With `postings`, the pages' search words are inverted by the process that rendered them and
     merged into it, instead of travelling back page by page (their records then carry no terms).
@@ -237,7 +239,8 @@ def render_all(builder: PageBuilder, renderer: Renderer, specs: list[PageSpec], 
         # Hand out the chunks with the most heavy pages first (entity pages, the lists, the map take
         # several times an article's time): left for the end, one of them keeps a worker busy alone.
         dispatch = sorted(range(len(chunks)), key=lambda i: -sum(specs[n][0] not in LIGHT_KINDS for n in chunks[i]))
-        done = fork_map(render_chunk, [chunks[i] for i in dispatch], jobs, 1, chunks_per_job=CHUNKS_PER_JOB)
+        done = fork_map(render_chunk, [chunks[i] for i in dispatch], jobs, 1, chunks_per_job=CHUNKS_PER_JOB,
+                        on_fork=on_fork)
         if done is not None:
             results = [result for _, result in sorted(zip(dispatch, done), key=lambda pair: pair[0])]
     if results is None:

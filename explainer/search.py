@@ -172,16 +172,16 @@ def build_index(records: Iterable[tuple[int, SearchRecord]], postings: Postings 
     meta = {"version": FORMAT_VERSION, "pages": len(records), "k1": BM25_K1, "b": BM25_B,
             "average": round(sum(lengths) / len(records), 2) if records else 0, "lengths": lengths}
     files[f"{SEARCH_FOLDER}/meta.json"] = json.dumps(meta, separators=(",", ":")).encode()
-    shards: dict[str, dict[str, list[list[int]]]] = defaultdict(dict)
+    by_file: dict[str, list[str]] = defaultdict(list)
     for word in sorted(postings):
-        if pause is not None:
-            pause()
-        pages, counts = postings[word]
-        shards[term_file(word)][word] = [[page - previous for previous, page in zip(chain((0,), pages), pages)],
-                                         list(counts)]
-    for name, terms in shards.items():
-        if pause is not None:
-            pause()
+        by_file[term_file(word)].append(word)
+    for name, shard_words in by_file.items():  # one term file at a time: millions of gaps as Python
+        terms = {}                              # ints at once would be the build's largest object
+        for word in shard_words:
+            if pause is not None:
+                pause()
+            pages, counts = postings[word]
+            terms[word] = [[page - previous for previous, page in zip(chain((0,), pages), pages)], list(counts)]
         files[f"{SEARCH_FOLDER}/terms/{name}.json"] = json.dumps(terms, ensure_ascii=False,
                                                                  separators=(",", ":")).encode("utf-8")
     return files
