@@ -35,6 +35,15 @@ class Edge:
     weight: int
 
 
+def strength_order(weight: int, a: str, b: str) -> tuple[int, str, str]:
+    """How edges rank wherever some are picked: heaviest first, then by their ends."""
+    return (-weight, a, b)
+
+
+def by_strength(edge: Edge) -> tuple[int, str, str]:
+    return strength_order(edge.weight, edge.a, edge.b)
+
+
 def build_edges(co_mentions: dict[str, Counter], related: dict[str, tuple[str, ...]]) -> list[Edge]:
     """Merge co-mention counts and explicit relations into one undirected, weighted edge list."""
     weights: Counter = Counter()
@@ -162,7 +171,7 @@ def full_map(nodes: list[Node], edges: list[Edge], width: int = 900, height: int
 def neighbourhood(centre: Node, nodes: dict[str, Node], touching: list[Edge], width: int = 640,
                   height: int = 360) -> Markup | None:
     """An entity and its strongest neighbours (from the edges touching it), drawn around it; None if it has none."""
-    touching = sorted(touching, key=lambda e: (-e.weight, e.a, e.b))
+    touching = sorted(touching, key=by_strength)
     others = [e.b if e.a == centre.id else e.a for e in touching][:MAX_NEIGHBOURS]
     if not others:
         return None

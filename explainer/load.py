@@ -94,6 +94,10 @@ def relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def _inside(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def read_text(path: Path, root: Path, problems: Problems) -> str | None:
     """Read a UTF-8 file, reporting a missing, oversized or undecodable file as a problem."""
     rel = relative(path, root)
@@ -102,8 +106,8 @@ def read_text(path: Path, root: Path, problems: Problems) -> str | None:
     except OSError as exc:
         problems.error(Location(rel), f"cannot read file: {exc.strerror or exc}")
         return None
-    project = os.path.realpath(root)
-    if not resolved.startswith(project.rstrip(os.sep) + os.sep):
+    # against the root as given first (the CLI resolves it once); its real path only if that fails
+    if not _inside(resolved, str(root)) and not _inside(resolved, os.path.realpath(root)):
         problems.error(Location(rel), "symlink points outside the project",
                        "copy the file into the project instead of linking to it")
         return None

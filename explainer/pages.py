@@ -22,8 +22,10 @@ from .graph import (
     Edge,
     Node,
     build_edges,
+    by_strength,
     full_map,
     neighbourhood,
+    strength_order,
 )
 from .link import Linked, LinkTargets
 from .markdown import (
@@ -115,7 +117,8 @@ class PageBuilder:
         if strongest is None:
             chosen = sorted(weights.items())
         else:  # an entity of a large site shares paragraphs with hundreds: draw no more than are shown
-            chosen = heapq.nsmallest(strongest, weights.items(), key=lambda item: (-item[1], min(me, item[0]), max(me, item[0])))
+            chosen = heapq.nsmallest(strongest, weights.items(),
+                                     key=lambda item: strength_order(item[1], min(me, item[0]), max(me, item[0])))
         return [Edge(min(me, o), max(me, o), w) for o, w in chosen if w]
 
     def cards(self, memo: dict[str, str] | None = None) -> dict[str, dict]:
@@ -437,7 +440,7 @@ class PageBuilder:
 
     def map_page(self) -> PagePlan:
         svg, shown, edge_count = full_map(list(self.nodes.values()), self.edges)
-        strongest = sorted(self.edges, key=lambda e: (-e.weight, e.a, e.b))[:25]
+        strongest = sorted(self.edges, key=by_strength)[:25]
         pairs = [{"a": self.entity_ref(e.a), "b": self.entity_ref(e.b), "weight": e.weight} for e in strongest]
         deps = {"template:map.html", "site", "ids"} | {f"entity-card:{e.id}" for e in self.lib.entities}
         deps |= {f"entity-related:{e.id}" for e in self.lib.entities}
