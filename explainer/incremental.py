@@ -83,7 +83,7 @@ def _digest(value) -> str:
 
 class _Hasher:
     """Hashes of content objects, memoised by identity (unchanged objects are the same objects
-    between rebuilds, and hashing every article body is the costly part on a large site)."""
+    between rebuilds, and hashing every article's paragraphs is the costly part on a large site)."""
 
     def __init__(self, memo: dict[int, tuple[object, object]] | None, links: Mapping[str, ArticleLinks] | None):
         self.memo = {} if memo is None else memo

@@ -21,9 +21,10 @@ from .markdown import (
     render_markdown_block,
     render_plain_paragraph,
     text_runs,
+    visible_text,
     wikilink_ids,
 )
-from .model import Article, Entity, Library, SourceRef
+from .model import Article, Entity, Library, Paragraph, SourceRef
 from .parallel import fork_imap
 from .urls import Urls
 
@@ -153,7 +154,7 @@ def find_paragraph_matches(md: MarkdownIt, article: Article, matcher: AliasMatch
     for run in runs:
         if run.linkable:
             matches += matcher.find(run.text, run.offset)
-    return "".join(run.text for run in runs), matches, tokens
+    return visible_text(runs), matches, tokens
 
 
 def locate_excerpt(articles: dict[str, Article], seed: str, excerpt: str, where: Location, what: str,
@@ -226,8 +227,8 @@ PARALLEL_MIN_ARTICLES = 200  # below this, forking workers costs more than it sa
 class ArticleLinks:
     """One article's linking result, reusable while the article text and all aliases stay the same."""
 
-    body: str
-    visible: list[str]  # each paragraph's visible text
+    paragraphs: tuple[Paragraph, ...]  # the article's, as linked (the same tuple while its seed is unchanged)
+    visible: list[str | None]  # each paragraph's visible text (None: the paragraph's text as it is)
     html: list[str]  # each paragraph rendered, with the links the policy makes
     mentions: list[list[Mention]]
 
@@ -256,7 +257,8 @@ def link_article(md: MarkdownIt, matcher: AliasMatcher, article: Article, policy
             html = "<p>" + str(render_plain_paragraph(paragraph.text, links)) + "</p>"
         else:
             html = str(render_markdown_block(md, paragraph.text, links, env, tokens))
-        visible.append(text)
+        # most paragraphs read as written: say so instead of sending a copy of the text back
+        visible.append(None if text == paragraph.text else text)
         rendered.append(html)
         mentions.append(found)
     return visible, rendered, mentions
@@ -269,8 +271,8 @@ def link_articles(articles: tuple[Article, ...], md: MarkdownIt, matcher: AliasM
     forked = fork_imap(lambda a: link_article(md, matcher, a, policy, targets), articles, jobs,
                        PARALLEL_MIN_ARTICLES)
     results = forked if forked is not None else (link_article(md, matcher, a, policy, targets) for a in articles)
-    # the body is the main process's own string: the preview server recognises unchanged articles by it
-    return (ArticleLinks(article.body, *result) for article, result in zip(articles, results))
+    # the paragraphs are the main process's own tuple: the preview server recognises unchanged articles by it
+    return (ArticleLinks(article.paragraphs, *result) for article, result in zip(articles, results))
 
 
 def check_field_links(md: MarkdownIt, text: str, where: Location, problems: Problems) -> None:
@@ -298,7 +300,7 @@ def _add_article(linked: Linked, article: Article, done: ArticleLinks) -> None:
     """Add one article's paragraphs and mentions to the indexes."""
     for paragraph, visible, html, mentions in zip(article.paragraphs, done.visible, done.html, done.mentions):
         key = (article.slug, paragraph.index)
-        linked.visible[key] = visible
+        linked.visible[key] = paragraph.text if visible is None else visible
         linked.html[key] = html
         linked.mentions[key] = mentions
         for mention in mentions:
@@ -379,7 +381,7 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
         linked.articles = {a.slug: a for a in library.articles}
         linked.article_order = {a.slug: n for n, a in enumerate(library.articles)}
     articles = linked.articles
-    stale = [a for a in candidates if a.slug not in cache or cache[a.slug].body is not a.body]
+    stale = [a for a in candidates if a.slug not in cache or cache[a.slug].paragraphs is not a.paragraphs]
     # linking every article from scratch: index each one as it comes back, while the workers go on
     indexing_now = previous is None and len(stale) == len(library.articles)
     if stale:

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .errors import Location, Problems
+from .model import Paragraph
 
 # Content files read from content/; each collection may also be split into content/<name>/*.yaml.
 COLLECTIONS = ("entities", "timeline", "glossary", "quotes", "notes")
@@ -61,20 +62,14 @@ class YamlDoc:
 
 
 @dataclass
-class SeedParagraph:
-    index: int  # 1-based, the anchor is #p<index>
-    text: str
-    line: int  # 1-based line in the seed file
-
-
-@dataclass
 class RawSeed:
     path: str
     suffix: str
     front: YamlDoc | None
-    body: str
     body_line: int  # line of the body's first line in the file
-    paragraphs: list[SeedParagraph]
+    # the article's paragraphs as they will be (validation passes this very tuple on, so an
+    # unchanged seed's article is recognised by it; the body itself is not kept: 26 MB at 5,000)
+    paragraphs: tuple[Paragraph, ...]
 
 
 @dataclass
@@ -289,15 +284,15 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return front, body, front.count("\n") + 3
 
 
-def split_paragraphs(body: str, suffix: str, first_line: int) -> list[SeedParagraph]:
+def split_paragraphs(body: str, suffix: str, first_line: int) -> tuple[Paragraph, ...]:
     """Cut a seed body into paragraphs: one per line for .txt, one per blank-line block for .md."""
-    paragraphs: list[SeedParagraph] = []
+    paragraphs: list[Paragraph] = []
     lines = body.split("\n")
     if suffix == ".txt":
         for offset, line in enumerate(lines):
             if line.strip():
-                paragraphs.append(SeedParagraph(len(paragraphs) + 1, line.rstrip("\r"), first_line + offset))
-        return paragraphs
+                paragraphs.append(Paragraph(len(paragraphs) + 1, line.rstrip("\r"), first_line + offset))
+        return tuple(paragraphs)
     block: list[str] = []
     block_line = first_line
     for offset, line in enumerate(lines + [""]):
@@ -306,9 +301,9 @@ def split_paragraphs(body: str, suffix: str, first_line: int) -> list[SeedParagr
                 block_line = first_line + offset
             block.append(line.rstrip("\r"))
         elif block:
-            paragraphs.append(SeedParagraph(len(paragraphs) + 1, "\n".join(block), block_line))
+            paragraphs.append(Paragraph(len(paragraphs) + 1, "\n".join(block), block_line))
             block = []
-    return paragraphs
+    return tuple(paragraphs)
 
 
 def load_seed(path: Path, root: Path, problems: Problems) -> RawSeed | None:
@@ -327,7 +322,7 @@ def load_seed(path: Path, root: Path, problems: Problems) -> RawSeed | None:
         front = parse_yaml(front_text, rel, problems, line_offset=1)
         if front is None:
             return None
-    return RawSeed(rel, path.suffix, front, body, body_line, split_paragraphs(body, path.suffix, body_line))
+    return RawSeed(rel, path.suffix, front, body_line, split_paragraphs(body, path.suffix, body_line))
 
 
 def list_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:

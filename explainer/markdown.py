@@ -126,6 +126,18 @@ def _walk_runs(tokens: list[Token]) -> Iterator[tuple[Token, TextRun]]:
                 offset += 1
 
 
+def visible_text(runs: list[TextRun]) -> str:
+    """The text the runs come from: a line break between two runs (which counts as one character
+    in their offsets) comes back as a newline, so every offset points into this text."""
+    pieces, length = [], 0
+    for run in runs:
+        if run.offset > length:
+            pieces.append("\n" * (run.offset - length))
+        pieces.append(run.text)
+        length = run.offset + len(run.text)
+    return "".join(pieces)
+
+
 def text_runs(md: MarkdownIt, text: str, env: dict | None = None) -> tuple[list[TextRun], list[Token]]:
     """The visible text of a markdown block as runs (for finding mentions), and its tokens (to render later)."""
     tokens = md.parse(text, env if env is not None else {})

@@ -45,8 +45,7 @@ class Article:
     title: str
     path: str  # the seed file, relative to the project
     format: str  # "txt" (plain text, one paragraph per line) or "md"
-    body: str  # the body exactly as in the file, after any front matter
-    paragraphs: tuple[Paragraph, ...]
+    paragraphs: tuple[Paragraph, ...]  # the same tuple while the seed file is unchanged
     src: Location
     author: str | None = None
     publication: str | None = None

@@ -25,7 +25,6 @@ from .model import (
     Library,
     LinkPolicy,
     Note,
-    Paragraph,
     Quote,
     Site,
     SourceRef,
@@ -239,9 +238,8 @@ def validate_seed(seed: RawSeed, ctx: _Context) -> Article | None:
     if "url" in front and not is_safe_url(front["url"], allow_relative=False):
         ctx.problems.error(seed.front.where(("url",)), f"unsupported URL '{front['url']}'", "use an http(s) URL")
     title = front.get("title") or seed.paragraphs[0].text[:80]
-    paragraphs = tuple(Paragraph(p.index, p.text, p.line) for p in seed.paragraphs)
-    return Article(slug=slug, title=title, path=seed.path, format=seed.suffix.lstrip("."), body=seed.body,
-                   paragraphs=paragraphs, src=where, author=front.get("author"),
+    return Article(slug=slug, title=title, path=seed.path, format=seed.suffix.lstrip("."),
+                   paragraphs=seed.paragraphs, src=where, author=front.get("author"),
                    publication=front.get("publication"), published=published, url=front.get("url"),
                    summary=front.get("summary"), draft=front.get("draft", False))
 

@@ -88,3 +88,36 @@ def test_markdown_autolinks_keep_text_and_avoid_links_and_code(text, aliases):
     assert linked_tree.css_first("div").text(deep=True) == plain
     for anchor in linked_tree.css("a.xref"):
         assert anchor.parent.tag not in ("a", "code", "h1", "h2", "h3", "h4", "h5", "h6")
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(st.text(alphabet=st.sampled_from(list("abc AB*_`[]()")), max_size=20), min_size=1, max_size=4),
+       aliases=st.lists(st.text(alphabet="abAB ", min_size=2, max_size=5), max_size=5))
+def test_mention_offsets_point_into_the_visible_text_across_line_breaks(lines, aliases):
+    """A markdown paragraph's visible text keeps its line breaks, so a mention found after one is
+    cut out of the visible text exactly (entity pages show their snippets from it)."""
+    from explainer.link import find_paragraph_matches
+    from explainer.markdown import text_runs
+    from explainer.model import Article
+    md = make_markdown()
+    text = "\n".join(lines)
+    matcher = AliasMatcher([AliasEntry(a, f"t{i}", "entity") for i, a in enumerate(aliases) if a.strip()])
+    article = Article(slug="a", title="A", path="seeds/a.md", format="md", paragraphs=(), src=None)
+    visible, matches, _tokens = find_paragraph_matches(md, article, matcher, text)
+    runs = text_runs(md, text)[0]
+    for run in runs:
+        assert visible[run.offset:run.offset + len(run.text)] == run.text
+    for match in matches:
+        run = next(r for r in runs if r.offset <= match.start and match.end <= r.offset + len(r.text))
+        assert visible[match.start:match.end] == run.text[match.start - run.offset:match.end - run.offset]
+
+
+def test_a_mention_after_a_line_break_is_cut_out_exactly():
+    from explainer.link import find_paragraph_matches
+    from explainer.model import Article
+    md = make_markdown()
+    matcher = AliasMatcher([AliasEntry("Ada Lovelace", "ada", "entity")])
+    article = Article(slug="a", title="A", path="seeds/a.md", format="md", paragraphs=(), src=None)
+    visible, matches, _ = find_paragraph_matches(md, article, matcher, "First line,\nthen *more*\nand Ada Lovelace.")
+    assert visible == "First line,\nthen more\nand Ada Lovelace."
+    assert [visible[m.start:m.end] for m in matches] == ["Ada Lovelace"]
