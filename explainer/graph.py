@@ -7,9 +7,11 @@ always draws the same picture. Every node is a link; the SVG needs no JavaScript
 from __future__ import annotations
 
 import functools
+import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
 
 from markupsafe import Markup, escape
 
@@ -44,18 +46,27 @@ def by_strength(edge: Edge) -> tuple[int, str, str]:
     return strength_order(edge.weight, edge.a, edge.b)
 
 
-def build_edges(co_mentions: dict[str, Counter], related: dict[str, tuple[str, ...]]) -> list[Edge]:
-    """Merge co-mention counts and explicit relations into one undirected, weighted edge list."""
-    weights: Counter = Counter()
-    for a, counts in co_mentions.items():
-        for b, count in counts.items():
-            if a < b:
-                weights[(a, b)] += count
+def edge_weights(co_mentions: dict[str, Counter], related: dict[str, tuple[str, ...]]) -> Iterator[tuple[str, str, int]]:
+    """The network as (a, b, weight) with a < b, in no particular order: co-mention counts plus
+    EXPLICIT_WEIGHT for each explicit relation (either way round). A generator, so the map of a
+    large site (hundreds of thousands of pairs) never holds them all at once."""
+    explicit: Counter = Counter()
     for a, others in related.items():
         for b in others:
             if a != b:
-                weights[tuple(sorted((a, b)))] += EXPLICIT_WEIGHT
-    return [Edge(a, b, w) for (a, b), w in sorted(weights.items())]
+                explicit[(a, b) if a < b else (b, a)] += EXPLICIT_WEIGHT
+    for a, counts in co_mentions.items():
+        for b, count in counts.items():
+            if a < b:
+                yield a, b, count + explicit.pop((a, b), 0)
+    for (a, b), weight in explicit.items():
+        yield a, b, weight
+
+
+def strongest_edges(weights: Iterable[tuple[str, str, int]], count: int) -> list[Edge]:
+    """The `count` strongest edges, strongest first."""
+    return [Edge(a, b, w) for w, a, b in heapq.nsmallest(count, ((w, a, b) for a, b, w in weights),
+                                                         key=lambda t: strength_order(*t))]
 
 
 @functools.lru_cache(maxsize=8)
@@ -153,16 +164,18 @@ def draw_svg(nodes: list[Node], edges: list[Edge], pos: dict[str, tuple[float, f
     return Markup("".join(out))
 
 
-def full_map(nodes: list[Node], edges: list[Edge], width: int = 900, height: int = 640) -> tuple[Markup, int, int]:
-    """The whole network (best-connected nodes if large). Returns (svg, nodes shown, edges shown)."""
+def full_map(nodes: list[Node], weights: Callable[[], Iterable[tuple[str, str, int]]], width: int = 900,
+             height: int = 640) -> tuple[Markup, int, int]:
+    """The whole network (best-connected nodes if large); `weights` gives its edges as (a, b,
+    weight) each time it is called (see edge_weights). Returns (svg, nodes shown, edges shown)."""
     degree: Counter = Counter()
-    for e in edges:
-        degree[e.a] += e.weight
-        degree[e.b] += e.weight
+    for a, b, weight in weights():
+        degree[a] += weight
+        degree[b] += weight
     shown = sorted((n.id for n in nodes if degree[n.id]), key=lambda i: (-degree[i], i))[:MAX_MAP_NODES]
     shown.sort()
     keep = set(shown)
-    kept_edges = [e for e in edges if e.a in keep and e.b in keep]
+    kept_edges = [Edge(a, b, w) for a, b, w in sorted(e for e in weights() if e[0] in keep and e[1] in keep)]
     pos = _layout(tuple(shown), tuple(kept_edges), width, height)
     svg = draw_svg([n for n in nodes if n.id in keep], kept_edges, pos, width, height, "Relationship map")
     return svg, len(shown), len(kept_edges)

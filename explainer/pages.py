@@ -12,7 +12,8 @@ import html as html_lib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -21,11 +22,11 @@ from .graph import (
     MAX_NEIGHBOURS,
     Edge,
     Node,
-    build_edges,
-    by_strength,
+    edge_weights,
     full_map,
     neighbourhood,
     strength_order,
+    strongest_edges,
 )
 from .link import Linked, LinkTargets
 from .markdown import (
@@ -43,6 +44,8 @@ KIND_LABELS = {
 SNIPPET_RADIUS = 110  # characters of context on each side of a mention
 SNIPPET_ARTICLES = 25  # an entity page quotes its mentions in this many articles, then lists the rest
 MAX_CO_MENTIONED = 30  # co-mentioned entities listed on an entity page (explicit relations always are)
+GLOSSARY_ARTICLES = 5  # a glossary term lists where it is used in this many articles, then links to search
+GLOSSARY_USES = 12  # …and this many of its paragraphs in each
 HOME_ARTICLES = 10  # articles listed on the home page; all of them are on /articles/
 KEY_PLAYERS = 8
 TIMELINE_PREVIEW = 5
@@ -92,10 +95,9 @@ class PageBuilder:
         self.keep_plans: set = set()  # see plan_page
         self.kept_plans: dict = {}
 
-    @functools.cached_property
-    def edges(self) -> list[Edge]:
-        """The whole network (only the map needs it; an entity page needs its own edges only)."""
-        return build_edges(self.linked.co_mentions, {e.id: e.related for e in self.lib.entities})
+    def edge_weights(self) -> Iterator[tuple[str, str, int]]:
+        """The whole network, pair by pair (only the map needs it; an entity page needs its own edges only)."""
+        return edge_weights(self.linked.co_mentions, {e.id: e.related for e in self.lib.entities})
 
     @functools.cached_property
     def sort_names(self) -> dict[str, str]:
@@ -103,7 +105,7 @@ class PageBuilder:
         return {ident: entity.name.casefold() for ident, entity in self.entities.items()}
 
     def edges_touching(self, entity: Entity, strongest: int | None = None) -> list[Edge]:
-        """The edges of one entity, weighted exactly as in build_edges, without building the rest;
+        """The edges of one entity, weighted exactly as in edge_weights, without building the rest;
         only the `strongest` ones (heaviest first, then by their ends), if given."""
         weights = Counter({other: count for other, count in self.linked.co_mentions.get(entity.id, {}).items()
                            if other != entity.id})
@@ -379,7 +381,7 @@ class PageBuilder:
         deps |= {f"seed-{part}:{a.slug}" for a in self.lib.articles for part in ("mentions", "meta")}  # uses
         return PagePlan(self.urls.page("glossary/"), "glossary/index.html", "glossary.html", "glossary", "Glossary",
                         f"Plain-language definitions of the terms used in {self.lib.site.title}.",
-                        {"letters": letters, "jsonld": {
+                        {"letters": letters, "one_article": len(self.lib.articles) == 1, "jsonld": {
                             "@context": "https://schema.org", "@type": "DefinedTermSet", "name": "Glossary",
                             "url": self.urls.absolute(self.urls.page("glossary/")),
                             "hasDefinedTerm": [{"@type": "DefinedTerm", "name": t.term, "termCode": t.id,
@@ -389,14 +391,28 @@ class PageBuilder:
                         frozenset(deps))
 
     def term_row(self, term: Term) -> dict:
-        uses = {}
-        for mention in self.linked.mentions_of(term.id):
-            uses.setdefault((mention.article, mention.paragraph), mention)
         return {"id": term.id, "term": term.term, "aliases": term.aliases, "definition": self.md.block(term.definition),
                 "see_also": [{"id": i, "term": self.terms[i].term, "href": self.urls.term(i)} for i in term.see_also],
-                "sources": [self.source_view(s) for s in term.sources],
-                "uses": [{"href": self.urls.paragraph(slug, index), "label": f"¶{index}",
-                          "article": self.articles[slug].title} for (slug, index) in sorted(uses)]}
+                "sources": [self.source_view(s) for s in term.sources], **self.term_uses(term)}
+
+    def term_uses(self, term: Term) -> dict:
+        """Where a term is used: the paragraphs of the articles that use it most (first in site
+        order on a tie), a few of each; on a site of thousands of articles a common term is in
+        hundreds, and the glossary is one page, so the rest are counted and left to search."""
+        paragraphs: dict[str, set[int]] = {}
+        for mention in self.linked.mentions_of(term.id):
+            paragraphs.setdefault(mention.article, set()).add(mention.paragraph)
+        order = self.linked.article_order
+        shown = heapq.nsmallest(GLOSSARY_ARTICLES, paragraphs, key=lambda slug: (-len(paragraphs[slug]), order[slug]))
+        groups = []
+        for slug in sorted(shown, key=order.__getitem__):
+            title = self.articles[slug].title
+            indexes = sorted(paragraphs[slug])
+            groups.append({"article": title, "href": self.urls.article(slug), "more": len(indexes) - GLOSSARY_USES,
+                           "uses": [{"href": self.urls.paragraph(slug, index), "label": f"¶{index}", "article": title}
+                                    for index in indexes[:GLOSSARY_USES]]})
+        return {"use_groups": groups, "use_articles": len(paragraphs), "more_use_articles": len(paragraphs) - len(shown),
+                "search_href": f"{self.urls.page('search/')}?q={quote(term.term)}"}
 
     def newest_articles(self) -> list[Article]:
         """Articles, newest first where dated (undated ones keep their file order, after the dated)."""
@@ -439,8 +455,8 @@ class PageBuilder:
                         frozenset(deps))
 
     def map_page(self) -> PagePlan:
-        svg, shown, edge_count = full_map(list(self.nodes.values()), self.edges)
-        strongest = sorted(self.edges, key=by_strength)[:25]
+        svg, shown, edge_count = full_map(list(self.nodes.values()), self.edge_weights)
+        strongest = strongest_edges(self.edge_weights(), 25)
         pairs = [{"a": self.entity_ref(e.a), "b": self.entity_ref(e.b), "weight": e.weight} for e in strongest]
         deps = {"template:map.html", "site", "ids"} | {f"entity-card:{e.id}" for e in self.lib.entities}
         deps |= {f"entity-related:{e.id}" for e in self.lib.entities}

@@ -105,6 +105,35 @@ def test_glossary_has_anchor_per_term_and_where_used(site: Path):
     assert [a.attributes["href"] for a in term.css(".uses a")] == ["/articles/engines/#p1"]
 
 
+def test_glossary_on_a_many_article_site_names_the_articles_and_leaves_the_rest_to_search(project: Path, tmp_path: Path):
+    """With thousands of articles a term is used in hundreds: the glossary (one page) names the
+    articles that use it most, a few paragraphs each, and counts the rest with a search link."""
+    from explainer.pages import GLOSSARY_ARTICLES, GLOSSARY_USES
+    from explainer.pipeline import BuildOptions, build
+    uses = {f"x{n}": n % 3 + 1 for n in range(GLOSSARY_ARTICLES + 3)}  # article → paragraphs using "algorithm"
+    uses["x7"] = GLOSSARY_USES + 4
+    for slug, count in uses.items():
+        body = "\n\n".join(f"An algorithm, step {i}." for i in range(count))
+        (project / "seeds" / f"{slug}.md").write_text(f'---\ntitle: "Article {slug}"\nslug: {slug}\n---\n\n{body}\n',
+                                                       encoding="utf-8")
+    build(BuildOptions(root=project, out=tmp_path / "out", jobs=1, theme=REPO))
+    term = parse(tmp_path / "out/glossary/index.html").css_first("h3#term-algorithm").parent
+    block = term.css_first("div.uses")
+    assert "data-search-ignore" in block.attributes  # article titles are not the glossary's words
+    total = len(uses) + 1  # and "engines"
+    assert block.css_first("p").text() == f"Used in {total} articles, most in these {GLOSSARY_ARTICLES}:"
+    rows = block.css("li")
+    most = sorted(uses, key=lambda slug: -uses[slug])[:GLOSSARY_ARTICLES]
+    assert sorted(row.css_first("a").attributes["href"] for row in rows) == sorted(f"/articles/{s}/" for s in most)
+    busiest = next(row for row in rows if row.css_first("a").attributes["href"] == "/articles/x7/")
+    paragraph_links = [a.attributes["href"] for a in busiest.css("a")[1:]]
+    assert paragraph_links == [f"/articles/x7/#p{i}" for i in range(1, GLOSSARY_USES + 1)]
+    assert busiest.text().endswith(" and 4 more")
+    last = block.css("p")[-1]
+    assert last.text().startswith(f"And in {total - GLOSSARY_ARTICLES} more.")
+    assert last.css_first("a").attributes["href"] == "/search/?q=algorithm"
+
+
 def test_home_has_key_points_players_and_timeline(site: Path):
     page = parse(site / "index.html")
     point = page.css_first("ol.key-points li")
