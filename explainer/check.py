@@ -30,19 +30,21 @@ def scan_tree(tree: LexborHTMLParser) -> _PageScan:
     ids: set[str] = set()
     duplicates = []
     for node in tree.css("[id]"):
-        value = node.attributes.get("id")
+        value = node.id
         value = intern(value) if value is not None else value
         if value in ids:
             duplicates.append(value)
         ids.add(value)
     links = []
-    for node in tree.css("[href], [src]"):
-        if node.tag == "link" and node.attributes.get("rel") in ("canonical", "alternate"):
-            continue
-        for name in ("href", "src"):
-            value = node.attributes.get(name)
-            if value is not None:
-                links.append(intern(value))
+    for node in tree.css("[href], [src]"):  # an entity page of a large site has hundreds of links
+        attributes = node.attributes  # (a dict made on each call: once per element)
+        href, src = attributes.get("href"), attributes.get("src")
+        if href is not None:
+            if node.tag == "link" and attributes.get("rel") in ("canonical", "alternate"):
+                continue  # the page's absolute address and its feed's, not links to check
+            links.append(intern(href))
+        if src is not None:
+            links.append(intern(src))
     return _PageScan(ids, duplicates, links)
 
 

@@ -120,17 +120,28 @@ def json_ld(data: Any) -> Markup:
 CARD_LINK = re.compile(r'data-card="((?:entity|term):[a-z0-9-]+)"')
 
 
-def with_cards(html: str, cards: dict[str, dict]) -> str:
+def with_cards(html: str, cards: dict[str, dict], memo: dict[str, tuple[dict, str]] | None = None) -> str:
     """Embed the preview-card data of the cards this page links to, as an inert JSON block.
 
     Scanning the finished HTML catches every cross-reference, whether a template or the markdown
-    renderer made it; the page then needs no fetch to show a card.
+    renderer made it; the page then needs no fetch to show a card. `memo` keeps each card's
+    serialised JSON (a popular entity's card goes into thousands of pages); the block is the
+    same as serialising the chosen cards in one go.
     """
     used = sorted(set(CARD_LINK.findall(html)))
     if not used or "</body>" not in html:
         return html
-    data = json_ld({key: cards[key] for key in used if key in cards})
-    block = f'<script type="application/json" id="card-data">{data}</script>\n'
+    memo = {} if memo is None else memo
+    members = []
+    for key in used:
+        card = cards.get(key)
+        if card is None:
+            continue
+        entry = memo.get(key)
+        if entry is None or entry[0] is not card:
+            entry = memo[key] = (card, json_ld({key: card})[1:-1])  # '"key":{…}', escaped as json_ld does
+        members.append(entry[1])
+    block = f'<script type="application/json" id="card-data">{{{",".join(members)}}}</script>\n'
     at = html.rindex("</body>")
     return html[:at] + block + html[at:]
 
@@ -151,6 +162,7 @@ class Renderer:
         self.search = search  # make each page's search record
         self.deps = deps  # record what each page is built from (only the preview server asks)
         self.cards = cards or {}
+        self.card_json: dict[str, tuple[dict, str]] = {}  # see with_cards
         self.minify = minify
         self.common = {"site": site, "urls": urls, "asset": lambda name: urls.page(assets.get(name, name)),
                        "kind_labels": KIND_LABELS, "noindex": noindex}
@@ -161,7 +173,7 @@ class Renderer:
             html = template.render(**self.common, page=plan, **plan.context)
             if not plan.output.endswith(".html"):
                 return html
-            html = with_cards(html, self.cards)
+            html = with_cards(html, self.cards, self.card_json)
             return minify_page(html) if self.minify else html
         except jinja2.TemplateSyntaxError as exc:
             raise ContentError([Problem(Location(f"templates/{exc.name or plan.template}", exc.lineno or 0, 1),

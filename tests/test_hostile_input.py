@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from helpers import parse
 
@@ -354,3 +357,26 @@ def test_the_page_checker_catches_injections(tmp_path: Path):
                     '<script type="application/ld+json">{"ok": true}</script></body></html>', encoding="utf-8")
     found = page_problems(page)
     assert len(found) == 9, found  # the iframe and the svg are each caught twice (tag, and URL or handler)
+
+
+@settings(max_examples=100, deadline=None)
+@given(cards=st.dictionaries(st.sampled_from(["entity:a", "entity:b-c", "term:d", "term:e"]),
+                             st.dictionaries(st.sampled_from(["name", "summary", "kind"]), st.text(max_size=12)),
+                             max_size=4),
+       linked=st.lists(st.sampled_from(["entity:a", "entity:b-c", "term:d", "entity:zz"]), max_size=6))
+def test_card_block_is_the_chosen_cards_serialised_in_one_go_however_often_memoised(cards, linked):
+    """Each card's JSON is kept between pages; the block must still be exactly the cards the page
+    links to, as one escaped JSON object, and a card that changed (a new object) is written anew."""
+    from explainer.render import json_ld, with_cards
+    page = "<body>" + "".join(f'<a data-card="{key}">x</a>' for key in linked) + "</body>"
+    memo: dict = {}
+    for round_ in range(2):
+        html = with_cards(page, cards, memo)
+        used = sorted(set(linked))
+        if not used:
+            assert html == page
+            continue
+        expected = json_ld({key: cards[key] for key in used if key in cards})
+        block = HTMLParser(html).css_first("script#card-data")
+        assert block.text() == expected and json.loads(block.text()) == {k: cards[k] for k in used if k in cards}
+        cards = {key: {**card, "name": "changed"} for key, card in cards.items()}  # new objects
