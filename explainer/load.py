@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,11 +94,23 @@ def _inside(path: str, folder: str) -> bool:
     return path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def read_text(path: Path, root: Path, problems: Problems) -> str | None:
-    """Read a UTF-8 file, reporting a missing, oversized or undecodable file as a problem."""
+def read_text(path: Path, root: Path, problems: Problems, real_dirs: dict[str, str] | None = None) -> str | None:
+    """Read a UTF-8 file, reporting a missing, oversized or undecodable file as a problem.
+
+    `real_dirs` keeps the real path of each folder for one load: a file that is not a symlink
+    itself then costs one lstat, not one per folder of its path (5,000 seeds in one folder)."""
     rel = relative(path, root)
     try:  # os.path rather than pathlib: this runs for every seed, and pathlib's overhead doubled it
-        resolved = os.path.realpath(path, strict=True)
+        if real_dirs is None:
+            resolved = os.path.realpath(path, strict=True)
+        else:
+            folder, name = os.path.split(path)
+            real_folder = real_dirs.get(folder)
+            if real_folder is None:
+                real_folder = real_dirs[folder] = os.path.realpath(folder, strict=True)
+            resolved = os.path.join(real_folder, name)
+            if stat.S_ISLNK(os.lstat(resolved).st_mode):  # (raises for a missing file, like realpath)
+                resolved = os.path.realpath(resolved, strict=True)
     except OSError as exc:
         problems.error(Location(rel), f"cannot read file: {exc.strerror or exc}")
         return None
@@ -306,9 +319,9 @@ def split_paragraphs(body: str, suffix: str, first_line: int) -> tuple[Paragraph
     return tuple(paragraphs)
 
 
-def load_seed(path: Path, root: Path, problems: Problems) -> RawSeed | None:
+def load_seed(path: Path, root: Path, problems: Problems, real_dirs: dict[str, str] | None = None) -> RawSeed | None:
     rel = relative(path, root)
-    text = read_text(path, root, problems)
+    text = read_text(path, root, problems, real_dirs)
     if text is None:
         return None
     try:
@@ -535,10 +548,11 @@ def load_content(root: Path, problems: Problems, cache: FileCache | None = None)
         if len(collections[name]) < len(docs):
             unreadable.add(name)
     seed_paths = listed(root / "seeds", SEED_SUFFIXES)
+    real_dirs: dict[str, str] = {}  # for this load only: a folder may become a symlink between rebuilds
     if cache is None:
-        seeds = [load_seed(p, root, problems) for p in seed_paths]
+        seeds = [load_seed(p, root, problems, real_dirs) for p in seed_paths]
     else:
-        seeds = cache.get_many(seed_paths, lambda path: load_seed(path, root, problems))
+        seeds = cache.get_many(seed_paths, lambda path: load_seed(path, root, problems, real_dirs))
     present = [s for s in seeds if s is not None]
     if len(present) < len(seeds):
         unreadable.add("seeds")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -320,6 +321,28 @@ def test_symlinked_folder_outside_the_project_is_refused(cli, project: Path, tmp
     result = cli("build")
     assert result.exit_code == 1, result.output
     assert "content/entities/more.yaml: error: symlink points outside the project" in result.stderr
+
+
+def test_symlinked_seeds_folder_outside_the_project_is_refused(cli, project: Path, tmp_path: Path):
+    """Seeds are read with each folder's real path worked out once: a folder that leads outside
+    is still caught, and a symlinked seed inside the project is still read."""
+    seeds = project / "seeds"
+    _outside(tmp_path, "engines.txt", (seeds / "engines.txt").read_bytes())
+    shutil.rmtree(seeds)
+    seeds.symlink_to(tmp_path / "outside", target_is_directory=True)
+    result = cli("build")
+    assert result.exit_code == 1, result.output
+    assert "seeds/engines.txt: error: symlink points outside the project" in result.stderr
+
+
+def test_symlinked_seed_inside_the_project_is_read(cli, project: Path):
+    (project / "drafts").mkdir()
+    (project / "drafts/engines.txt").write_bytes((project / "seeds/engines.txt").read_bytes())
+    (project / "seeds/engines.txt").unlink()
+    (project / "seeds/engines.txt").symlink_to(project / "drafts/engines.txt")
+    result = cli("build")
+    assert result.exit_code == 0, result.output
+    assert (project / "site/articles/engines/index.html").exists()
 
 
 def test_symlink_chain_that_ends_outside_is_refused(cli, project: Path, tmp_path: Path):
