@@ -112,6 +112,8 @@ def _walk_runs(tokens: list[Token]) -> Iterator[tuple[Token, TextRun]]:
             in_heading = False
         if block.type != "inline" or not block.children:
             continue
+        if offset:
+            offset += 1  # between two blocks (list items, a heading and its text), like a line break
         link_depth = 0
         for child in block.children:
             if child.type == "link_open":
@@ -127,8 +129,9 @@ def _walk_runs(tokens: list[Token]) -> Iterator[tuple[Token, TextRun]]:
 
 
 def visible_text(runs: list[TextRun]) -> str:
-    """The text the runs come from: a line break between two runs (which counts as one character
-    in their offsets) comes back as a newline, so every offset points into this text."""
+    """The text the runs come from: a line break or a block boundary between two runs (each
+    counts as one character in their offsets) comes back as a newline, so every offset points
+    into this text and no two list items' words run together in a snippet."""
     pieces, length = [], 0
     for run in runs:
         if run.offset > length:

@@ -121,3 +121,6 @@ def test_a_mention_after_a_line_break_is_cut_out_exactly():
     visible, matches, _ = find_paragraph_matches(md, article, matcher, "First line,\nthen *more*\nand Ada Lovelace.")
     assert visible == "First line,\nthen more\nand Ada Lovelace."
     assert [visible[m.start:m.end] for m in matches] == ["Ada Lovelace"]
+    visible, matches, _ = find_paragraph_matches(md, article, matcher, "- one\n- two, Ada Lovelace\n\n  > three")
+    assert visible == "one\ntwo, Ada Lovelace\nthree"  # list items do not run together
+    assert [visible[m.start:m.end] for m in matches] == ["Ada Lovelace"]
