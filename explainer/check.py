@@ -125,6 +125,9 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/", only: s
     # A link with a path means the same from every page of a folder (most repeat across many
     # pages: navigation, entities, paragraphs); its verdict holds for this check, while no page changes.
     verdicts: dict[tuple[str, str], str | None] = {}
+    # A link from the site's root that resolves does so from every page: most links are such
+    # (navigation, entities, paragraphs), and one set lookup then settles them.
+    sound: set[str] = set()
     names = sorted(scans) if only is None else sorted(name for name in only if name in scans)
     for name in names:
         scan = scans[name]
@@ -132,12 +135,34 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/", only: s
         for duplicate in sorted(set(scan.duplicate_ids)):
             problems.append(Problem(where, f"duplicate id '{duplicate}' in the page"))
         page_dir = "/" + name.rsplit("/", 1)[0] + "/" if "/" in name else "/"
+        ids = scan.ids
         for link in scan.links:
-            if link[:1] in ("#", "?", ""):
+            if link in sound:
+                continue
+            first = link[:1]
+            if first == "#" and link[1:] in ids and "%" not in link:
+                continue  # an anchor of this very page (a ¶ link, the table of contents)
+            if first in ("#", "?", ""):
                 problem = verdict(name, page_dir, link)  # about this very page
-            else:
-                key = ("" if link.startswith("/") else page_dir, link)
+            elif first == "/":
+                key = ("", link)
                 problem = verdicts[key] if key in verdicts else verdicts.setdefault(key, verdict(name, page_dir, link))
+                if problem is None:
+                    sound.add(link)
+            else:  # relative: the same link from the root may have been judged already
+                address, hash_, fragment = link.partition("#")
+                rooted = None
+                if address and not _PLAIN_PATH_TROUBLE.search(address) and not address.startswith("//"):
+                    path = page_dir + address
+                    rooted = normpath(path) + ("/" if path.endswith("/") else "") + hash_ + fragment
+                    if rooted.startswith("//"):
+                        rooted = None  # ("./" from the root page): not a path to share a verdict with
+                    elif rooted in sound:
+                        continue
+                key = (page_dir, link)
+                problem = verdicts[key] if key in verdicts else verdicts.setdefault(key, verdict(name, page_dir, link))
+                if problem is None and rooted is not None:
+                    sound.add(rooted)
             if problem:
                 problems.append(Problem(where, problem))
     return problems
