@@ -46,6 +46,7 @@ SNIPPET_ARTICLES = 25  # an entity page quotes its mentions in this many article
 MAX_CO_MENTIONED = 30  # co-mentioned entities listed on an entity page (explicit relations always are)
 GLOSSARY_ARTICLES = 5  # a glossary term lists where it is used in this many articles, then links to search
 GLOSSARY_USES = 12  # …and this many of its paragraphs in each
+FEED_ENTRIES = 50  # the feed holds the newest articles and events (readers poll it; 5,000 entries were 2.4 MB)
 HOME_ARTICLES = 10  # articles listed on the home page; all of them are on /articles/
 KEY_PLAYERS = 8
 TIMELINE_PREVIEW = 5
@@ -473,7 +474,8 @@ class PageBuilder:
                         frozenset({"template:search.html", "site"}))
 
     def feed(self) -> PagePlan:
-        """An Atom feed of the articles and the timeline events, newest first, with stable dates."""
+        """An Atom feed of the newest articles and timeline events (FEED_ENTRIES of them), newest
+        first, with stable dates; the lists and the sitemap hold them all."""
         entries = []
         for article in self.lib.articles:
             day = article.published.latest if article.published else None
@@ -488,6 +490,7 @@ class PageBuilder:
         for entry in entries:
             entry["updated"] = (entry["updated"] or newest)
         entries.sort(key=lambda e: (e["updated"] or datetime.date.min, e["href"]), reverse=True)
+        del entries[FEED_ENTRIES:]
         return PagePlan(self.urls.page("feed.xml"), "feed.xml", "feed.xml", "feed", self.lib.site.title,
                         self.lib.site.description, {"entries": entries, "updated": newest},
                         frozenset({"template:feed.xml", "site", "ids"} | {f"event:{e.id}" for e in self.lib.events}

@@ -136,6 +136,25 @@ def test_glossary_on_a_many_article_site_names_the_articles_and_leaves_the_rest_
     assert last.css_first("a").attributes["href"] == "/search/?q=algorithm"
 
 
+def test_feed_holds_the_newest_entries_only(project: Path, tmp_path: Path):
+    import xml.etree.ElementTree as ET
+
+    from explainer.pages import FEED_ENTRIES
+    from explainer.pipeline import BuildOptions, build
+    for number in range(FEED_ENTRIES + 5):
+        (project / "seeds" / f"n{number:03d}.md").write_text(
+            f'---\ntitle: "Number {number}"\nslug: n{number:03d}\npublished: "{1900 + number}-01-01"\n---\n\nText.\n',
+            encoding="utf-8")
+    build(BuildOptions(root=project, out=tmp_path / "out", jobs=1, theme=REPO))
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ET.parse(tmp_path / "out/feed.xml").getroot().findall(f"{atom}entry")
+    updated = [entry.find(f"{atom}updated").text for entry in entries]
+    assert len(entries) == FEED_ENTRIES and updated == sorted(updated, reverse=True)
+    titles = {entry.find(f"{atom}title").text for entry in entries}
+    assert "Number 0" not in titles and f"Number {FEED_ENTRIES + 4}" in titles  # the oldest are left out
+    assert len(list((tmp_path / "out/articles").iterdir())) > FEED_ENTRIES + 5  # the pages are all there
+
+
 def test_home_has_key_points_players_and_timeline(site: Path):
     page = parse(site / "index.html")
     point = page.css_first("ol.key-points li")
