@@ -39,3 +39,13 @@ def test_events_sort_by_earliest_possible_day():
 def test_any_real_day_round_trips(day):
     parsed = parse_date(day.isoformat())
     assert parsed.earliest == parsed.latest == day
+
+
+def test_valid_edtf_that_the_site_cannot_display_is_named_as_such():
+    """The edtf package is imported only to word this message (its grammar is slow to import)."""
+    with pytest.raises(DateError) as valid:
+        parse_date("1985-04-12/..")  # an open-ended interval: EDTF level 1, not displayed here
+    assert "it is valid EDTF" in str(valid.value)
+    with pytest.raises(DateError) as invalid:
+        parse_date("next spring")
+    assert "valid EDTF" not in str(invalid.value)
