@@ -268,27 +268,26 @@ class PageBuilder:
         return sorted(rows, key=lambda r: r["index"])
 
     def entity_page(self, entity: Entity) -> PagePlan:
-        by_article: dict[str, dict[int, list]] = {}
-        mention_count = 0
-        for slug, mentions in self.linked.by_target.get(entity.id, {}).items():
-            paragraphs = by_article[slug] = {}
-            mention_count += len(mentions)
-            for mention in mentions:
-                paragraphs.setdefault(mention.paragraph, []).append(mention)
-        ordered = sorted(by_article.items(), key=lambda item: self.article_order[item[0]])
+        by_article = self.linked.by_target.get(entity.id, {})  # slug → its mentions of the entity
+        mention_count = sum(map(len, by_article.values()))
         # every mention is listed; past the first articles, as paragraph links without snippets,
         # so the page of an entity named in thousands of articles stays readable and light
         groups, more_groups = [], []
-        for number, (slug, paragraphs) in enumerate(ordered):
+        ordered = sorted(by_article, key=self.article_order.__getitem__)
+        for number, slug in enumerate(ordered):
+            href = self.urls.article(slug)
             if number < SNIPPET_ARTICLES:
-                rows = [{"index": index, "href": self.urls.paragraph(slug, index),
+                paragraphs: dict[int, list] = {}
+                for mention in by_article[slug]:
+                    paragraphs.setdefault(mention.paragraph, []).append(mention)
+                rows = [{"index": index, "href": self.urls.paragraph_in(href, index),
                          "snippet": snippet(self.linked.visible[(slug, index)], [(m.start, m.end) for m in mentions]),
                          "count": len(mentions)} for index, mentions in sorted(paragraphs.items())]
-                groups.append({"article": self.articles[slug].title, "href": self.urls.article(slug), "rows": rows})
-            else:
-                href = self.urls.article(slug)
-                more_groups.append({"article": self.articles[slug].title, "href": href,  # (index, href) pairs:
-                                    "rows": [(index, self.urls.paragraph_in(href, index)) for index in sorted(paragraphs)]})
+                groups.append({"article": self.articles[slug].title, "href": href, "rows": rows})
+            else:  # (index, href) pairs: the template's loop over them is the page's longest
+                more_groups.append({"article": self.articles[slug].title, "href": href,
+                                    "rows": [(index, self.urls.paragraph_in(href, index))
+                                             for index in sorted({m.paragraph for m in by_article[slug]})]})
         related, more_related = self.related(entity)
         kind_label = KIND_LABELS[entity.kind][0]
         context = {
@@ -307,8 +306,8 @@ class PageBuilder:
         deps = {f"entity:{entity.id}", "template:entity.html", "site"}
         # the articles shown with snippets depend on their text; the others, on where the entity
         # is mentioned and on their titles only
-        deps |= {f"seed:{slug}" for slug, _ in ordered[:SNIPPET_ARTICLES]}
-        deps |= {f"seed-mentions:{slug}" for slug, _ in ordered} | {f"seed-meta:{slug}" for slug, _ in ordered}
+        deps |= {f"seed:{slug}" for slug in ordered[:SNIPPET_ARTICLES]}
+        deps |= {f"seed-mentions:{slug}" for slug in ordered} | {f"seed-meta:{slug}" for slug in ordered}
         deps |= {f"event:{i}" for i in self.linked.entity_events.get(entity.id, [])}
         deps |= {f"quote:{q}" for q in self.linked.entity_quotes.get(entity.id, [])}
         deps |= {f"note:{n}" for n in self.linked.entity_notes.get(entity.id, [])}
