@@ -18,6 +18,7 @@ from .linker import AliasEntry, AliasMatcher, Match
 from .markdown import (
     LinkTarget,
     PlannedLink,
+    parse_blocks,
     render_markdown_block,
     render_plain_paragraph,
     text_runs,
@@ -144,12 +145,13 @@ class LinkTargets:
 
 
 def find_paragraph_matches(md: MarkdownIt, article: Article, matcher: AliasMatcher,
-                           text: str) -> tuple[str, list[Match], list | None]:
+                           text: str, tokens: list | None = None) -> tuple[str, list[Match], list | None]:
     """Visible text of a paragraph, the alias matches in it (never in headings, links or code),
-    and for markdown its parsed tokens (so rendering does not parse it again)."""
+    and for markdown its parsed tokens (so rendering does not parse it again; `tokens` if the
+    caller parsed it already)."""
     if article.format == "txt":
         return text, matcher.find(text), None
-    runs, tokens = text_runs(md, text)
+    runs, tokens = text_runs(md, text, tokens=tokens)
     matches = []
     for run in runs:
         if run.linkable:
@@ -242,8 +244,10 @@ def link_article(md: MarkdownIt, matcher: AliasMatcher, article: Article, policy
     seen_in_article: dict[str, set[str]] = {"entity": set(), "term": set()}
     env = {"resolve": targets}
     visible, rendered, mentions = [], [], []
-    for paragraph in article.paragraphs:
-        text, matches, tokens = find_paragraph_matches(md, article, matcher, paragraph.text)
+    parsed = parse_blocks(md, [p.text for p in article.paragraphs]) if article.format == "md" else None
+    for number, paragraph in enumerate(article.paragraphs):
+        text, matches, tokens = find_paragraph_matches(md, article, matcher, paragraph.text,
+                                                       parsed[number] if parsed else None)
         seen_here: dict[str, set[str]] = {"entity": set(), "term": set()}
         found = []
         for m in matches:  # entities and terms each follow their own policy

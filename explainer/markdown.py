@@ -141,10 +141,50 @@ def visible_text(runs: list[TextRun]) -> str:
     return "".join(pieces)
 
 
-def text_runs(md: MarkdownIt, text: str, env: dict | None = None) -> tuple[list[TextRun], list[Token]]:
-    """The visible text of a markdown block as runs (for finding mentions), and its tokens (to render later)."""
-    tokens = md.parse(text, env if env is not None else {})
+def text_runs(md: MarkdownIt, text: str, env: dict | None = None,
+              tokens: list[Token] | None = None) -> tuple[list[TextRun], list[Token]]:
+    """The visible text of a markdown block as runs (for finding mentions), and its tokens (to
+    render later); `tokens`, if given, are the block's already parsed (see parse_blocks)."""
+    if tokens is None:
+        tokens = md.parse(text, env if env is not None else {})
     return [run for _token, run in _walk_runs(tokens)], tokens
+
+
+def parse_blocks(md: MarkdownIt, texts: list[str]) -> list[list[Token]] | None:
+    """Parse an article's markdown paragraphs in one call and cut the tokens back into paragraphs.
+
+    markdown-it costs about 14 µs a call before it reads a character, a fifth of linking a
+    paragraph, so one call per article instead of one per paragraph saves that much. Each
+    paragraph gets exactly the tokens parsing it alone would give (line numbers aside): the
+    paragraphs are joined with one blank line, and the result is used only if every top-level
+    block lies inside one paragraph and every paragraph has one, and no reference definition
+    was read (a definition in one paragraph would resolve links in another). Otherwise None:
+    the caller parses the paragraphs one by one.
+    """
+    env: dict = {}
+    tokens = md.parse("\n\n".join(texts), env)
+    if env.get("references"):
+        return None
+    spans, line = [], 0  # each paragraph's lines [start, end) in the joined text
+    for text in texts:
+        end = line + text.count("\n") + 1
+        spans.append((line, end))
+        line = end + 1
+    blocks: list[list[Token]] = [[] for _ in texts]
+    current = -1
+    for token in tokens:
+        if token.level == 0 and token.nesting >= 0:  # a top-level block starts
+            if token.map is None:
+                return None
+            start, end = token.map
+            while current + 1 < len(spans) and spans[current + 1][0] <= start:
+                current += 1
+            if current < 0 or end > spans[current][1] + 1:  # (a list's lines take in the blank one after it)
+                return None  # a block reaches over a blank line into the next paragraph
+        elif current < 0:
+            return None
+        blocks[current].append(token)
+    return blocks if all(blocks) else None
 
 
 class PlannedLink(NamedTuple):

@@ -124,3 +124,40 @@ def test_a_mention_after_a_line_break_is_cut_out_exactly():
     visible, matches, _ = find_paragraph_matches(md, article, matcher, "- one\n- two, Ada Lovelace\n\n  > three")
     assert visible == "one\ntwo, Ada Lovelace\nthree"  # list items do not run together
     assert [visible[m.start:m.end] for m in matches] == ["Ada Lovelace"]
+
+
+_BLOCKS = ["Plain text with Ada Lovelace.", "# A heading", "- one\n- two", "1. first\n2. second", "> quoted\nlazy",
+           "```\ncode", "```\nfenced\n```", "    indented", "| a | b |\n|---|---|\n| 1 | 2 |", "[ref]: /x",
+           "[ref]: /y\nthen text",
+           "see [ref] here", "Title\n===", "***", "  - nested\n    - deeper", "<div>raw</div>", "text  \nbreak",
+           "*em* and **strong** [link](/a/) `code`", "- item\n\n", "Setext\n---", "2) other list", "+ plus", "~~~\nx"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(paragraphs=st.lists(st.one_of(st.sampled_from(_BLOCKS),
+                                     st.text(alphabet=st.sampled_from(list("ab *_`[]()#>-=|!<&\n")), min_size=1,
+                                             max_size=30)), min_size=1, max_size=6))
+def test_one_parse_per_article_gives_each_paragraph_the_tokens_of_its_own_parse(paragraphs):
+    """parse_blocks parses an article's paragraphs in one call; whenever it does not give up, every
+    paragraph must render and read (text runs) exactly as when parsed alone."""
+    from explainer.markdown import parse_blocks, render_tokens, text_runs
+    texts = ["\n".join(line.rstrip() for line in p.split("\n") if line.strip()) for p in paragraphs]
+    texts = [t for t in texts if t]  # what the seed splitter makes: no blank lines inside a paragraph
+    if not texts:
+        return
+    md = make_markdown()
+    blocks = parse_blocks(md, texts)
+    if blocks is None:
+        return
+    for text, tokens in zip(texts, blocks, strict=True):
+        alone = md.parse(text, {})
+        assert render_tokens(md, tokens, {}) == render_tokens(md, alone, {})
+        assert text_runs(md, text, tokens=tokens)[0] == text_runs(md, text)[0]
+
+
+def test_one_parse_per_article_covers_ordinary_articles_and_gives_up_where_blocks_cross():
+    from explainer.markdown import parse_blocks
+    md = make_markdown()
+    assert parse_blocks(md, ["Text.", "## Heading", "- a\n- b", "More text."]) is not None
+    assert parse_blocks(md, ["```", "code after a blank line"]) is None  # the fence runs on
+    assert parse_blocks(md, ["[x]: /a\nText.", "uses [x]"]) is None  # a definition would cross paragraphs
