@@ -6,6 +6,7 @@ the templates) instead of receiving it pickled; only the items' indexes and the 
 from __future__ import annotations
 
 import multiprocessing
+from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence, TypeVar
 
 Item = TypeVar("Item")
@@ -53,3 +54,18 @@ def _imap(task: Callable, items: Sequence, jobs: int, chunks_per_job: int,
         if on_fork is not None:
             on_fork()
         yield from pool.imap(_run, range(len(items)), chunksize=max(1, len(items) // (jobs * chunks_per_job)))
+
+
+@contextmanager
+def beside(task: Callable[[], Result], fork: bool) -> Iterator[Callable[[], Result]]:
+    """Start `task` in one forked process while the caller goes on with other work; the function
+    this yields waits for it and returns its result (its exception is raised again here). Leaving
+    the block without asking stops the process. Without `fork` (or without fork on this
+    platform) the task runs in this process when its result is asked for."""
+    if not fork or "fork" not in multiprocessing.get_all_start_methods():
+        yield task
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1, initializer=_adopt, initargs=(lambda _item: task(), (None,))) as pool:
+        pending = pool.apply_async(_run, (0,))
+        yield pending.get

@@ -18,7 +18,14 @@ from .load import FileCache, load_content
 from .markdown import make_markdown
 from .model import Library
 from .pages import PageBuilder, PageSpec, Urls, page_specs
-from .render import RenderedPage, Renderer, make_environment, render_all
+from .parallel import beside
+from .render import (
+    PARALLEL_MIN_PAGES,
+    RenderedPage,
+    Renderer,
+    make_environment,
+    render_all,
+)
 from .search import build_index, page_fragment_path
 from .validate import validate
 from .write import FolderWriter, staging_folder, swap_in
@@ -128,13 +135,25 @@ def _render_site(options: BuildOptions, write_to: Path | None) -> BuildResult:
         written_by[page.output] = page.spec
         if page.data is not None:
             files[page.output] = page.data
-    broken = check_scanned({p.output: p.scan for p in pages if p.scan is not None}, set(files) | set(written_by),
-                           urls.prefix)
-    if broken:
-        raise ContentError(broken)
-    if options.search:
-        files.update(build_index([(n, page.search) for n, page in enumerate(pages) if page.search is not None],
-                                 postings))
+    records = [(n, page.search) for n, page in enumerate(pages) if page.search is not None] if options.search else []
+    # a large site's search index is written by a forked process while this one checks the links
+    apart = write_to is not None and options.jobs > 1 and len(records) >= PARALLEL_MIN_PAGES
+
+    def make_index() -> dict[str, bytes]:
+        if not options.search:
+            return {}
+        index = build_index(records, postings)
+        if not apart:
+            return index
+        FolderWriter(write_to).write_all(index)
+        return {}
+
+    with beside(make_index, apart) as finish_index:
+        broken = check_scanned({p.output: p.scan for p in pages if p.scan is not None},
+                               set(files) | set(written_by), urls.prefix)
+        if broken:
+            raise ContentError(broken)
+        files.update(finish_index())
     timings["check"] = time.perf_counter() - clock
     return BuildResult(files, pages, problems.warnings, timings)
 

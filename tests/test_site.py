@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -315,6 +316,55 @@ def test_parallel_build_matches_the_in_process_build_byte_for_byte(project: Path
     build(BuildOptions(out=tmp_path / "two", jobs=2, **options))
     assert sum(p.is_dir() for p in (tmp_path / "two" / "articles").iterdir()) == count + 1  # and "engines"
     assert tree_hash(tmp_path / "one") == tree_hash(tmp_path / "two")
+
+
+def test_beside_returns_the_result_raises_the_error_and_stops_the_process_left_behind(tmp_path: Path):
+    import time
+
+    from explainer.parallel import beside
+    with beside(lambda: ("made", os.getpid()), True) as finish:
+        made, pid = finish()
+    assert made == "made"  # (in another process wherever fork exists)
+    with pytest.raises(ZeroDivisionError), beside(lambda: 1 / 0, True) as finish:
+        finish()
+    marker = tmp_path / "late"
+
+    def slow():
+        time.sleep(3)
+        marker.write_text("written after the block was left")
+
+    with beside(slow, True):
+        pass  # not asked: the process is stopped on the way out
+    time.sleep(3.5)
+    assert not marker.exists()
+    ran = []
+    with beside(lambda: ran.append(os.getpid()) or "here", False) as finish:
+        assert not ran  # in this process, when asked
+        assert finish() == "here" and ran == [os.getpid()]
+
+
+def test_large_site_with_a_broken_link_fails_whole_while_its_index_is_written_apart(project: Path, tmp_path: Path):
+    """On a large site the search index is written by a forked process during the link check: a
+    broken link must still fail the build and leave the previous output as it was."""
+    from explainer.errors import ContentError
+    from explainer.pipeline import BuildOptions, build
+    from explainer.render import PARALLEL_MIN_PAGES
+    for number in range(PARALLEL_MIN_PAGES + 20):
+        (project / "seeds" / f"extra-{number:03d}.md").write_text(
+            f'---\ntitle: "Extra {number}"\nslug: extra-{number:03d}\n---\n\nLovelace, day {number}.\n',
+            encoding="utf-8")
+    out = tmp_path / "out"
+    options = dict(root=project, out=out, jobs=2, fingerprint=False, theme=REPO)
+    build(BuildOptions(**options))
+    before = tree_hash(out)
+    assert (out / "search-index" / "meta.json").is_file()
+    (project / "seeds" / "extra-007.md").write_text('---\ntitle: "Extra 7"\nslug: extra-007\n---\n\n'
+                                                    "See [nowhere](/no-such-page/).\n", encoding="utf-8")
+    with pytest.raises(ContentError) as failed:
+        build(BuildOptions(**options))
+    assert any("no-such-page" in problem.message for problem in failed.value.problems)
+    assert tree_hash(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "proj"]  # no staging folder left behind
 
 
 def test_fork_imap_keeps_order_and_stays_in_process_when_small():
