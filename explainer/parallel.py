@@ -51,9 +51,10 @@ def _imap(task: Callable, items: Sequence, jobs: int, chunks_per_job: int,
           on_fork: Callable[[], None] | None) -> Iterator:
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_adopt, initargs=(task, items)) as pool:  # forks the workers
-        if on_fork is not None:
+        results = pool.imap(_run, range(len(items)), chunksize=max(1, len(items) // (jobs * chunks_per_job)))
+        if on_fork is not None:  # after handing out the work: the workers need not wait for it
             on_fork()
-        yield from pool.imap(_run, range(len(items)), chunksize=max(1, len(items) // (jobs * chunks_per_job)))
+        yield from results
 
 
 @contextmanager
