@@ -2,6 +2,7 @@
 valid HTML (Nu validator) and no broken internal links or anchors."""
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -85,9 +86,10 @@ def _format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_no_violations(browser, base_url, scheme):
-    axe = Axe()
+@contextlib.contextmanager
+def _axe_page(browser, scheme: str):
+    """A page in the given colour scheme (reduced motion) and the list of axe-core reports to
+    fill; the test fails at the end with every report, not at the first."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme,
                               reduced_motion="reduce")
     report: list[str] = []
@@ -95,6 +97,16 @@ def test_axe_no_violations(browser, base_url, scheme):
         page = ctx.new_page()
         page.emulate_media(color_scheme=scheme)
         assert page.evaluate(f"() => matchMedia('(prefers-color-scheme: {scheme})').matches")
+        yield page, report
+    finally:
+        ctx.close()
+    assert not report, "axe-core found violations:\n" + "\n".join(report)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_no_violations(browser, base_url, scheme):
+    axe = Axe()
+    with _axe_page(browser, scheme) as (page, report):
         for kind in PAGES:
             open_page(page, base_url, kind, idle=kind == "search")
             states = [("", None)]
@@ -116,9 +128,6 @@ def test_axe_no_violations(browser, base_url, scheme):
                 violations = result.response["violations"]
                 if violations:
                     report.append(f"{kind} {label} ({scheme}):\n{_format_violations(violations)}")
-    finally:
-        ctx.close()
-    assert not report, "axe-core found violations:\n" + "\n".join(report)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -126,11 +135,7 @@ def test_axe_no_violations_on_a_many_article_site(browser, hub_url, scheme):
     """The lists only a site of many articles has: an entity page's "Also mentioned in" and the
     glossary's articles that use a term most, with the link that leaves the rest to search."""
     axe = Axe()
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme,
-                              reduced_motion="reduce")
-    report: list[str] = []
-    try:
-        page = ctx.new_page()
+    with _axe_page(browser, scheme) as (page, report):
         for path, shows in (("/entities/ada-lovelace/", ".more-mentions a.para-ref"),
                             ("/glossary/", "div.uses a[href^='/search/?q=']")):
             response = page.goto(hub_url + path, wait_until="load")
@@ -140,9 +145,6 @@ def test_axe_no_violations_on_a_many_article_site(browser, hub_url, scheme):
             violations = axe.run(page).response["violations"]
             if violations:
                 report.append(f"{path} ({scheme}):\n{_format_violations(violations)}")
-    finally:
-        ctx.close()
-    assert not report, "axe-core found violations:\n" + "\n".join(report)
 
 
 def test_html_is_valid(built_site):
