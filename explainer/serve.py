@@ -142,15 +142,24 @@ def make_server(out: Path, overlay: Callable[[], str], viewers: Viewers | None =
     return PreviewServer()
 
 
+WATCH_TICK_MS = 100  # the watcher reports "still listening" after this long without an event
+
+
 def watch(folders: list[Path], on_change: Callable[[set[Path]], None], stop: threading.Event,
-          quiet_ms: int = 10) -> None:
+          quiet_ms: int = 10, ready: threading.Event | None = None) -> None:
     """Call `on_change(paths)` after every batch of saves under `folders`, once `quiet_ms` pass
-    without another event (10 ms keeps a save written in two steps in one batch)."""
+    without another event (10 ms keeps a save written in two steps in one batch). `ready` is set
+    once the folders are watched: a save from then on is seen (the server waits for it before
+    it answers, so a save made as soon as the preview is up is not lost on a busy machine)."""
     import watchfiles
 
     for changes in watchfiles.watch(*map(str, folders), stop_event=stop, debounce=30, step=quiet_ms,
-                                    rust_timeout=5000, watch_filter=watchfiles.DefaultFilter()):
-        on_change({Path(path) for _, path in changes})
+                                    rust_timeout=WATCH_TICK_MS, yield_on_timeout=True,
+                                    watch_filter=watchfiles.DefaultFilter()):
+        if ready is not None:
+            ready.set()  # the first batch, empty or not, comes once the watches are in place
+        if changes:
+            on_change({Path(path) for _, path in changes})
 
 
 def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -> None:
@@ -235,12 +244,17 @@ def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -
         push_reload("style.css" if css_only else "*")
 
     folders = [root / name for name in WATCHED if (root / name).is_dir()]
-    threading.Thread(target=watch, args=(folders, on_change, stop), daemon=True).start()
+    watching = [threading.Event()]
+    threading.Thread(target=watch, args=(folders, on_change, stop), kwargs={"ready": watching[0]},
+                     daemon=True).start()
     if session.options.templates.is_dir():
         # template saves reported after 1 ms of quiet, so they are compiled while the rebuild
         # above still waits for the save to settle
+        watching.append(threading.Event())
         threading.Thread(target=watch, args=([session.options.templates], session.precompile, stop, 1),
-                         daemon=True).start()
+                         kwargs={"ready": watching[-1]}, daemon=True).start()
+    for ready in watching:
+        ready.wait(timeout=10)  # (a watcher that cannot start says so in its thread; serve anyway)
     server = make_server(out, lambda: errors[0], viewers)
     # livereload polls the whole working directory when nothing is registered; give it one path that
     # never exists so it stays idle (watchfiles does the watching, and we push the reloads ourselves)

@@ -169,3 +169,31 @@ def test_a_page_that_connects_after_a_reload_was_sent_is_told_to_reload():
     assert viewers.served_before("http://127.0.0.1:8000/", served + 1)
     viewers.saw("a b.html")  # files are recorded by name, browsers report URLs
     assert viewers.served_before("http://127.0.0.1:8000/a%20b.html", served + 1)
+
+
+def test_a_save_made_as_soon_as_the_watcher_is_ready_is_seen(tmp_path: Path):
+    """The server waits for its watchers' `ready` before it answers: from then on no save is
+    missed, however soon it comes (a busy machine once lost the first save of a test)."""
+    import threading
+
+    from explainer.serve import watch
+    (tmp_path / "content").mkdir()
+    seen: list[set[Path]] = []
+    got, ready, stop = threading.Event(), threading.Event(), threading.Event()
+
+    def on_change(paths: set[Path]) -> None:
+        seen.append(paths)
+        got.set()
+
+    worker = threading.Thread(target=watch, args=([tmp_path / "content"], on_change, stop), kwargs={"ready": ready},
+                              daemon=True)
+    worker.start()
+    try:
+        assert ready.wait(10), "the watcher never said it was ready"
+        (tmp_path / "content" / "entities.yaml").write_text("- id: x\n", encoding="utf-8")  # at once
+        assert got.wait(10), "the first save after ready was missed"
+        assert any(path.name == "entities.yaml" for paths in seen for path in paths)
+    finally:
+        stop.set()
+        worker.join(5)
+    assert not worker.is_alive()
