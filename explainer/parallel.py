@@ -60,13 +60,43 @@ def _imap(task: Callable, items: Sequence, jobs: int, chunks_per_job: int,
 @contextmanager
 def beside(task: Callable[[], Result], fork: bool) -> Iterator[Callable[[], Result]]:
     """Start `task` in one forked process while the caller goes on with other work; the function
-    this yields waits for it and returns its result (its exception is raised again here). Leaving
-    the block without asking stops the process. Without `fork` (or without fork on this
-    platform) the task runs in this process when its result is asked for."""
+    this yields waits for it and returns its result (its exception is raised again here, and a
+    process that dies without answering, say killed for memory, raises ChildProcessError instead
+    of leaving the build waiting). Leaving the block without asking stops the process. Without
+    `fork` (or without fork on this platform) the task runs in this process when asked."""
     if not fork or "fork" not in multiprocessing.get_all_start_methods():
         yield task
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(1, initializer=_adopt, initargs=(lambda _item: task(), (None,))) as pool:
-        pending = pool.apply_async(_run, (0,))
-        yield pending.get
+    receiving, sending = context.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            answer = (True, task())
+        except BaseException as exc:  # (sent back to be raised in the caller)
+            answer = (False, exc)
+        sending.send(answer)
+
+    process = context.Process(target=run, daemon=True)
+    process.start()
+    sending.close()  # this end belongs to the child: its exit then ends our recv
+
+    def finish() -> Result:
+        try:
+            done, value = receiving.recv()
+        except EOFError:
+            process.join()
+            raise ChildProcessError(f"a build process stopped without finishing "
+                                    f"(exit code {process.exitcode})") from None
+        process.join()
+        if done:
+            return value
+        raise value
+
+    try:
+        yield finish
+    finally:
+        if process.is_alive():
+            process.terminate()
+            process.join()
+        receiving.close()

@@ -337,6 +337,8 @@ def test_beside_returns_the_result_raises_the_error_and_stops_the_process_left_b
         pass  # not asked: the process is stopped on the way out
     time.sleep(3.5)
     assert not marker.exists()
+    with pytest.raises(ChildProcessError, match="exit code 3"), beside(lambda: os._exit(3), True) as finish:
+        finish()  # a process that dies without answering (killed for memory, say) does not hang the build
     ran = []
     with beside(lambda: ran.append(os.getpid()) or "here", False) as finish:
         assert not ran  # in this process, when asked
