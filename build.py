@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import click
@@ -34,6 +35,10 @@ def run_guarded(debug: bool, action):
         errors = sum(p.severity == "error" for p in error.problems)
         click.echo(f"{errors} error(s); nothing was written.", err=True)
         sys.exit(1)
+    except (BrokenProcessPool, ChildProcessError) as error:  # a worker killed from outside: often memory
+        click.echo(f"error: a build process was stopped from outside ({error}); nothing was written.", err=True)
+        click.echo("If the machine is short of memory, build with -j 1 (one process).", err=True)
+        sys.exit(70)
     except Exception:  # an internal error, not the author's: keep it short unless asked
         if debug:
             raise

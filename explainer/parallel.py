@@ -6,6 +6,7 @@ the templates) instead of receiving it pickled; only the items' indexes and the 
 from __future__ import annotations
 
 import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence, TypeVar
 
@@ -49,12 +50,17 @@ def fork_imap(task: Callable[[Item], Result], items: Sequence[Item], jobs: int, 
 
 def _imap(task: Callable, items: Sequence, jobs: int, chunks_per_job: int,
           on_fork: Callable[[], None] | None) -> Iterator:
-    context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_adopt, initargs=(task, items)) as pool:  # forks the workers
-        results = pool.imap(_run, range(len(items)), chunksize=max(1, len(items) // (jobs * chunks_per_job)))
+    # an executor, not a multiprocessing Pool: a worker that dies (killed for memory, say) makes
+    # it raise BrokenProcessPool, where a Pool starts another worker and waits for ever
+    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_adopt, initargs=(task, items))
+    try:  # (map hands out every chunk at once, which forks the workers)
+        results = executor.map(_run, range(len(items)), chunksize=max(1, len(items) // (jobs * chunks_per_job)))
         if on_fork is not None:  # after handing out the work: the workers need not wait for it
             on_fork()
         yield from results
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager

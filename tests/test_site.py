@@ -369,6 +369,39 @@ def test_large_site_with_a_broken_link_fails_whole_while_its_index_is_written_ap
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "proj"]  # no staging folder left behind
 
 
+def test_a_worker_that_dies_fails_the_build_instead_of_hanging_it():
+    """A worker killed mid-build (for memory, say) must end the build with an error; a
+    multiprocessing Pool would start another worker and wait for the lost result for ever."""
+    import multiprocessing
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    script = ("import os, sys; sys.path.insert(0, '.'); from explainer.parallel import fork_imap\n"
+              "results = fork_imap(lambda i: os._exit(3) if i == 7 else i, list(range(40)), 2, 1)\n"
+              "if results is not None: list(results)\n")
+    try:
+        proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the parent waited for ever for the dead worker's result")
+    assert proc.returncode != 0 and "BrokenProcessPool" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("failure", ["pool", "child"])
+def test_a_killed_build_process_is_reported_as_such_not_as_a_bug(capsys, failure: str):
+    from concurrent.futures.process import BrokenProcessPool
+
+    from helpers import build_cli
+    error = BrokenProcessPool("terminated abruptly") if failure == "pool" else ChildProcessError("exit code -9")
+
+    def killed():
+        raise error
+
+    with pytest.raises(SystemExit) as finished:
+        build_cli.run_guarded(False, killed)
+    assert finished.value.code == 70
+    said = capsys.readouterr().err
+    assert "stopped from outside" in said and "-j 1" in said and "bug" not in said
+
+
 def test_fork_imap_keeps_order_and_stays_in_process_when_small():
     from explainer.parallel import fork_imap, fork_map
     items = list(range(57))
