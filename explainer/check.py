@@ -60,6 +60,12 @@ def _file_for(path: str, files: dict[str, bytes]) -> str | None:
     return None
 
 
+def _normal(path: str) -> str:
+    """A site path with `.` and `..` resolved and its trailing slash kept (the form in which a
+    link from any folder is compared)."""
+    return normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
+
+
 def check_links(files: dict[str, bytes], prefix: str = "/") -> list[Problem]:
     """Report internal links to missing files or missing #anchors, and duplicate ids, per page."""
     scans = {name: scan_page(data.decode("utf-8")) for name, data in files.items() if name.endswith(".html")}
@@ -94,7 +100,7 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/", only: s
             if not parts.path:
                 return name, ""
             path = parts.path if parts.path.startswith("/") else page_dir + parts.path
-        path = unquote(normpath(path)) + ("/" if path.endswith("/") and path != "/" else "")
+        path = unquote(_normal(path))
         if not path.startswith(prefix):
             return None, "link '{link}' points outside the site"
         target = _file_for(path[len(prefix) - 1:], files)
@@ -153,8 +159,7 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/", only: s
                 address, hash_, fragment = link.partition("#")
                 rooted = None
                 if address and not _PLAIN_PATH_TROUBLE.search(address) and not address.startswith("//"):
-                    path = page_dir + address
-                    rooted = normpath(path) + ("/" if path.endswith("/") else "") + hash_ + fragment
+                    rooted = _normal(page_dir + address) + hash_ + fragment
                     if rooted.startswith("//"):
                         rooted = None  # ("./" from the root page): not a path to share a verdict with
                     elif rooted in sound:

@@ -23,6 +23,10 @@ def _adopt(task: Callable, items: Sequence) -> None:
     _worker_state = (task, items)
 
 
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def _run(index: int):
     task, items = _worker_state
     return task(items[index])
@@ -43,7 +47,7 @@ def fork_imap(task: Callable[[Item], Result], items: Sequence[Item], jobs: int, 
               chunks_per_job: int = 8, on_fork: Callable[[], None] | None = None) -> Iterator[Result] | None:
     """Like fork_map, but the results come in order as they are ready, so the caller can use the
     first ones while the workers make the rest."""
-    if jobs <= 1 or len(items) < minimum or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(items) < minimum or not _can_fork():
         return None
     return _imap(task, items, jobs, chunks_per_job, on_fork)
 
@@ -70,7 +74,7 @@ def beside(task: Callable[[], Result], fork: bool) -> Iterator[Callable[[], Resu
     process that dies without answering, say killed for memory, raises ChildProcessError instead
     of leaving the build waiting). Leaving the block without asking stops the process. Without
     `fork` (or without fork on this platform) the task runs in this process when asked."""
-    if not fork or "fork" not in multiprocessing.get_all_start_methods():
+    if not fork or not _can_fork():
         yield task
         return
     context = multiprocessing.get_context("fork")

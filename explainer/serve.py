@@ -243,16 +243,18 @@ def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -
         # livereload swaps stylesheets in place when the path it is sent is a .css file
         push_reload("style.css" if css_only else "*")
 
-    folders = [root / name for name in WATCHED if (root / name).is_dir()]
-    watching = [threading.Event()]
-    threading.Thread(target=watch, args=(folders, on_change, stop), kwargs={"ready": watching[0]},
-                     daemon=True).start()
+    watching: list[threading.Event] = []
+
+    def start_watching(folders: list[Path], on_change: Callable[[set[Path]], None], quiet_ms: int) -> None:
+        watching.append(threading.Event())
+        threading.Thread(target=watch, args=(folders, on_change, stop, quiet_ms), kwargs={"ready": watching[-1]},
+                         daemon=True).start()
+
+    start_watching([root / name for name in WATCHED if (root / name).is_dir()], on_change, 10)
     if session.options.templates.is_dir():
         # template saves reported after 1 ms of quiet, so they are compiled while the rebuild
         # above still waits for the save to settle
-        watching.append(threading.Event())
-        threading.Thread(target=watch, args=([session.options.templates], session.precompile, stop, 1),
-                         kwargs={"ready": watching[-1]}, daemon=True).start()
+        start_watching([session.options.templates], session.precompile, 1)
     for ready in watching:
         ready.wait(timeout=10)  # (a watcher that cannot start says so in its thread; serve anyway)
     server = make_server(out, lambda: errors[0], viewers)
