@@ -433,5 +433,7 @@ def test_glossary_search_link_finds_the_articles_the_glossary_leaves_out(page, h
     expect(page.locator("#search-input")).to_have_value("algorithm")
     results = page.locator("#search-results > li.search-result > h2 > a")
     expect(results.first).to_be_visible()
+    # Each result fills in when its page file arrives: wait for the whole first batch, not one.
+    expect(page.locator("#search-results .search-loading")).to_have_count(0)
     found = set(results.evaluate_all("links => links.map(a => a.pathname)"))
     assert any(path.startswith("/articles/hub-") for path in found - named), found
