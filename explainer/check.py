@@ -18,6 +18,11 @@ class _PageScan:
     duplicate_ids: list[str]
     links: list[str]
 
+    def add_id(self, value: str) -> None:
+        if value in self.ids:
+            self.duplicate_ids.append(value)
+        self.ids.add(value)
+
 
 def scan_page(html: str) -> _PageScan:
     """Every id and every href/src of a page (a real HTML parser, lexbor, so the check sees what browsers see)."""
@@ -27,15 +32,15 @@ def scan_page(html: str) -> _PageScan:
 def scan_tree(tree: LexborHTMLParser) -> _PageScan:
     """The ids and links of a parsed page. The strings are interned: most repeat across pages (p1,
     the navigation, popular entities), so a render worker's results carry each once per chunk."""
-    ids: set[str] = set()
-    duplicates = []
+    scan = _PageScan(set(), [], [])
+    ids, duplicates = scan.ids, scan.duplicate_ids
     for node in tree.css("[id]"):
         value = node.id
         value = intern(value) if value is not None else value
         if value in ids:
             duplicates.append(value)
         ids.add(value)
-    links = []
+    links = scan.links
     for node in tree.css("[href], [src]"):  # an entity page of a large site has hundreds of links
         attributes = node.attributes  # (a dict made on each call: once per element)
         href, src = attributes.get("href"), attributes.get("src")
@@ -45,7 +50,7 @@ def scan_tree(tree: LexborHTMLParser) -> _PageScan:
             links.append(intern(href))
         if src is not None:
             links.append(intern(src))
-    return _PageScan(ids, duplicates, links)
+    return scan
 
 
 def _file_for(path: str, files: dict[str, bytes]) -> str | None:

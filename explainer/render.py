@@ -118,10 +118,11 @@ def json_ld(data: Any) -> Markup:
 
 
 CARD_LINK = re.compile(r'data-card="((?:entity|term):[a-z0-9-]+)"')
+CARD_DATA_ID = "card-data"  # the id of a page's preview-card block (static/site.js reads it)
 
 
-def with_cards(html: str, cards: dict[str, dict], memo: dict[str, tuple[dict, str]] | None = None) -> str:
-    """Embed the preview-card data of the cards this page links to, as an inert JSON block.
+def card_block(html: str, cards: dict[str, dict], memo: dict[str, tuple[dict, str]] | None = None) -> str:
+    """The preview-card data of the cards a page links to, as an inert JSON block ("" for none).
 
     Scanning the finished HTML catches every cross-reference, whether a template or the markdown
     renderer made it; the page then needs no fetch to show a card. `memo` keeps each card's
@@ -130,7 +131,7 @@ def with_cards(html: str, cards: dict[str, dict], memo: dict[str, tuple[dict, st
     """
     used = sorted(set(CARD_LINK.findall(html)))
     if not used or "</body>" not in html:
-        return html
+        return ""
     memo = {} if memo is None else memo
     members = []
     for key in used:
@@ -141,9 +142,19 @@ def with_cards(html: str, cards: dict[str, dict], memo: dict[str, tuple[dict, st
         if entry is None or entry[0] is not card:
             entry = memo[key] = (card, json_ld({key: card})[1:-1])  # '"key":{…}', escaped as json_ld does
         members.append(entry[1])
-    block = f'<script type="application/json" id="card-data">{{{",".join(members)}}}</script>\n'
+    return f'<script type="application/json" id="{CARD_DATA_ID}">{{{",".join(members)}}}</script>\n'
+
+
+def before_body_end(html: str, block: str) -> str:
+    if not block:
+        return html
     at = html.rindex("</body>")
     return html[:at] + block + html[at:]
+
+
+def with_cards(html: str, cards: dict[str, dict], memo: dict[str, tuple[dict, str]] | None = None) -> str:
+    """The page with its preview-card block embedded before </body>."""
+    return before_body_end(html, card_block(html, cards, memo))
 
 
 def minify_page(html: str) -> str:
@@ -168,13 +179,24 @@ class Renderer:
                        "kind_labels": KIND_LABELS, "noindex": noindex}
 
     def render(self, plan: PagePlan) -> str:
+        """The finished page, as it is written."""
+        html, cards = self.render_parts(plan)
+        return before_body_end(html, cards)
+
+    def render_parts(self, plan: PagePlan) -> tuple[str, str]:
+        """The page without its preview-card block, and that block ("" if none) to go before </body>.
+
+        Kept apart so the build's HTML parse (for the link check and search) can skip the card
+        data, a third of an article page and nothing but JSON in a script element. A minified
+        page comes whole, the block inside it, as the minifier must see the finished page.
+        """
         try:
             template = self.env.get_template(plan.template)
             html = template.render(**self.common, page=plan, **plan.context)
             if not plan.output.endswith(".html"):
-                return html
-            html = with_cards(html, self.cards, self.card_json)
-            return minify_page(html) if self.minify else html
+                return html, ""
+            cards = card_block(html, self.cards, self.card_json)
+            return (minify_page(before_body_end(html, cards)), "") if self.minify else (html, cards)
         except jinja2.TemplateSyntaxError as exc:
             raise ContentError([Problem(Location(f"templates/{exc.name or plan.template}", exc.lineno or 0, 1),
                                         f"template syntax error: {exc.message}")]) from None
@@ -208,14 +230,16 @@ def render_spec(builder: PageBuilder, renderer: Renderer, spec: PageSpec, number
     """Plan and render one page (the `number`th of the site); its deps gain the preview cards
     embedded in it. With a `writer`, the page and its search passages are written right away."""
     plan = plan_page(builder, spec)
-    text = renderer.render(plan)
+    text, cards = renderer.render_parts(plan)
     deps = plan.deps | {key.replace(":", "-card:", 1) for key in CARD_LINK.findall(text)} if renderer.deps else ()
     scan = search = None
     if plan.output.endswith(".html"):
         tree = LexborHTMLParser(text)  # parsed once for the link check and the search index
         scan = scan_tree(tree)
+        if cards:  # the card block holds one id and, being script data, no links
+            scan.add_id(CARD_DATA_ID)
         search = search_record(tree, plan.url) if renderer.search else None
-    data = text.encode("utf-8")
+    data = before_body_end(text, cards).encode("utf-8")
     if writer is not None:
         writer.write(plan.output, data)
         data = None

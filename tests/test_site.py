@@ -236,6 +236,24 @@ def test_link_check_finds_missing_pages_anchors_and_duplicate_ids():
                                "broken link '../../up': no such page"])
 
 
+def test_link_check_sees_the_preview_card_block_it_does_not_parse(project: Path, tmp_path: Path):
+    """The build parses a page without its card-data block (script data, a third of an article
+    page) but must still count the block's id: a template that reuses it is a duplicate id."""
+    import shutil
+    from explainer.errors import ContentError
+    from explainer.pipeline import BuildOptions, build
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "templates", theme / "templates")
+    shutil.copytree(REPO / "static", theme / "static")
+    base = theme / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</main>", '<p id="card-data">x</p></main>'),
+                    encoding="utf-8")
+    with pytest.raises(ContentError) as failed:
+        build(BuildOptions(root=project, out=tmp_path / "out", jobs=1, theme=theme))
+    assert any(problem.message == "duplicate id 'card-data' in the page" and problem.where.path.startswith("site/articles/")
+               for problem in failed.value.problems), [str(problem) for problem in failed.value.problems]
+
+
 def test_link_check_judges_each_page_of_a_repeated_link():
     """A link's verdict is worked out once per folder: a repeated broken link is still reported on
     every page that has it, and links that mean "this page" are judged against each page."""
