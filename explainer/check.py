@@ -33,13 +33,9 @@ def scan_tree(tree: LexborHTMLParser) -> _PageScan:
     """The ids and links of a parsed page. The strings are interned: most repeat across pages (p1,
     the navigation, popular entities), so a render worker's results carry each once per chunk."""
     scan = _PageScan(set(), [], [])
-    ids, duplicates = scan.ids, scan.duplicate_ids
     for node in tree.css("[id]"):
         value = node.id
-        value = intern(value) if value is not None else value
-        if value in ids:
-            duplicates.append(value)
-        ids.add(value)
+        scan.add_id(intern(value) if value is not None else value)
     links = scan.links
     for node in tree.css("[href], [src]"):  # an entity page of a large site has hundreds of links
         attributes = node.attributes  # (a dict made on each call: once per element)
