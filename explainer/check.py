@@ -132,6 +132,14 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/", only: s
     # A link with a path means the same from every page of a folder (most repeat across many
     # pages: navigation, entities, paragraphs); its verdict holds for this check, while no page changes.
     verdicts: dict[tuple[str, str], str | None] = {}
+
+    def judged(folder: str, name: str, page_dir: str, link: str) -> str | None:
+        """verdict(), once per link and folder (`folder` "" for a link from the site's root)."""
+        key = (folder, link)
+        if key not in verdicts:
+            verdicts[key] = verdict(name, page_dir, link)
+        return verdicts[key]
+
     # A link from the site's root that resolves does so from every page: most links are such
     # (navigation, entities, paragraphs), and one set lookup then settles them.
     sound: set[str] = set()
@@ -152,8 +160,7 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/", only: s
             if first in ("#", "?", ""):
                 problem = verdict(name, page_dir, link)  # about this very page
             elif first == "/":
-                key = ("", link)
-                problem = verdicts[key] if key in verdicts else verdicts.setdefault(key, verdict(name, page_dir, link))
+                problem = judged("", name, page_dir, link)
                 if problem is None:
                     sound.add(link)
             else:  # relative: the same link from the root may have been judged already
@@ -165,8 +172,7 @@ def check_scanned(scans: dict[str, _PageScan], files, prefix: str = "/", only: s
                         rooted = None  # ("./" from the root page): not a path to share a verdict with
                     elif rooted in sound:
                         continue
-                key = (page_dir, link)
-                problem = verdicts[key] if key in verdicts else verdicts.setdefault(key, verdict(name, page_dir, link))
+                problem = judged(page_dir, name, page_dir, link)
                 if problem is None and rooted is not None:
                     sound.add(rooted)
             if problem:

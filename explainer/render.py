@@ -152,11 +152,6 @@ def before_body_end(html: str, block: str) -> str:
     return html[:at] + block + html[at:]
 
 
-def with_cards(html: str, cards: dict[str, dict], memo: dict[str, tuple[dict, str]] | None = None) -> str:
-    """The page with its preview-card block embedded before </body>."""
-    return before_body_end(html, card_block(html, cards, memo))
-
-
 def minify_page(html: str) -> str:
     """Minify a page but keep it valid HTML (closing tags, quoted attributes, the doctype)."""
     import minify_html
@@ -173,7 +168,7 @@ class Renderer:
         self.search = search  # make each page's search record
         self.deps = deps  # record what each page is built from (only the preview server asks)
         self.cards = cards or {}
-        self.card_json: dict[str, tuple[dict, str]] = {}  # see with_cards
+        self.card_json: dict[str, tuple[dict, str]] = {}  # see card_block
         self.minify = minify
         self.common = {"site": site, "urls": urls, "asset": lambda name: urls.page(assets.get(name, name)),
                        "kind_labels": KIND_LABELS, "noindex": noindex}
