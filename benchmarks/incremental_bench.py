@@ -45,10 +45,12 @@ def project_for(size: str, folder: str = "live") -> tuple[Path, dict[str, tuple[
                  "entity summary": (target / "content/entities.yaml", "summary: ", f"entities/{first_entity}/index.html")}
         entity_page = f"entities/{first_entity}/index.html"
     else:
-        from run_bench import prepare  # makes the corpus and the converted project if missing
+        # (prepare makes the corpus and the converted project if missing)
+        from run_bench import prepare
 
         articles = int(size.removesuffix("-split"))
-        prepare(articles, 500)
+        _commands, unused_out = prepare(articles, 500)
+        shutil.rmtree(unused_out)  # (the full-build benchmark's output folder; nothing writes there)
         shutil.copytree(WORK / "proj" / f"n{articles}", target)
         if size.endswith("-split"):
             split_entities(target / "content")

