@@ -38,6 +38,7 @@ SEARCH_FOLDER = "search-index"
 FORMAT_VERSION = 2
 BLOCK_TAGS = frozenset({"p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption",
                         "td", "th", "pre", "caption", "summary"})
+_BOUNDARY = "\x00"  # marks where a nested block starts (parsed text never holds a NUL: the parser drops it)
 TITLE_WEIGHT = 5  # a word of the title counts as this many occurrences
 KEY_LENGTH = 3  # term files hold the words that start with the same three characters
 BM25_K1, BM25_B = 1.2, 0.75  # written into meta.json for the script
@@ -90,7 +91,8 @@ def search_record(tree, url: str) -> SearchRecord | None:
     for node in main.css("[data-search-ignore]"):
         node.decompose()
     title = main.attributes.get("data-search-title") or ""
-    blocks: list[list[str]] = []
+    any_nested = False
+    outer: list[tuple[str, object]] = []
     for node in main.css(",".join(sorted(BLOCK_TAGS))):
         anchor, ancestor, nested = node.attributes.get("id"), node.parent, False
         while ancestor is not None and ancestor.tag != "main":
@@ -101,10 +103,22 @@ def search_record(tree, url: str) -> SearchRecord | None:
                 anchor = ancestor.attributes.get("id")
             ancestor = ancestor.parent
         if nested:
-            continue
-        text = " ".join(node.text(deep=True, separator="").split())
+            # Mark where it starts, so its text does not run into the text before it (a timeline
+            # event's title and its body): "… over Ukraine · After a public request …".
+            node.insert_before(_BOUNDARY)
+            any_nested = True
+        else:
+            outer.append((anchor or "", node))
+    blocks: list[list[str]] = []
+    for anchor, node in outer:
+        text = node.text(deep=True, separator="")
+        if any_nested and _BOUNDARY in text:
+            pieces = (" ".join(piece.split()) for piece in text.split(_BOUNDARY))
+            text = " · ".join(piece for piece in pieces if piece)
+        else:
+            text = " ".join(text.split())
         if text:
-            blocks.append([anchor or "", text])
+            blocks.append([anchor, text])
     counts = Counter(words(" ".join(text for _, text in blocks)))
     length = sum(counts.values())
     for word in words(title):

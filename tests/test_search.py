@@ -71,10 +71,25 @@ def test_a_page_offers_its_blocks_with_their_nearest_anchor():
     assert fragment["title"] == "Ada Lovelace" and fragment["kind"] == "Person" and fragment["url"] == "/x/"
     # the permalink's "¶1" and bare text are not passages; a nested list is part of its item
     assert fragment["blocks"] == [["", "Ada Lovelace"], ["p1", "She wrote the first program."],
-                                  ["e1", "An event nested item"]]
+                                  ["e1", "An event · nested item"]]
     assert "mentioned" not in rec.terms and "outside" not in rec.terms
     assert rec.terms["lovelace"] == 1 + 5  # the heading, plus the title's weight
     assert rec.length == sum(len(words(text)) for _, text in fragment["blocks"])
+
+
+def test_a_block_s_nested_blocks_are_set_apart_in_its_passage():
+    # a timeline event: date, title, body and sources are blocks inside the event's list item
+    html = MAIN.format(title="Starlink", kind="Product", body=(
+        '<ol><li id="e1"><p><time>26 February 2022</time> <span>space</span></p>'
+        '<h3>Musk activates Starlink over Ukraine</h3><div><p>After a public request, '
+        '<a href="/x/">Starlink</a> is active.</p></div><ul><li><a href="/y/">¶8</a>: <q>quote</q></li></ul>'
+        '</li></ol><blockquote><p>One.</p><p>Two \x00 three.</p></blockquote>'))
+    rec = record(html)
+    assert json.loads(rec.fragment)["blocks"] == [
+        ["e1", "26 February 2022 space · Musk activates Starlink over Ukraine · "
+               "After a public request, Starlink is active. · ¶8: quote"],
+        ["", "One. · Two three."]]  # (the parser drops a NUL in the page: it is never taken for a boundary)
+    assert rec.terms["starlink"] == 2 + 5 and "·" not in "".join(rec.terms)
 
 
 def test_a_page_without_a_search_body_is_not_indexed():
