@@ -91,7 +91,6 @@ def search_record(tree, url: str) -> SearchRecord | None:
     for node in main.css("[data-search-ignore]"):
         node.decompose()
     title = main.attributes.get("data-search-title") or ""
-    any_nested = False
     outer: list[tuple[str, object]] = []
     for node in main.css(",".join(sorted(BLOCK_TAGS))):
         anchor, ancestor, nested = node.attributes.get("id"), node.parent, False
@@ -106,15 +105,13 @@ def search_record(tree, url: str) -> SearchRecord | None:
             # Mark where it starts, so its text does not run into the text before it (a timeline
             # event's title and its body): "… over Ukraine · After a public request …".
             node.insert_before(_BOUNDARY)
-            any_nested = True
         else:
             outer.append((anchor or "", node))
     blocks: list[list[str]] = []
     for anchor, node in outer:
         text = node.text(deep=True, separator="")
-        if any_nested and _BOUNDARY in text:
-            pieces = (" ".join(piece.split()) for piece in text.split(_BOUNDARY))
-            text = " · ".join(piece for piece in pieces if piece)
+        if _BOUNDARY in text:  # (most passages hold no nested block: one split, no joining of pieces)
+            text = " · ".join(piece for piece in (" ".join(part.split()) for part in text.split(_BOUNDARY)) if piece)
         else:
             text = " ".join(text.split())
         if text:
