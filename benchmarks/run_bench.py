@@ -3,7 +3,7 @@
 
 Usage: .venv/bin/python benchmarks/run_bench.py [--sizes 1000 5000] [--rounds 6] [--entities 500]
 
-For each size it makes the shared synthetic corpus (../shared/bench/make_corpus.py), converts it to
+For each size it makes the synthetic corpus (benchmarks/reference/make_corpus.py), converts it to
 an explainer project (benchmarks/convert.py), then runs the three builds A B C, A B C, … (the first
 round is a warm-up and is dropped), each timed with GNU time (wall seconds and peak RSS). It prints
 the median wall time per tool, the median of the per-round ratios (explainer ÷ each Hugo, explainer ÷
@@ -26,7 +26,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-SHARED_BENCH = REPO.parent / "shared" / "bench"
+REFERENCE = HERE / "reference"  # copies of the corpus generator and the plain-Python floor
 WORK = HERE / "_work"
 PY = sys.executable
 
@@ -61,7 +61,7 @@ def current_hugo() -> Path:
 def prepare(size: int, entities: int, hugo_current: Path | None = None) -> tuple[dict[str, str], Path]:
     corpus = WORK / "corpus" / f"n{size}"
     if not (corpus / "plain").is_dir():
-        subprocess.run([PY, str(SHARED_BENCH / "make_corpus.py"), "--pages", str(size), "--entities", str(entities),
+        subprocess.run([PY, str(REFERENCE / "make_corpus.py"), "--pages", str(size), "--entities", str(entities),
                         "--words", "800", "--seed", "1", "--out", str(corpus)], check=True)
     project = WORK / "proj" / f"n{size}"
     if not project.is_dir():
@@ -78,7 +78,7 @@ def prepare(size: int, entities: int, hugo_current: Path | None = None) -> tuple
     commands = {
         "explainer": f"{PY} {REPO}/build.py --root {project} build --out {out}/explainer",
         "hugo": f"cd {corpus}/hugo && hugo --quiet -d {out}/hugo",
-        "floor": f"{PY} {SHARED_BENCH}/floor.py {corpus}/plain {out}/floor --rx trie -j 2",
+        "floor": f"{PY} {REFERENCE}/floor.py {corpus}/plain {out}/floor --rx trie -j 2",
     }
     if hugo_current:
         commands["hugo-current"] = f"cd {corpus}/hugo && {hugo_current} --quiet -d {out}/hugo-current"

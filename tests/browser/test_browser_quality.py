@@ -162,7 +162,7 @@ def test_html_is_valid(built_site):
 
 
 def test_internal_links_and_anchors(built_site):
-    linkcheck = REPO.parent / "shared" / "tools" / "linkcheck.py"
+    linkcheck = REPO / "tests" / "tools" / "linkcheck.py"
     assert linkcheck.is_file(), f"{linkcheck} is missing"
     run = subprocess.run([sys.executable, str(linkcheck), str(built_site)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, f"broken links:\n{run.stdout}\n{run.stderr}"
