@@ -159,6 +159,34 @@ def new_command(obj: dict, kind: str, ident: str) -> None:
     click.echo(f"Added {kind} '{ident}' to {path}; fill in the TODOs, then run `python build.py check`.")
 
 
+@cli.command("suggest")
+@click.argument("seed", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option("--min-count", type=click.IntRange(1), default=1, show_default=True,
+              help="Leave out entities and terms mentioned fewer times.")
+@click.option("--write", is_flag=True, help="Append the new entries to content/ (existing bytes are kept).")
+@click.pass_obj
+def suggest_command(obj: dict, seed: Path, fmt: str, min_count: int, write: bool) -> None:
+    """Draft the entities, events, terms and quotes of SEED, and the drift of its curated excerpts."""
+    from explainer.suggest import load_inputs, suggest
+    from explainer.suggest.output import to_json, to_yaml, write as write_suggestions
+
+    root: Path = obj["root"]
+    seed = seed.resolve()
+    if not seed.is_relative_to(root):
+        raise click.UsageError(f"SEED must be inside the project folder {root} (see --root)")
+
+    def run():
+        article, library = load_inputs(root, seed)
+        return suggest(article, library, min_count)
+
+    found = run_guarded(obj["debug"], run)
+    click.echo(to_json(found) if fmt == "json" else to_yaml(found), nl=False)
+    if write:
+        counts = run_guarded(obj["debug"], lambda: write_suggestions(root, found))
+        click.echo(", ".join(f"{n} to content/{name}.yaml" for name, n in counts.items()) + " appended.", err=True)
+
+
 def main() -> None:
     """Run the CLI, then leave without tearing the heap down object by object: everything is
     written and closed by then, and freeing a 5,000-article build's objects takes 0.8 s."""

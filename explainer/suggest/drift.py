@@ -1,0 +1,78 @@
+"""Drift: curated excerpts, notes and quotes of a seed that no longer match it word for word
+after the seed was revised, each with the build's own hint and the nearest passage now there."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from ..errors import Location, Problems
+from ..link import locate_excerpt
+from ..model import Article, Library
+
+NEAREST_MIN_SCORE = 60  # below this, the nearest passage is not worth proposing
+
+
+@dataclass(frozen=True)
+class Drift:
+    where: Location
+    what: str  # "excerpt of event 'x'", "quote 2", …
+    excerpt: str
+    hint: str  # the build's own verbatim hint
+    paragraph: int | None  # where the nearest passage is
+    nearest: str | None  # the nearest passage, verbatim from the revised seed
+    score: float
+
+
+def _curated(library: Library, slug: str):
+    """(where, what, excerpt) for every verbatim claim the curated content makes about one seed."""
+    for event in library.events:
+        for source in event.sources:
+            if source.seed == slug:
+                yield source.src, f"excerpt of event '{event.id}'", source.excerpt
+    for term in library.terms:
+        for source in term.sources:
+            if source.seed == slug:
+                yield source.src, f"excerpt of term '{term.id}'", source.excerpt
+    for point in library.site.key_points:
+        for source in point.sources:
+            if source.seed == slug:
+                yield source.src, "excerpt of a key point", source.excerpt
+    for note in library.notes:
+        if note.seed == slug:
+            yield note.src, f"excerpt of note '{note.id}'", note.excerpt
+    for quote in library.quotes:
+        if quote.seed == slug:
+            yield quote.src, f"quote of '{quote.speaker}'", quote.text
+
+
+def nearest_passage(article: Article, excerpt: str) -> tuple[int | None, str | None, float]:
+    """The passage of the seed most like the excerpt (rapidfuzz's best partial alignment), widened
+    to whole words."""
+    best = (None, None, 0.0)
+    for paragraph in article.paragraphs:
+        found = fuzz.partial_ratio_alignment(excerpt, paragraph.text, score_cutoff=best[2])
+        if found is None or found.score <= best[2]:
+            continue
+        start, end, text = found.dest_start, found.dest_end, paragraph.text
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        best = (paragraph.index, text[start:end].strip(), found.score)
+    if best[2] < NEAREST_MIN_SCORE:
+        return None, None, best[2]
+    return best
+
+
+def find_drift(article: Article, library: Library) -> list[Drift]:
+    articles = {article.slug: article}
+    drift = []
+    for where, what, excerpt in _curated(library, article.slug):
+        problems = Problems()
+        if excerpt is None or locate_excerpt(articles, article.slug, excerpt, where, what, problems) is not None:
+            continue
+        hint = problems.errors[0].hint if problems.errors else ""
+        paragraph, nearest, score = nearest_passage(article, excerpt)
+        drift.append(Drift(where, what, excerpt, hint, paragraph, nearest, round(score, 1)))
+    return drift

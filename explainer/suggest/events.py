@@ -1,0 +1,168 @@
+"""Dated and datable statements: each date expression of a sentence, resolved to an EDTF date no
+more precise than the words ("September 2022" is 2022-09, never a day; "late 2022" is the year
+2022 with the words kept as its label). Relative dates ("this week", "two years ago", "in
+September") are resolved against the seed's `published` date, at the precision both allow; with
+no `published` date they are listed as undated rather than guessed.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ..dates import FuzzyDate, parse_date
+from .text import MONTHS, Sentence
+
+_M = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|" \
+     r"Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.)"
+_Y = r"(?P<year>1[6-9]\d\d|20\d\d)"
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+           "ten": 10, "a": 1, "several": None, "few": None}
+PATTERNS = [  # most specific first; a later pattern never claims words an earlier one took
+    ("day", re.compile(rf"\b(?P<day>[0-3]?\d) {_M},? {_Y}\b")),
+    ("day", re.compile(rf"\b{_M} (?P<day>[0-3]?\d)(?:st|nd|rd|th)?, {_Y}\b")),
+    ("season", re.compile(rf"\b(?P<season>[Ss]pring|[Ss]ummer|[Ff]all|[Aa]utumn|[Ww]inter) (?:of )?{_Y}\b")),
+    ("month", re.compile(rf"\b(?:(?P<part>early|mid|late)[- ])?{_M},? (?:of )?{_Y}\b")),
+    ("part", re.compile(rf"\b(?P<part>[Ee]arly|[Mm]id|[Ll]ate|the end of|the start of)[- ]{_Y}\b")),
+    ("decade", re.compile(r"\b(?:the )?(?P<decade>1[6-9]\d|20\d)0s\b")),
+    ("year", re.compile(rf"(?<![$€£\d.,-])\b(?:(?:in|since|by|until|from|of|during|before|after) )?{_Y}\b(?![%\d]|\.\d|,\d)")),
+    ("month-day", re.compile(rf"\b{_M} (?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b")),
+    ("month-alone", re.compile(rf"\b(?:in|on|since|by|until|last|this|next|early|late|mid|until) {_M}(?! [0-3]?\d| ?\d{{4}})\b")),
+    ("relative", re.compile(r"\b(?P<rel>(?:earlier|later|so far) this year|this (?:week|month|year)|last (?:week|month|year)|"
+                            r"next (?:week|month|year)|yesterday|(?P<n>one|two|three|four|five|six|seven|eight|nine|ten|\d+) "
+                            r"(?P<unit>years?|months?|weeks?|days?) ago)\b", re.IGNORECASE)),
+]
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (12, 14)}
+
+
+@dataclass(frozen=True)
+class EventFinding:
+    sentence: Sentence
+    phrase: str  # the date words as written
+    date: str | None  # EDTF, or None when it needs a `published` date the seed does not give
+    label: str | None  # display words where the date alone would say more or less than the text
+    approximate: bool = False
+
+
+def _month_number(name: str) -> int:
+    key = name.lower().rstrip(".")
+    return next(n for n, month in enumerate(MONTHS, 1) if month.startswith(key[:3]))
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def covering(earliest: dt.date, latest: dt.date) -> str:
+    """The tightest EDTF date or range (of the shapes the site shows) that covers both days."""
+    if earliest == latest:
+        return earliest.isoformat()
+    whole_months = earliest.day == 1 and latest == _month_end(latest.year, latest.month)
+    if not whole_months:
+        return f"{earliest.isoformat()}/{latest.isoformat()}"
+    if (earliest.year, earliest.month) == (latest.year, latest.month):
+        return f"{earliest.year:04d}-{earliest.month:02d}"
+    if earliest.month == 1 and latest.month == 12:
+        return f"{earliest.year:04d}" if earliest.year == latest.year else f"{earliest.year:04d}/{latest.year:04d}"
+    return f"{earliest.year:04d}-{earliest.month:02d}/{latest.year:04d}-{latest.month:02d}"
+
+
+def _relative(kind: str, match: re.Match, published: FuzzyDate | None) -> tuple[str | None, bool]:
+    """EDTF for a date that needs the publication date; (None, False) without one."""
+    if published is None:
+        return None, False
+    p0, p1 = published.earliest, published.latest
+    if kind == "month-day":
+        month, day = _month_number(match.group("month")), int(match.group("day"))
+        if p0.year != p1.year or not 1 <= day <= calendar.monthrange(p0.year, month)[1]:
+            return None, False
+        return dt.date(p0.year, month, day).isoformat(), False
+    if kind == "month-alone":
+        month = _month_number(match.group("month"))
+        if p0.year != p1.year:
+            return None, False
+        return f"{p0.year:04d}-{month:02d}", month > p1.month  # a later month than published: said of a past year?
+    rel = match.group("rel").lower()
+    if match.group("unit"):
+        amount = NUMBERS.get(match.group("n").lower()) if not match.group("n").isdigit() else int(match.group("n"))
+        if not amount or amount > 200:
+            return None, False
+        unit = match.group("unit").rstrip("s")
+        if unit == "year":
+            return f"{p0.year - amount:04d}", True
+        days = {"month": 31 * amount, "week": 7 * amount, "day": amount}[unit]
+        spread = {"month": 31, "week": 7, "day": 0}[unit]
+        return covering(p0 - dt.timedelta(days=days + spread), p1 - dt.timedelta(days=max(days - spread, 0))), True
+    year0, year1 = p0.year, p1.year
+    spans = {
+        "this week": (p0 - dt.timedelta(days=6), p1 + dt.timedelta(days=6)),
+        "last week": (p0 - dt.timedelta(days=13), p1 - dt.timedelta(days=1)),
+        "next week": (p0 + dt.timedelta(days=1), p1 + dt.timedelta(days=13)),
+        "this month": (p0.replace(day=1), _month_end(p1.year, p1.month)),
+        "this year": (dt.date(year0, 1, 1), dt.date(year1, 12, 31)),
+        "last year": (dt.date(year0 - 1, 1, 1), dt.date(year1 - 1, 12, 31)),
+        "next year": (dt.date(year0 + 1, 1, 1), dt.date(year1 + 1, 12, 31)),
+        "earlier this year": (dt.date(year0, 1, 1), p1),
+        "so far this year": (dt.date(year0, 1, 1), p1),
+        "later this year": (p0, dt.date(year1, 12, 31)),
+        "yesterday": (p0 - dt.timedelta(days=1), p1 - dt.timedelta(days=1)),
+    }
+    if rel == "last month":
+        first = (p0.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        spans[rel] = (first, _month_end((p1.replace(day=1) - dt.timedelta(days=1)).year,
+                                        (p1.replace(day=1) - dt.timedelta(days=1)).month))
+    if rel == "next month":
+        after = _month_end(p0.year, p0.month) + dt.timedelta(days=1)
+        spans[rel] = (after, _month_end(after.year, after.month))
+    earliest, latest = spans[rel]
+    if rel in ("earlier this year", "so far this year", "later this year") and not (earliest.day == 1 and latest.day == 1):
+        return covering(dt.date(year0, 1, 1), dt.date(year1, 12, 31)), False  # the year: as precise as it gets
+    return covering(earliest, latest), False
+
+
+def _absolute(kind: str, match: re.Match) -> tuple[str, str | None]:
+    """EDTF and label for a date the words give in full."""
+    g = match.groupdict()
+    if kind == "day":
+        month = _month_number(g["month"])
+        return dt.date(int(g["year"]), month, int(g["day"])).isoformat(), None
+    if kind == "season":
+        first, last = SEASONS[g["season"].lower()]
+        year = int(g["year"])
+        end = dt.date(year + 1, last - 12, 1) if last > 12 else dt.date(year, last, 1)
+        return covering(dt.date(year, first, 1), _month_end(end.year, end.month)), None
+    if kind == "month":
+        return f"{g['year']}-{_month_number(g['month']):02d}", (match.group() if g["part"] else None)
+    if kind == "part":
+        return g["year"], match.group()
+    if kind == "decade":
+        start = int(g["decade"]) * 10
+        return f"{start}/{start + 9}", match.group()
+    return g["year"], None
+
+
+def find_events(sentence: Sentence, published: FuzzyDate | None) -> list[EventFinding]:
+    """Every date expression in one sentence, resolved."""
+    taken: list[tuple[int, int]] = []
+    found = []
+    for kind, pattern in PATTERNS:
+        for match in pattern.finditer(sentence.text):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            approximate = False
+            try:
+                if kind in ("month-day", "month-alone", "relative"):
+                    date, approximate = _relative(kind, match, published)
+                    label = None
+                else:
+                    date, label = _absolute(kind, match)
+                if date is not None:
+                    parse_date(date + ("~" if approximate and "/" not in date else ""))
+            except ValueError:  # "31 February 2024", a year out of range: not a date
+                continue
+            if date is not None and approximate and "/" not in date:
+                date += "~"
+            found.append(EventFinding(sentence, match.group(), date, label, approximate))
+    return found

@@ -1,0 +1,81 @@
+"""Glossary candidates: acronyms spelled out in lower case, phrases the article defines or sets in
+quotation marks ("so-called …", "known as …", “top secret”), and jargon, taken to be the lower-case
+two- and three-word phrases the article repeats (a rule, not a dictionary: a desk keeps what a
+general reader would need explained).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .entities import STOP
+from .text import QuotedSpan
+
+COMMON = STOP | frozenset("""said says told like one two three very well much time year years people way even
+really going get got make made take see seen think know want need new old good great big small long high low
+part own same different including according percent million billion former latest recent lot lots kind sort
+thing things""".split())
+_DEFINED = re.compile(r"\b(?:so-called|known as|dubbed|termed|what is called|what are called|referred to as)\s+"
+                      r"(?:the\s+|an?\s+)?(?P<term>[“\"][^”\"]{2,60}[”\"]|[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})")
+_ACRONYM = re.compile(r"\b(?P<long>[a-z][\w-]*(?:\s+[a-z][\w-]*){1,5})\s+\((?P<short>[A-Z][A-Za-z]{1,9})\)")
+_PHRASE_WORD = re.compile(r"[a-z][a-z-]{2,}")
+
+
+@dataclass
+class TermFinding:
+    term: str
+    reason: str  # "quoted", "defined", "acronym", "repeated"
+    paragraph: int
+    start: int
+    aliases: tuple[str, ...] = ()
+
+
+def quoted_terms(spans: list[QuotedSpan]) -> list[TermFinding]:
+    """Scare quotes: a short quoted phrase that is not a sentence of its own."""
+    found = []
+    for span in spans:
+        words = span.text.rstrip(".").split()
+        if 1 <= len(words) <= 4 and not re.search(r"[.?!;:,]", span.text.rstrip(".")) \
+                and words[0].lower() not in {"i", "we", "you", "he", "she", "they", "it"}:
+            found.append(TermFinding(span.text.rstrip("."), "quoted", span.paragraph, span.start))
+    return found
+
+
+def defined_terms(paragraph: int, text: str) -> list[TermFinding]:
+    found = []
+    for match in _DEFINED.finditer(text):
+        term = match.group("term").strip("“”\"")
+        found.append(TermFinding(term, "defined", paragraph, match.start("term")))
+    for match in _ACRONYM.finditer(text):
+        long, short = match.group("long"), match.group("short")
+        words = long.split()
+        for take in range(len(words), 1, -1):
+            if "".join(w[0] for w in words[-take:]).lower() == short.lower().rstrip("s"):
+                found.append(TermFinding(" ".join(words[-take:]), "acronym", paragraph, match.start(), (short,)))
+                break
+    return found
+
+
+def repeated_phrases(paragraphs: dict[int, str], entity_words: set[str]) -> list[TermFinding]:
+    """Lower-case two- and three-word phrases the article uses at least twice."""
+    counts: Counter = Counter()
+    first: dict[str, tuple[int, int]] = {}
+    for index, text in paragraphs.items():
+        for sentence in re.split(r"[.?!;:,“”\"()—–]", text):
+            tokens = sentence.split()
+            for size in (3, 2):
+                for i in range(len(tokens) - size + 1):
+                    gram = tokens[i:i + size]
+                    if all(_PHRASE_WORD.fullmatch(w) and w not in COMMON and w not in entity_words for w in gram):
+                        phrase = " ".join(gram)
+                        counts[phrase] += 1
+                        first.setdefault(phrase, (index, text.find(phrase)))
+    repeated = {phrase: n for phrase, n in counts.items() if n >= 2}
+    covered: Counter = Counter()  # a two-word phrase only ever seen inside one repeated three-word phrase
+    for phrase, n in repeated.items():
+        words = phrase.split()
+        if len(words) == 3:
+            for part in (" ".join(words[:2]), " ".join(words[1:])):
+                covered[part] = max(covered[part], n)
+    return [TermFinding(phrase, "repeated", *first[phrase]) for phrase, n in repeated.items() if covered[phrase] < n]
