@@ -99,7 +99,7 @@ class _Hasher:
 
     def article(self, article) -> Keys:
         whole, meta = self._memoised(article, lambda a: (_digest(a), _digest((
-            a.title, a.summary, a.publication, a.author, a.url, a.published, len(a.paragraphs)))))
+            a.title, a.title_by, a.summary, a.publication, a.author, a.url, a.published, len(a.paragraphs)))))
         keys = {f"seed:{article.slug}": whole, f"seed-meta:{article.slug}": meta}
         if self.links is not None and article.slug in self.links:
             keys[f"seed-mentions:{article.slug}"] = self._memoised(self.links[article.slug], lambda done: _digest(

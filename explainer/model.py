@@ -53,6 +53,7 @@ class Article:
     url: str | None = None
     summary: str | None = None
     draft: bool = False
+    title_by: str | None = None  # who wrote `title`, when it is not the publication's own headline
 
 
 @dataclass(frozen=True)

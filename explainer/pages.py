@@ -28,6 +28,7 @@ from .graph import (
     strength_order,
     strongest_edges,
 )
+from .dates import FuzzyDate, parse_date
 from .link import Linked, LinkTargets
 from .markdown import (
     LinkTarget,
@@ -226,8 +227,9 @@ class PageBuilder:
             deps |= self.cited_seeds(s for e in event_ids for s in self.events[e].sources)
             deps |= self.cited_seeds(s for n in note_ids for s in self.notes[n].sources)
         meta = {"author": article.author, "publication": article.publication, "url": article.url,
-                "published": article.published.display if article.published else None,
-                "published_iso": article.published.text if article.published else None}
+                "title_by": article.title_by,
+                "published": _published_phrase(article.published) if article.published else None,
+                "published_iso": _machine_date(article.published) if article.published else None}
         description = article.summary or self.lib.site.description or article.title
         url = self.urls.article(article.slug)
         jsonld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
@@ -239,8 +241,8 @@ class PageBuilder:
             jsonld["author"] = {"@type": "Person", "name": article.author}
         if article.publication:
             jsonld["publisher"] = {"@type": "Organization", "name": article.publication}
-        if article.published:
-            jsonld["datePublished"] = article.published.text.rstrip("?~%")
+        if article.published and _machine_date(article.published):
+            jsonld["datePublished"] = _machine_date(article.published)
         if article.url:
             jsonld["isBasedOn"] = article.url
         return PagePlan(url, f"articles/{article.slug}/index.html", "article.html",
@@ -436,7 +438,8 @@ class PageBuilder:
     def home_page(self) -> PagePlan:
         points = []
         for point in self.lib.site.key_points:
-            points.append({"html": self.md.inline(point.text), "sources": [self.source_view(s) for s in point.sources]})
+            points.append({"html": self.md.inline(point.text),
+                           "sources": _one_citation_per_paragraph([self.source_view(s) for s in point.sources])})
         counts = Counter({e.id: self.linked.mention_counts[e.id] for e in self.lib.entities})
         players = [dict(self.entity_ref(i), mentions=n) for i, n in counts.most_common(KEY_PLAYERS) if n]
         preview = [self.event_row(e) for e in self.lib.events[-TIMELINE_PREVIEW:]]
@@ -563,6 +566,45 @@ def _plain(html: str) -> str:
 def _schema_type(kind: str) -> str:
     return {"person": "Person", "organization": "Organization", "place": "Place", "publication": "Organization",
             "event": "Event", "product": "Product", "program": "Thing", "concept": "Thing"}.get(kind, "Thing")
+
+
+def _one_citation_per_paragraph(views: list[dict]) -> list[dict]:
+    """Key-point citations with each paragraph once ("¶4 ¶12", not "¶4 ¶4 ¶12"); the excerpts of a
+    paragraph cited twice are joined for the link's tooltip."""
+    merged: list[dict] = []
+    by_href: dict[str, dict] = {}
+    for view in views:
+        first = by_href.get(view["href"]) if view["kind"] == "seed" else None
+        if first is None:
+            merged.append(dict(view))
+            if view["kind"] == "seed":
+                by_href[view["href"]] = merged[-1]
+        else:
+            first["excerpt"] = f"{first['excerpt']} … {view['excerpt']}"
+    return merged
+
+
+def _published_phrase(date: FuzzyDate) -> str:
+    """How a publication date reads after "Source: Vox, ": a range says that the day is not known."""
+    if "/" in date.text:
+        first, last = (parse_date(part) for part in date.text.split("/"))
+        start = first.display
+        if first.year == last.year and first.precision != "year":
+            start = start.removesuffix(f" {first.year}")  # "between 25 October and 4 November 2024"
+        return f"published between {start} and {last.display}"
+    return f"published {date.display}"
+
+
+def _machine_date(date: FuzzyDate) -> str:
+    """An ISO 8601 date for <time datetime> and JSON-LD: a range gives only the year or month its two ends
+    share ("" when they share none), so no machine reads a day the evidence does not give."""
+    parts = [part.rstrip("?~%").split("-") for part in date.text.split("/")]
+    shared = []
+    for fields in zip(*parts):
+        if len(set(fields)) > 1:
+            break
+        shared.append(fields[0])
+    return "-".join(shared)
 
 
 def _iso(event: Event) -> str:

@@ -140,6 +140,7 @@ SEED_FRONT = {
     "type": "object",
     "properties": {
         "title": _line,
+        "title_by": _line,
         "slug": _id,
         "author": _line,
         "publication": _line,

@@ -241,7 +241,7 @@ def validate_seed(seed: RawSeed, ctx: _Context) -> Article | None:
     return Article(slug=slug, title=title, path=seed.path, format=seed.suffix.lstrip("."),
                    paragraphs=seed.paragraphs, src=where, author=front.get("author"),
                    publication=front.get("publication"), published=published, url=front.get("url"),
-                   summary=front.get("summary"), draft=front.get("draft", False))
+                   summary=front.get("summary"), draft=front.get("draft", False), title_by=front.get("title_by"))
 
 
 def _item_positions(doc: YamlDoc, path: tuple, items: list) -> tuple[Location, ...]:

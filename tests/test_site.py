@@ -427,3 +427,35 @@ def test_fork_imap_keeps_order_and_stays_in_process_when_small():
     if forked is not None:
         assert list(forked) == [x * x for x in items]
     assert fork_imap(str, items, 2, 100) is None and fork_map(str, items, 1, 1) is None
+
+
+def test_article_source_line_shows_publication_date_precision_and_who_wrote_the_title(cli, site: Path, project: Path):
+    line = parse(site / "articles/engines/index.html").css_first(".source-line")
+    assert [s.text().strip() for s in line.css("span")] == ["Source: Test Weekly, published September 2024"]
+    assert line.css_first("time").attributes["datetime"] == "2024-09"
+
+    # A desk-written title and a publication day known only within a range: the label says both, and
+    # no machine-readable date claims a day (or month) the range does not fix.
+    edit(project / "seeds/engines.txt", "published: 2024-09\n",
+         'published: "2024-10-25/2024-11-04"\ntitle_by: the explainer desk\n')
+    assert cli("build").exit_code == 0
+    page = parse(project / "site/articles/engines/index.html")
+    spans = [s.text().strip() for s in page.css(".source-line span")]
+    assert spans == ["Source: Test Weekly, published between 25 October and 4 November 2024",
+                     "title by the explainer desk"]
+    assert page.css_first(".source-line time").attributes["datetime"] == "2024"
+    ld = json.loads(page.css_first('script[type="application/ld+json"]').text())
+    assert ld["datePublished"] == "2024"
+
+
+def test_key_point_cites_each_paragraph_once(cli, project: Path):
+    edit(project / "content/site.yaml", '''        excerpt: "Ada Lovelace wrote the first published program"''',
+         '''        excerpt: "Ada Lovelace wrote the first published program"
+      - seed: engines
+        excerpt: "in London"
+      - seed: engines
+        excerpt: "Babbage agreed."''')
+    assert cli("build").exit_code == 0
+    cites = parse(project / "site/index.html").css(".key-points .cite a")
+    assert [a.text() for a in cites] == ["¶1", "¶2"]
+    assert cites[0].attributes["title"] == "Ada Lovelace wrote the first published program … in London"
