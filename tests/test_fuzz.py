@@ -275,3 +275,33 @@ def test_random_markdown_description(cli, project: Path, description: str):
         assert problems == []
     finally:
         shutil.rmtree(out, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# (c) `build.py suggest` on any seed the build accepts: a clean outcome, verbatim output
+# ---------------------------------------------------------------------------------------------
+
+ARTICLE_PIECES = ["“", "”", '"', "‘", "’", "'s", "’s", " said Ana Kovač", " Kovač", " Luka Kovač said", "Novak",
+                  " Novaković", " in September 2022", " last week", " two years ago", " the 1990s", " 31 February 2024",
+                  " spring 2026", " on 1 July 2025", " U.S.", " (ULA)", " United Launch Alliance", ". ", "? ", "\n\n",
+                  "\n", " so-called ", " known as ", ", he added, ", " according to the Journal, ", " The ", " of ",
+                  " Émilie Durand", " ÖBB", " (PSO)", " public service obligation", " 2024", "—", "…", "[", "]"]
+article_text = st.lists(st.sampled_from(ARTICLE_PIECES) | st.text(max_size=12), max_size=40).map("".join)
+
+
+@FUZZ
+@given(seed=seed_file(), extra=article_text)
+def test_random_seed_suggest(cli, project: Path, seed: tuple[str, str], extra: str):
+    from explainer.suggest import load_inputs
+    from test_suggest import assert_verbatim
+
+    text_, suffix = seed
+    for old in (project / "seeds").iterdir():
+        old.unlink()
+    path = project / "seeds" / f"engines{suffix}"
+    path.write_text(text_ + extra, encoding="utf-8")
+    result = cli("suggest", str(path))
+    assert_clean_outcome(result)
+    if result.exit_code == 0:
+        article, _ = load_inputs(project, path)
+        assert_verbatim(article, list(yaml.safe_load_all(result.stdout)))

@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from explainer.errors import Location, Problems
 from explainer.link import locate_excerpt
@@ -54,7 +56,8 @@ def test_json_format_holds_every_group():
     result = Cli(REPO)("suggest", str(SEED), "--format", "json", "--min-count", "2")
     data = json.loads(result.stdout)
     assert {"entities", "events", "undated", "terms", "quotes", "drift"} <= set(data)
-    assert all(e["count"] >= 2 for e in data["entities"])
+    speakers = {q["speaker"] for q in data["quotes"]}
+    assert all(e["count"] >= 2 or e["id"] in speakers for e in data["entities"])
     musk = next(e for e in data["entities"] if e["name"] == "Elon Musk")
     assert musk["covered_by"] == "elon-musk" and "Musk" in musk["aliases"]
 
@@ -99,3 +102,68 @@ def test_content_errors_are_located(tmp_path: Path):
     assert result.exit_code == 1
     assert re.search(r"content/entities.yaml:\d+:\d+: error:", result.stderr)
     assert "Traceback" not in result.output
+
+
+def test_drift_after_a_revision_names_the_nearest_passage(tmp_path: Path):
+    project = tmp_path / "p"
+    project.mkdir()
+    for folder in ("content", "seeds"):
+        shutil.copytree(REPO / folder, project / folder)
+    seed = project / "seeds" / SEED.name
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace("he personally ordered the deactivation", "he ordered the deactivation"),
+                    encoding="utf-8")
+    result = Cli(project)("suggest", str(seed), "--format", "json")
+    assert result.exit_code == 0, result.output
+    drift = json.loads(result.stdout)["drift"]
+    crimea = [d for d in drift if "starlink-crimea-attack" in d["what"]]
+    assert len(crimea) == 1 and re.match(r"content/timeline.yaml:\d+:\d+$", crimea[0]["where"])
+    assert crimea[0]["nearest"].startswith("In September 2022, he ordered the deactivation")
+    assert crimea[0]["paragraph"] == 9 and crimea[0]["hint"]
+    assert all(d["excerpt"] not in text.replace("he personally ordered", "he ordered") for d in drift)
+
+
+def test_names_that_share_a_surname_stay_apart():
+    from explainer.errors import Location as Loc
+    from explainer.model import Article, Paragraph
+
+    body = ("Mayor Ana Kovač proposed it. Her brother Luka Kovač leads the union. Kovač said no.",
+            "Marko Novak and Marko Novaković spoke. Novak agreed; Novaković did not.",
+            "The European Investment Bank (EIB) lent money. The EIB said so.")
+    article = Article("t", "T", "seeds/t.md", "md", tuple(Paragraph(n + 1, t, n + 1) for n, t in enumerate(body)),
+                      Loc("seeds/t.md"))
+    found = {e.name: e for e in suggest(article, None).entities}
+    assert {"Ana Kovač", "Luka Kovač", "Marko Novak", "Marko Novaković"} <= set(found)
+    assert "Kovač" in found and set(found["Kovač"].ambiguous_with) == {"Ana Kovač", "Luka Kovač"}
+    assert found["Marko Novak"].aliases == ["Novak"] and found["Marko Novaković"].aliases == ["Novaković"]
+    assert "EIB" in found["European Investment Bank"].aliases
+
+
+DATE_PHRASES = ["in 2016", "In September 2022", "late 2022", "the 1990s", "24 October 2024", "October 24, 2024",
+                "spring 2026", "next summer", "on Tuesday", "last week", "this week", "two years ago", "next year",
+                "so far this year", "earlier this year", "in October", "on 31 February 2024", "yesterday",
+                "1 July 2025", "since December 2016", "last month", "next month", "3 weeks ago"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(phrases=st.lists(st.sampled_from(DATE_PHRASES), min_size=1, max_size=4),
+       published=st.none() | st.sampled_from(["2024", "2024-10", "2025-06-12", "2024-12-31", "2025-01-01"]))
+def test_every_suggested_date_is_edtf_and_no_more_precise_than_its_words(phrases, published):
+    import edtf
+
+    from explainer.dates import parse_date
+    from explainer.errors import Location as Loc
+    from explainer.model import Article, Paragraph
+
+    text = " ".join(f"Something happened {phrase}." for phrase in phrases)
+    article = Article("t", "T", "seeds/t.md", "md", (Paragraph(1, text, 1),), Loc("seeds/t.md"),
+                      published=parse_date(published) if published else None)
+    found = suggest(article, None)
+    for event in found.events:
+        edtf.parse_edtf(event.date)  # valid EDTF, and a shape the site displays
+        date = parse_date(event.date)
+        if date.precision == "day" and "/" not in event.date:
+            assert re.search(r"\d|Tuesday|yesterday", event.phrase), event  # a day only where the words give one
+        if published is None:
+            assert re.search(r"\d{4}|\d0s", event.phrase), event  # nothing resolved without `published`
+    assert len(found.events) + len(found.undated) >= len(set(phrases)) - phrases.count("on 31 February 2024")

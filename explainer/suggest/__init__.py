@@ -16,8 +16,8 @@ from .document import Document, prepare
 from .drift import Drift, find_drift
 from .entities import Cluster, adjectives, cluster_runs, event_runs, find_expansions, find_runs, normal_form
 from .events import find_events
-from .quotes import attribute
-from .terms import defined_terms, quoted_terms, repeated_phrases
+from .quotes import UPPER, attribute
+from .terms import defined_terms, quoted_terms, rare_words_and_phrases, repeated_phrases
 from .text import quoted_spans
 
 KIND_ORDER = ("person", "organization", "place", "program", "product", "publication", "event", "concept")
@@ -118,7 +118,9 @@ def suggest(article: Article, library: Library | None, min_count: int = 1) -> Su
     speaker_clusters = _speaker_entities(quotes, by_form, clusters)
     entities_index = _EntityIndex(library)
     ids = _Ids(entities_index.ids)
-    entity_suggestions, cluster_ids = _entity_suggestions(clusters + speaker_clusters, entities_index, ids, min_count)
+    speakers = {id(entry[2]) for entry in quotes if entry[2] is not None}
+    entity_suggestions, cluster_ids = _entity_suggestions(clusters + speaker_clusters, entities_index, ids, min_count,
+                                                          speakers)
     events, undated = _events(doc, mentions, cluster_ids, library)
     terms = _terms(doc, clusters, library, ids, min_count)
     quote_suggestions = []
@@ -147,15 +149,24 @@ def _entities(doc: Document) -> tuple[list[Cluster], list[tuple[int, int, int, C
     return clusters, mentions
 
 
-def _quotes(doc: Document, clusters: list[Cluster], mentions) -> list[tuple]:
-    """(finding, speaker words, speaker cluster or None) for every quoted span."""
+_SPEAKS_AFTER = re.compile(r"^(?:,[^,“”\"]{1,90},)?(?:\s+(?:also|then|did|has|had))*\s+"
+                           r"(?:said|says|told|added|acknowledged|argued|wrote|explained|noted|put it)\b")
+
+
+def _quotes(doc: Document, clusters: list[Cluster], mentions) -> list[list]:
+    """[finding, speaker words, speaker cluster or None] for every quoted span. A pronoun ("he
+    added") is the last person named as the subject of a verb of speech, or else the last person named."""
+    texts = {p.index: p.text for p in doc.paragraphs}
     people = [(p, s, c) for p, s, _, c in mentions if c.kind == "person"]
-    keys = [(p, s) for p, s, _ in people]
+    speaking = [(p, s, c) for p, s, e, c in mentions if c.kind == "person" and _SPEAKS_AFTER.match(texts[p][e:e + 140])]
 
     def person_before(paragraph: int):
         def before(offset: int) -> str | None:
-            at = bisect_right(keys, (paragraph, offset)) - 1
-            return people[at][2].name if at >= 0 else None
+            for candidates in (speaking, people):
+                at = bisect_right(candidates, (paragraph, offset, _LAST)) - 1
+                if at >= 0 and candidates[at][0] >= paragraph - 1:  # this paragraph or the one before
+                    return candidates[at][2].name
+            return None
         return before
 
     found = []
@@ -163,6 +174,19 @@ def _quotes(doc: Document, clusters: list[Cluster], mentions) -> list[tuple]:
         for finding in attribute(paragraph, person_before(paragraph.index)):
             found.append([finding, finding.speaker, None])
     return found
+
+
+class _Last:
+    """Sorts after any cluster, so that bisect finds the mentions at or before an offset."""
+
+    def __lt__(self, other) -> bool:
+        return False
+
+    def __gt__(self, other) -> bool:
+        return True
+
+
+_LAST = _Last()
 
 
 def _speaker_entities(quotes: list, by_form: dict, clusters: list[Cluster]) -> list[Cluster]:
@@ -174,15 +198,20 @@ def _speaker_entities(quotes: list, by_form: dict, clusters: list[Cluster]) -> l
         if not words:
             continue
         key = normal_form(re.sub(r"^The\s+", "", words))
-        cluster = by_form.get(key) or by_form.get(normal_form(words))
+        head = normal_form(words.partition(" of ")[0])  # "Jože Žagar of the association …": Jože Žagar
+        cluster = by_form.get(key) or by_form.get(normal_form(words)) or by_form.get(head)
         if cluster is None:
-            inside = [c for form, c in by_form.items() if re.search(rf"(?<!\w){re.escape(form)}$", normal_form(words))]
+            tokens = normal_form(words).split()
+            spans = [" ".join(tokens[n:]) for n in range(len(tokens))] + [" ".join(tokens[:n]) for n in range(1, len(tokens))]
+            inside = [by_form[span] for span in spans if span in by_form]
             people = [c for c in inside if c.kind == "person"]
-            owner = re.match(r"^([A-Z][\w-]*)[’']s\s", words)
+            owner = re.search(rf"({UPPER}[\w-]*)[’']s\s", words)
             if people:
                 cluster = people[0]
-            elif owner and normal_form(owner.group(1)) in by_form:
-                cluster = by_form[normal_form(owner.group(1))]
+            elif owner:
+                name = normal_form(owner.group(1))
+                named = {id(c): c for form, c in by_form.items() if form == name or form.endswith(" " + name)}
+                cluster = next(iter(named.values())) if len(named) == 1 else None  # "Tanja Zupan's office"
         if cluster is None:
             cluster = new.setdefault(words, Cluster(words, kind="person"))
             cluster.forms[words] = 1
@@ -212,9 +241,11 @@ class _EntityIndex:
                 self.term_forms.setdefault(form.lower(), term.id)
 
 
-def _entity_suggestions(clusters: list[Cluster], index: _EntityIndex, ids: _Ids, min_count: int):
+def _entity_suggestions(clusters: list[Cluster], index: _EntityIndex, ids: _Ids, min_count: int, speakers: set[int]):
+    """Entities grouped by kind, most mentioned first; one that speaks a quotation is kept whatever
+    its count, so that the quotation can name it."""
     suggestions, cluster_ids = [], {}
-    kept = [c for c in clusters if c.count >= min_count]
+    kept = [c for c in clusters if c.count >= min_count or id(c) in speakers]
     for cluster in sorted(kept, key=lambda c: (KIND_ORDER.index(c.kind), -c.count, c.first)):
         covered = next((index.forms[normal_form(f)] for f in cluster.forms if normal_form(f) in index.forms), None)
         if covered:
@@ -234,13 +265,16 @@ def _events(doc: Document, mentions, cluster_ids: dict, library: Library | None)
     taken = {e.id for e in library.events} if library else set()
     ids = _Ids(taken)
     events, undated = [], []
+    by_paragraph: dict[int, list] = {}
+    for mention in mentions:
+        by_paragraph.setdefault(mention[0], []).append(mention)
     for index, sentences in doc.sentences.items():
         for sentence in sentences:
             for finding in find_events(sentence, doc.article.published):
                 if finding.date is None:
                     undated.append(UndatedStatement(finding.phrase, sentence.text, index))
                     continue
-                inside = [c for p, s, e, c in mentions if p == index and sentence.start <= s and e <= sentence.end]
+                inside = [c for _, s, e, c in by_paragraph.get(index, ()) if sentence.start <= s and e <= sentence.end]
                 entity_ids = list(dict.fromkeys(cluster_ids[id(c)] for c in inside if id(c) in cluster_ids))
                 title = _title(sentence.text)
                 events.append(EventSuggestion(ids.new(f"{finding.date.split('/')[0][:7]} {title}"[:60]),
@@ -263,8 +297,10 @@ def _terms(doc: Document, clusters: list[Cluster], library: Library | None, ids:
     for paragraph in doc.paragraphs:
         findings += quoted_terms(quoted_spans(paragraph))
         findings += defined_terms(paragraph.index, paragraph.text)
-    entity_words = {w.lower() for c in clusters for f in c.forms for w in f.split()}
-    findings += repeated_phrases({p.index: p.text for p in doc.paragraphs}, entity_words)
+    entity_words = {w.lower() for c in clusters for f in c.forms for w in f.split() if w[:1].isupper()}
+    texts = {p.index: p.text for p in doc.paragraphs}
+    findings += repeated_phrases(texts, entity_words)
+    findings += rare_words_and_phrases(texts, entity_words)
     whole = "\n".join(p.text for p in doc.paragraphs).lower()
     merged: dict[str, TermSuggestion] = {}
     for finding in findings:
@@ -279,7 +315,7 @@ def _terms(doc: Document, clusters: list[Cluster], library: Library | None, ids:
         covered = index.term_forms.get(key)
         merged[key] = TermSuggestion(covered or ids.new(finding.term), finding.term, list(finding.aliases),
                                      finding.reason, count, finding.paragraph, excerpt, covered)
-    order = {"acronym": 0, "defined": 1, "quoted": 2, "repeated": 3}
+    order = {"acronym": 0, "defined": 1, "quoted": 2, "repeated": 3, "rare": 4}
     return sorted(merged.values(), key=lambda t: (order[t.reason], -t.count, t.paragraph))
 
 

@@ -2,6 +2,7 @@
 after the seed was revised, each with the build's own hint and the nearest passage now there."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -11,6 +12,7 @@ from ..link import locate_excerpt
 from ..model import Article, Library
 
 NEAREST_MIN_SCORE = 60  # below this, the nearest passage is not worth proposing
+WIDEN = 4  # words by which each end of the aligned passage may move
 
 
 @dataclass(frozen=True)
@@ -47,22 +49,26 @@ def _curated(library: Library, slug: str):
 
 
 def nearest_passage(article: Article, excerpt: str) -> tuple[int | None, str | None, float]:
-    """The passage of the seed most like the excerpt (rapidfuzz's best partial alignment), widened
-    to whole words."""
-    best = (None, None, 0.0)
+    """The passage of the seed most like the excerpt: rapidfuzz's best partial alignment finds the
+    paragraph and the place, then its ends move to the word boundaries that make it most like the
+    excerpt (a revision that dropped a word leaves a shorter passage)."""
+    best_paragraph, best_score, place = None, 0.0, (0, 0)
     for paragraph in article.paragraphs:
-        found = fuzz.partial_ratio_alignment(excerpt, paragraph.text, score_cutoff=best[2])
-        if found is None or found.score <= best[2]:
-            continue
-        start, end, text = found.dest_start, found.dest_end, paragraph.text
-        while start > 0 and not text[start - 1].isspace():
-            start -= 1
-        while end < len(text) and not text[end].isspace():
-            end += 1
-        best = (paragraph.index, text[start:end].strip(), found.score)
-    if best[2] < NEAREST_MIN_SCORE:
-        return None, None, best[2]
-    return best
+        found = fuzz.partial_ratio_alignment(excerpt, paragraph.text, score_cutoff=best_score)
+        if found is not None and found.score > best_score:
+            best_paragraph, best_score, place = paragraph, found.score, (found.dest_start, found.dest_end)
+    if best_paragraph is None or best_score < NEAREST_MIN_SCORE:
+        return None, None, best_score
+    text = best_paragraph.text
+    starts = [m.start() for m in re.finditer(r"\S+", text)]
+    ends = [m.end() for m in re.finditer(r"\S+", text)]
+    near_start = min(range(len(starts)), key=lambda n: abs(starts[n] - place[0]))
+    near_end = min(range(len(ends)), key=lambda n: abs(ends[n] - place[1]))
+    candidates = [(fuzz.ratio(excerpt, text[starts[a]:ends[b]]), -(b - a), a, b)
+                  for a in range(max(0, near_start - WIDEN), min(len(starts), near_start + WIDEN + 1))
+                  for b in range(max(0, near_end - WIDEN), min(len(ends), near_end + WIDEN + 1)) if a <= b]
+    score, _, a, b = max(candidates)
+    return best_paragraph.index, text[starts[a]:ends[b]], score
 
 
 def find_drift(article: Article, library: Library) -> list[Drift]:

@@ -23,7 +23,8 @@ generally indeed instead meanwhile moreover furthermore therefore thus otherwise
 today yesterday tomorrow now once later earlier soon recently finally first second third last next
 responding speaking according asked like unlike despite during without within among between against
 about above below over under into onto upon through across around near via per
-mr mrs ms dr sir madam st
+mr mrs ms dr sir madam st whether nobody somebody anybody everybody someone anyone everyone nothing
+something anything everything
 monday tuesday wednesday thursday friday saturday sunday""".split()) | frozenset(MONTHS)
 TITLES = frozenset("""president vice deputy minister secretary senator sen rep representative governor gov judge
 justice general gen admiral adm chancellor prime premier king queen prince princess pope mayor chief director
@@ -48,7 +49,7 @@ PERSON_NEXT = frozenset("""said says told added argued wrote believes believed e
 acknowledged replied insisted warned called""".split())
 PLACE_BEFORE = frozenset("in into over across near throughout around inside outside toward towards".split())
 PUBLICATION_CUES = re.compile(r"^(?:reported|reports|wrote|published|has reported)\b")
-DEMONYM = re.compile(r"^\w{2,}(?:ian|ese|ish|can|ean|ic|ern|i)$")  # Russian, Chinese, British, American, Democratic
+DEMONYM = re.compile(r"^[\w-]{2,}(?:ian|ese|ish|can|ean|ic|ern|i)$")  # Russian, Chinese, British, American, Democratic
 EVENT_NOUNS = "invasion|annexation|occupation|siege|bombing|blockade|liberation|partition|war|crisis|election"
 _EVENT = re.compile(rf"\b(?:(?P<year>(?:19|20)\d\d(?: [A-Z]\w+)?(?: presidential| general| midterm)? "
                     rf"(?:election|elections|olympics|summit|referendum|census|world cup))"
@@ -100,7 +101,8 @@ def is_capitalised(word: Word) -> bool:
 
 
 def _joined(text: str, a: Word, b: Word) -> bool:
-    return text[a.end:b.start] in (" ", "\u00a0") and not a.possessive
+    """Next to each other in one name: a space, or a dash between two names ("Zagreb–Split")."""
+    return text[a.end:b.start] in (" ", "\u00a0", "–") and not a.possessive
 
 
 def find_runs(paragraph: int, text: str, found: list[Word], lowercase_words: set[str]) -> list[Run]:

@@ -29,6 +29,10 @@ PATTERNS = [  # most specific first; a later pattern never claims words an earli
     ("year", re.compile(rf"(?<![$€£\d.,-])\b(?:(?:in|since|by|until|from|of|during|before|after) )?{_Y}\b(?![%\d]|\.\d|,\d)")),
     ("month-day", re.compile(rf"\b{_M} (?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b")),
     ("month-alone", re.compile(rf"\b(?:in|on|since|by|until|last|this|next|early|late|mid|until) {_M}(?! [0-3]?\d| ?\d{{4}})\b")),
+    ("weekday", re.compile(r"\b(?:(?P<which>[Oo]n|[Ll]ast|[Nn]ext|[Tt]his) )?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|"
+                           r"Friday|Saturday|Sunday)\b")),
+    ("season-relative", re.compile(r"\b(?P<which>next|last|this) (?P<season>spring|summer|fall|autumn|winter)\b",
+                                   re.IGNORECASE)),
     ("relative", re.compile(r"\b(?P<rel>(?:earlier|later|so far) this year|this (?:week|month|year)|last (?:week|month|year)|"
                             r"next (?:week|month|year)|yesterday|(?P<n>one|two|three|four|five|six|seven|eight|nine|ten|\d+) "
                             r"(?P<unit>years?|months?|weeks?|days?) ago)\b", re.IGNORECASE)),
@@ -78,11 +82,28 @@ def _relative(kind: str, match: re.Match, published: FuzzyDate | None) -> tuple[
         if p0.year != p1.year or not 1 <= day <= calendar.monthrange(p0.year, month)[1]:
             return None, False
         return dt.date(p0.year, month, day).isoformat(), False
+    if kind == "weekday":
+        if published.precision != "day":
+            return None, False
+        weekday = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday").index(
+            match.group("weekday").lower())
+        if (match.group("which") or "").lower() == "next":
+            ahead = (weekday - p0.weekday()) % 7 or 7
+            return (p0 + dt.timedelta(days=ahead)).isoformat(), False
+        back = (p0.weekday() - weekday) % 7 or 7  # "on Tuesday" in news: the last one before publication
+        return (p0 - dt.timedelta(days=back)).isoformat(), False
+    if kind == "season-relative":
+        if p0.year != p1.year:
+            return None, False
+        year = p0.year + {"next": 1, "last": -1, "this": 0}[match.group("which").lower()]
+        first, last = SEASONS[match.group("season").lower()]
+        end = dt.date(year + 1, last - 12, 1) if last > 12 else dt.date(year, last, 1)
+        return covering(dt.date(year, first, 1), _month_end(end.year, end.month)), False
     if kind == "month-alone":
         month = _month_number(match.group("month"))
         if p0.year != p1.year:
             return None, False
-        return f"{p0.year:04d}-{month:02d}", month > p1.month  # a later month than published: said of a past year?
+        return f"{p0.year:04d}-{month:02d}", False
     rel = match.group("rel").lower()
     if match.group("unit"):
         amount = NUMBERS.get(match.group("n").lower()) if not match.group("n").isdigit() else int(match.group("n"))
@@ -95,6 +116,8 @@ def _relative(kind: str, match: re.Match, published: FuzzyDate | None) -> tuple[
         spread = {"month": 31, "week": 7, "day": 0}[unit]
         return covering(p0 - dt.timedelta(days=days + spread), p1 - dt.timedelta(days=max(days - spread, 0))), True
     year0, year1 = p0.year, p1.year
+    if rel in ("earlier this year", "so far this year", "later this year"):
+        return covering(dt.date(year0, 1, 1), dt.date(year1, 12, 31)), False  # the words name the year, no part of it
     spans = {
         "this week": (p0 - dt.timedelta(days=6), p1 + dt.timedelta(days=6)),
         "last week": (p0 - dt.timedelta(days=13), p1 - dt.timedelta(days=1)),
@@ -103,9 +126,6 @@ def _relative(kind: str, match: re.Match, published: FuzzyDate | None) -> tuple[
         "this year": (dt.date(year0, 1, 1), dt.date(year1, 12, 31)),
         "last year": (dt.date(year0 - 1, 1, 1), dt.date(year1 - 1, 12, 31)),
         "next year": (dt.date(year0 + 1, 1, 1), dt.date(year1 + 1, 12, 31)),
-        "earlier this year": (dt.date(year0, 1, 1), p1),
-        "so far this year": (dt.date(year0, 1, 1), p1),
-        "later this year": (p0, dt.date(year1, 12, 31)),
         "yesterday": (p0 - dt.timedelta(days=1), p1 - dt.timedelta(days=1)),
     }
     if rel == "last month":
@@ -116,8 +136,6 @@ def _relative(kind: str, match: re.Match, published: FuzzyDate | None) -> tuple[
         after = _month_end(p0.year, p0.month) + dt.timedelta(days=1)
         spans[rel] = (after, _month_end(after.year, after.month))
     earliest, latest = spans[rel]
-    if rel in ("earlier this year", "so far this year", "later this year") and not (earliest.day == 1 and latest.day == 1):
-        return covering(dt.date(year0, 1, 1), dt.date(year1, 12, 31)), False  # the year: as precise as it gets
     return covering(earliest, latest), False
 
 
@@ -153,7 +171,7 @@ def find_events(sentence: Sentence, published: FuzzyDate | None) -> list[EventFi
             taken.append((match.start(), match.end()))
             approximate = False
             try:
-                if kind in ("month-day", "month-alone", "relative"):
+                if kind in ("month-day", "month-alone", "weekday", "season-relative", "relative"):
                     date, approximate = _relative(kind, match, published)
                     label = None
                 else:

@@ -13,8 +13,9 @@ from ..load import parse_yaml, read_text
 from ..scaffold import write_atomically
 from . import Suggestions
 
-# Characters YAML does not allow raw in a double-quoted scalar (json.dumps leaves them): escaped.
-_NOT_PRINTABLE = re.compile("[\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\ufeff]")
+# Characters YAML does not allow raw in a double-quoted scalar, or reads as a line break (NEL, U+2028):
+# escaped (json.dumps leaves them as they are).
+_NOT_PRINTABLE = re.compile("[\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\ufeff]")
 
 
 def scalar(text: str) -> str:

@@ -16,15 +16,18 @@ from .text import QuotedSpan, quoted_spans
 
 VERBS = (r"said|says|told|tells|added|adds|wrote|writes|argued|argues|explained|noted|asked|acknowledged|"
          r"replied|insisted|warned|claimed|claims|stated|recalled|declared|put it|described it|described|"
-         r"assessed|believes|reported|reports|acknowledge|say|tell|write")
+         r"assessed|believes|reported|reports|acknowledge|say|tell|write|called(?! for| on| off| up)")
 _AUX = r"(?:\s+(?:also|then|later|further|has|have|had|was|were|did|does|do|would|will|once|previously))*"
-_TOKEN = r"[A-Z][\w’'-]*(?:\.[A-Z]\.?)*"  # "Burbach", "U.S."
+# Capital letters of the Latin, Greek and Cyrillic scripts ("Žagar", "Émilie"): re has no \p{Lu}
+UPPER = "[" + "".join(re.escape(chr(c)) for c in range(0x41, 0x530) if chr(c).isupper()) + "]"
+_TOKEN = rf"{UPPER}[\w’'-]*(?:\.{UPPER}\.?)*"  # "Burbach", "U.S."
 _NAME = rf"{_TOKEN}(?:\s+(?:{_TOKEN}|of|the|de|van|von|al))*"
 _DESCRIPTION = r"(?:a|an|one|the|The)\s+(?:[\w’'-]+\s+){0,6}?[\w’'-]+"
 _NOT_NOUN = r"(?!(?:has|was|is|does|also|as|this|his|its|us)\b)"
 _NAMED_GROUP = rf"{_NAME}(?:\s+{_NOT_NOUN}[a-z][\w-]*){{0,2}}\s+{_NOT_NOUN}[a-z][\w-]*s"  # "US intelligence officials"
-_OWNED = rf"[A-Z][\w-]*[’']s(?:\s+{_NOT_NOUN}[a-z][\w-]*){{1,3}}"  # "SpaceX’s media relations account"
-_WHO = rf"(?:{_DESCRIPTION}|{_OWNED}|{_NAMED_GROUP}|{_NAME}|he|she|they|He|She|They)"
+_OWNED = rf"{UPPER}[\w-]*[’']s(?:\s+{_NOT_NOUN}[a-z][\w-]*){{1,3}}"  # "SpaceX’s media relations account"
+_MEMBER = rf"{_NAME}\s+of\s+(?:the\s+)?(?:[a-z]+\s+)?{_NAME}"  # "Jože Žagar of the association Pro Rail"
+_WHO = rf"(?:{_MEMBER}|{_DESCRIPTION}|{_OWNED}|{_NAMED_GROUP}|{_NAME}|he|she|they|He|She|They)"
 _APPOSITIVE = r"(?:,[^,“”\"]{1,90},)?"
 # after the closing mark: “…,” said X / “…,” X said / “…?” a former official told Vox
 _AFTER = re.compile(rf"^[,.?!]?\s*(?:[a-z][^,“”\"]{{0,60}},\s*)?(?:(?:{VERBS})\s+(?P<who1>{_WHO})|(?P<who>{_WHO}){_APPOSITIVE}{_AUX}\s+(?:{VERBS})\b)")

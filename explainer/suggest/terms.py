@@ -1,7 +1,8 @@
 """Glossary candidates: acronyms spelled out in lower case, phrases the article defines or sets in
-quotation marks ("so-called …", "known as …", “top secret”), and jargon, taken to be the lower-case
-two- and three-word phrases the article repeats (a rule, not a dictionary: a desk keeps what a
-general reader would need explained).
+quotation marks ("so-called …", "known as …", “top secret”), and jargon: the lower-case two- and
+three-word phrases the article repeats, words that are rare in general English, and pairs whose
+head word is (wordfreq's frequencies, offline: "jamming", "reusable booster", "sole supplier").
+A desk keeps what a general reader would need explained.
 """
 from __future__ import annotations
 
@@ -15,11 +16,16 @@ from .text import QuotedSpan
 COMMON = STOP | frozenset("""said says told like one two three very well much time year years people way even
 really going get got make made take see seen think know want need new old good great big small long high low
 part own same different including according percent million billion former latest recent lot lots kind sort
-thing things""".split())
+thing things with within without having being getting""".split())
+NOUNISH = re.compile(r"(?:ion|ions|ism|ity|ities|ance|ence|ment|ing|cy|ship|ure|age|ist|ists|ogy|ics)$")
+RARE_WORD = 3.4  # Zipf frequency (log10 of uses per billion words) below which a word is jargon-rare
+RARE_HEAD = 4.0  # …and below which the head of a two-word phrase makes the phrase a candidate
+COMMON_MODIFIER = 5.6  # a modifier more common than this ("new", "other") does not make a term
 _DEFINED = re.compile(r"\b(?:so-called|known as|dubbed|termed|what is called|what are called|referred to as)\s+"
                       r"(?:the\s+|an?\s+)?(?P<term>[“\"][^”\"]{2,60}[”\"]|[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})")
 _ACRONYM = re.compile(r"\b(?P<long>[a-z][\w-]*(?:\s+[a-z][\w-]*){1,5})\s+\((?P<short>[A-Z][A-Za-z]{1,9})\)")
 _PHRASE_WORD = re.compile(r"[a-z][a-z-]{2,}")
+_MIXED = re.compile(r"\b(?P<term>[a-z]{3,} [A-Z]{2,6}s?)\b")  # "super PACs"
 
 
 @dataclass
@@ -47,6 +53,9 @@ def defined_terms(paragraph: int, text: str) -> list[TermFinding]:
     for match in _DEFINED.finditer(text):
         term = match.group("term").strip("“”\"")
         found.append(TermFinding(term, "defined", paragraph, match.start("term")))
+    for match in _MIXED.finditer(text):
+        if match.group("term").split()[0] not in COMMON:
+            found.append(TermFinding(match.group("term"), "defined", paragraph, match.start("term")))
     for match in _ACRONYM.finditer(text):
         long, short = match.group("long"), match.group("short")
         words = long.split()
@@ -79,3 +88,34 @@ def repeated_phrases(paragraphs: dict[int, str], entity_words: set[str]) -> list
             for part in (" ".join(words[:2]), " ".join(words[1:])):
                 covered[part] = max(covered[part], n)
     return [TermFinding(phrase, "repeated", *first[phrase]) for phrase, n in repeated.items() if covered[phrase] < n]
+
+
+def rare_words_and_phrases(paragraphs: dict[int, str], entity_words: set[str]) -> list[TermFinding]:
+    """Words rare in general English, and two-word phrases whose head is (wordfreq's Zipf scale)."""
+    from wordfreq import zipf_frequency  # loads its word list on first use: only suggest pays for it
+
+    zipf: dict[str, float] = {}
+
+    def frequency(word: str) -> float:
+        if word not in zipf:
+            zipf[word] = zipf_frequency(word, "en", wordlist="small")  # words under Zipf 3 read as 0
+        return zipf[word]
+
+    found: dict[str, TermFinding] = {}
+    for index, text in paragraphs.items():
+        for sentence_match in re.finditer(r"[^.?!;:,“”\"()—–]+", text):
+            sentence, offset = sentence_match.group(), sentence_match.start()
+            tokens = [(m.group(), m.start() + offset) for m in re.finditer(r"\S+", sentence)]
+            for n, (word, start) in enumerate(tokens):
+                if not _PHRASE_WORD.fullmatch(word) or word in COMMON or word in entity_words:
+                    continue
+                if len(word) >= 5 and NOUNISH.search(word) and frequency(word) < RARE_WORD:
+                    found.setdefault(word, TermFinding(word, "rare", index, start))
+                if n + 1 < len(tokens):
+                    head = tokens[n + 1][0]
+                    if _PHRASE_WORD.fullmatch(head) and head not in COMMON and head not in entity_words \
+                            and not re.search(r"(?:ly|ed)$", word) and not re.search(r"(?:ly|ed|ing)$", head) \
+                            and frequency(head) < RARE_HEAD and frequency(word) < COMMON_MODIFIER:
+                        phrase = f"{word} {head}"
+                        found.setdefault(phrase, TermFinding(phrase, "rare", index, start))
+    return list(found.values())

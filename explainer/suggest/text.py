@@ -15,6 +15,7 @@ from ..model import Paragraph
 ABBREVIATIONS = frozenset("""mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt cmdr adm prof inc corp co ltd
 vs etc no jan feb mar apr jun jul aug sep sept oct nov dec approx est fig dept univ ave""".split())
 _BOUNDARY = re.compile(r"[.?!…]+[”\"’')\]]*\s+(?=[“\"‘'(\[]?[A-Z0-9À-Þ])")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _WORD = re.compile(r"\w+(?:[-'’.&]\w+)*", re.UNICODE)
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
@@ -61,6 +62,7 @@ def sentences(paragraph: Paragraph) -> list[Sentence]:
 def words(text: str, sentence_starts: list[int]) -> list[Word]:
     """The words of a text; `sentence_starts` (sorted) are the offsets at which sentences begin."""
     found = []
+    previous_sentence = -2
     for match in _WORD.finditer(text):
         start, end, token = match.start(), match.end(), match.group()
         possessive = False
@@ -68,13 +70,12 @@ def words(text: str, sentence_starts: list[int]) -> list[Word]:
             token, possessive = token[:-2], True
         elif token.endswith("s") and text[end:end + 1] in ("'", "’") and not text[end + 1:end + 2].isalnum():
             possessive = True  # "Democrats’ plans"
-        if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", token) and text[end:end + 1] == ".":
+        if _INITIALS.fullmatch(token) and text[end:end + 1] == ".":
             token += "."  # "U.S."
         if not token:
             continue
         at = bisect_right(sentence_starts, start) - 1
-        opening = text[sentence_starts[at]:start] if at >= 0 else text[:start]
-        first = not any(ch.isalnum() for ch in opening)
+        first, previous_sentence = at != previous_sentence, at  # the first word since its sentence began
         found.append(Word(start, start + len(token), token, possessive, first))
     return found
 
