@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..model import Article, Library
 from .document import Document, prepare
 from .drift import Drift, find_drift
-from .entities import Cluster, adjectives, cluster_runs, event_runs, find_expansions, find_runs, normal_form
+from .entities import STOP, Cluster, adjectives, cluster_runs, event_runs, find_expansions, find_runs, normal_form
 from .events import find_events
 from .quotes import UPPER, attribute
 from .terms import defined_terms, quoted_terms, rare_words_and_phrases, repeated_phrases
@@ -277,7 +277,10 @@ def _events(doc: Document, mentions, cluster_ids: dict, library: Library | None)
                 inside = [c for _, s, e, c in by_paragraph.get(index, ()) if sentence.start <= s and e <= sentence.end]
                 entity_ids = list(dict.fromkeys(cluster_ids[id(c)] for c in inside if id(c) in cluster_ids))
                 title = _title(sentence.text)
-                events.append(EventSuggestion(ids.new(f"{finding.date.split('/')[0][:7]} {title}"[:60]),
+                words = [w for w in re.findall(r"[^\W\d_]{2,}", re.sub(r"['’]s\b", "", title))
+                         if w.lower() not in STOP][:4]
+                ident = ids.new(f"{finding.date.split('/')[0][:7]} {' '.join(words)}")  # 2022-09-personally-ordered-…
+                events.append(EventSuggestion(ident,
                                               finding.date, finding.label, title, sentence.text, index,
                                               finding.phrase, entity_ids))
     events.sort(key=lambda e: (e.date.split("/")[0].rstrip("~"), e.paragraph))
