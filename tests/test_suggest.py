@@ -16,8 +16,7 @@ from explainer.errors import Location, Problems
 from explainer.link import locate_excerpt
 from explainer.schema import ID_PATTERN
 from explainer.suggest import load_inputs, slug_id, suggest
-from explainer.suggest.output import to_yaml
-from helpers import REPO, Cli, tree_hash
+from helpers import REPO, Cli
 
 SEED = REPO / "seeds" / "000_5f9e32d0296bbd23.txt"
 

@@ -122,7 +122,7 @@ def suggest(article: Article, library: Library | None, min_count: int = 1) -> Su
     entity_suggestions, cluster_ids = _entity_suggestions(clusters + speaker_clusters, entities_index, ids, min_count,
                                                           speakers)
     events, undated = _events(doc, mentions, cluster_ids, library)
-    terms = _terms(doc, clusters, library, ids, min_count)
+    terms = _terms(doc, clusters, entities_index, ids, min_count)
     quote_suggestions = []
     curated_quotes = {(q.seed, q.text) for q in library.quotes} if library else set()
     for finding in quotes:
@@ -247,9 +247,10 @@ def _entity_suggestions(clusters: list[Cluster], index: _EntityIndex, ids: _Ids,
     suggestions, cluster_ids = [], {}
     kept = [c for c in clusters if c.count >= min_count or id(c) in speakers]
     for cluster in sorted(kept, key=lambda c: (KIND_ORDER.index(c.kind), -c.count, c.first)):
-        covered = next((index.forms[normal_form(f)] for f in cluster.forms if normal_form(f) in index.forms), None)
-        if covered:
-            have = index.names[covered]
+        covered = next((index.forms[normal_form(f)] for f in cluster.forms if normal_form(f) in index.forms), None) \
+            or next((index.term_forms[f.lower()] for f in cluster.forms if f.lower() in index.term_forms), None)
+        if covered:  # by an entity, or by a glossary term ("Cabinet")
+            have = index.names.get(covered, set(cluster.forms))
             missing = [f for f in [cluster.name, *cluster.aliases] if f not in have and len(f) >= 2
                        and normal_form(f) not in index.forms]
             ident = covered
@@ -294,8 +295,7 @@ def _title(sentence: str) -> str:
     return title.rstrip(",;:") + ("…" if len(words) > 12 else "")
 
 
-def _terms(doc: Document, clusters: list[Cluster], library: Library | None, ids: _Ids, min_count: int):
-    index = _EntityIndex(library)
+def _terms(doc: Document, clusters: list[Cluster], index: "_EntityIndex", ids: _Ids, min_count: int):
     findings = []
     for paragraph in doc.paragraphs:
         findings += quoted_terms(quoted_spans(paragraph))

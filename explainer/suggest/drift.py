@@ -13,6 +13,7 @@ from ..model import Article, Library
 
 NEAREST_MIN_SCORE = 60  # below this, the nearest passage is not worth proposing
 WIDEN = 4  # words by which each end of the aligned passage may move
+_TRIM = frozenset(",;:.“”‘’\"'()[]")
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,12 @@ def nearest_passage(article: Article, excerpt: str) -> tuple[int | None, str | N
                   for a in range(max(0, near_start - WIDEN), min(len(starts), near_start + WIDEN + 1))
                   for b in range(max(0, near_end - WIDEN), min(len(ends), near_end + WIDEN + 1)) if a <= b]
     score, _, a, b = max(candidates)
-    return best_paragraph.index, text[starts[a]:ends[b]], score
+    start, end = starts[a], ends[b]
+    while end > start and text[end - 1] in _TRIM and not excerpt.endswith(text[end - 1]):
+        end -= 1  # the sentence's comma, a closing quote mark the excerpt leaves out
+    while start < end and text[start] in _TRIM and not excerpt.startswith(text[start]):
+        start += 1
+    return best_paragraph.index, text[start:end], fuzz.ratio(excerpt, text[start:end])
 
 
 def find_drift(article: Article, library: Library) -> list[Drift]:

@@ -7,7 +7,7 @@ are one form. A surname two people share ("Ana Kovač", "Luka Kovač") is left u
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .text import MONTHS, Word
