@@ -166,3 +166,17 @@ def test_every_suggested_date_is_edtf_and_no_more_precise_than_its_words(phrases
         if published is None:
             assert re.search(r"\d{4}|\d0s", event.phrase), event  # nothing resolved without `published`
     assert len(found.events) + len(found.undated) >= len(set(phrases)) - phrases.count("on 31 February 2024")
+
+
+def test_written_suggestions_are_valid_content_but_for_their_todos(tmp_path: Path):
+    """After --write on the live project, `check` finds nothing wrong but the speakers left TODO
+    (which it should: a desk must name them)."""
+    project = tmp_path / "p"
+    project.mkdir()
+    for folder in ("content", "seeds"):
+        shutil.copytree(REPO / folder, project / folder)
+    cli = Cli(project)
+    assert cli("suggest", str(project / "seeds" / SEED.name), "--write").exit_code == 0
+    check = cli("check")
+    errors = [line for line in check.stderr.splitlines() if ": error: " in line]
+    assert all("'TODO'" in line for line in errors), errors

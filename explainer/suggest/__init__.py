@@ -304,12 +304,13 @@ def _terms(doc: Document, clusters: list[Cluster], index: "_EntityIndex", ids: _
     texts = {p.index: p.text for p in doc.paragraphs}
     findings += repeated_phrases(texts, entity_words)
     findings += rare_words_and_phrases(texts, entity_words)
+    names = {f.lower() for c in clusters for f in c.forms} | {form.lower() for form in index.forms}
     whole = "\n".join(p.text for p in doc.paragraphs).lower()
     merged: dict[str, TermSuggestion] = {}
     for finding in findings:
         key = finding.term.lower()
-        if key in merged or len(key) < 2:
-            continue
+        if key in merged or len(key) < 2 or key in names:
+            continue  # a name ("SpaceX" quoted on its own) is an entity's, and an alias can link to one entry
         count = whole.count(key)
         if count < min_count:
             continue
