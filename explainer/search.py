@@ -10,18 +10,25 @@ The render workers turn each page into a `SearchRecord` (its words counted, its 
 from the HTML tree the link check parses anyway; `build_index` then only has to merge the counts.
 The files, under `search-index/`:
 
-- `meta.json`: the format version, the number of pages, each page's length in words and BM25's
-  parameters (the script scores pages with BM25 from these and the counts);
+- `meta.json`: the format version, the number of pages, each page's length in words and kind
+  (an index into `kinds`, the labels the results are filtered by; -1 for a page not offered to
+  search), the average length of each kind and BM25's parameters (the script scores pages with
+  BM25 from these and the counts);
 - `pages/<n>.json`: the URL, title, kind and passages of the site's nth page (counting every
   page in build order, so a render worker can write it without waiting for the others); fetched
   for the results shown;
-- `terms/<key>.json`: for every word starting with `key` (its first three characters), the pages
-  it is on and how often (title words count `TITLE_WEIGHT` times), as
-  `[[page, gap, gap, …], [count, …]]`.
+- `terms/<key>.json`: for every stem starting with `key` (its first three characters), the pages
+  it is on and its weighted count there, as `[[page, gap, gap, …], [count, …]]`.
 
-A query word of three or more characters loads one term file and matches every word it begins
-(so "sanction" finds "sanctions"); pages must match every query word. `static/search.js` splits
-words exactly as `words()` does here (tests keep the two in step).
+Words are indexed by their Snowball English stem (`stem()`, PyStemmer), so "clearances" finds
+"clearance" and "negotiations" finds "negotiating"; `static/stemmer.js` is the same algorithm for
+the browser (a test compares the two on every word of the site). The counts are BM25F's: a word
+counts once in the body and `FIELD_WEIGHTS` times in the title and in the elements a template marks
+`data-search-field="alias"` or `"summary"` (an entity's names and one-line summary, a glossary
+term's names), so a page about a thing ranks before the pages that mention it. A passage inside a
+summary element is marked as such in the page file: the script prefers it as the excerpt.
+`static/search.js` splits words exactly as `words()` does here (tests keep the two in step); how it
+ranks is described there and in docs/search.md.
 """
 from __future__ import annotations
 
@@ -32,14 +39,20 @@ from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import chain
+from functools import lru_cache
 from typing import Callable, Iterable
 
+import Stemmer
+
 SEARCH_FOLDER = "search-index"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 BLOCK_TAGS = frozenset({"p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption",
                         "td", "th", "pre", "caption", "summary"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BOUNDARY = "\x00"  # marks where a nested block starts (parsed text never holds a NUL: the parser drops it)
-TITLE_WEIGHT = 5  # a word of the title counts as this many occurrences
+# BM25F field weights: how many times a word counts where it stands (the body counts once; a
+# title word is also in the page's <h1>, so it counts 1 + 6 there)
+FIELD_WEIGHTS = {"title": 6, "alias": 4, "summary": 2}
 KEY_LENGTH = 3  # term files hold the words that start with the same three characters
 BM25_K1, BM25_B = 1.2, 0.75  # written into meta.json for the script
 
@@ -63,6 +76,23 @@ def words(text: str) -> list[str]:
     return _ASCII_WORD.findall(text) if text.isascii() else _WORD.findall(text)
 
 
+@lru_cache(maxsize=None)
+def _english() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    """The Snowball English stem of an indexed word; a word with anything but ASCII letters and
+    digits is kept as it is (the algorithm is for English; static/stemmer.js does the same)."""
+    return _english().stemWord(word) if word.isascii() else word
+
+
+def stem_counts(counts: Counter, into: Counter, weight: int = 1) -> None:
+    """Add word counts to `into` by stem, each `weight` times."""
+    for word, count in counts.items():
+        into[stem(word)] += count * weight
+
+
 def term_file(term: str) -> str:
     """The name of the term file that holds `term` (ASCII keys as they are, others as code points)."""
     key = term[:KEY_LENGTH]
@@ -78,6 +108,7 @@ class SearchRecord:
     terms: dict[str, int] | None  # None once a render worker has added them to its chunk's postings
     length: int  # words in the page, for BM25's length normalisation
     fragment: bytes | None  # pages/<n>.json (None once a render worker has written it)
+    kind: str = ""  # what the results are filtered by: "Person", "Article", "Timeline"…
 
 
 def search_record(tree, url: str) -> SearchRecord | None:
@@ -91,38 +122,74 @@ def search_record(tree, url: str) -> SearchRecord | None:
     for node in main.css("[data-search-ignore]"):
         node.decompose()
     title = main.attributes.get("data-search-title") or ""
-    outer: list[tuple[str, object]] = []
+    kind = main.attributes.get("data-search-kind") or ""
+    fields = Counter()  # the words of the weighted fields, each counted (weight - 1) more times
+    has_summary, names = False, []
+    for node in main.css("[data-search-field]"):
+        field, text = node.attributes.get("data-search-field"), node.text(deep=True, separator=" ")
+        if field in FIELD_WEIGHTS:
+            stem_counts(Counter(words(text)), fields, FIELD_WEIGHTS[field] - 1)
+        if field == "alias":
+            names.append(" ".join(text.split()))
+        has_summary = has_summary or field == "summary"
+    blocks = _passages(main, has_summary)
+    counts = Counter(words(" ".join(block[1] for block in blocks)))
+    length = sum(counts.values())
+    stems = Counter()
+    stem_counts(counts, stems)
+    stem_counts(Counter(words(title)), stems, FIELD_WEIGHTS["title"])
+    stems.update(fields)
+    fragment = {"url": url, "title": title, "kind": kind, "blocks": blocks}
+    if names:
+        fragment["names"] = names
+    return SearchRecord(dict(stems), length,
+                        json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), kind)
+
+
+def _passages(main, has_summary: bool) -> list[list[str]]:
+    """The page's passages, `[anchor, text]` (`[anchor, text, "summary"]` inside a summary field).
+
+    A passage's anchor is its own id or its nearest ancestor's; failing those, the first id inside
+    it (a timeline event's title), else the last heading with an id before it (a glossary term).
+    """
+    outer: list[list] = []  # [its own anchor or None, node, in a summary, the last heading's anchor]
+    heading_anchor = ""
     for node in main.css(",".join(sorted(BLOCK_TAGS))):
         anchor, ancestor, nested = node.attributes.get("id"), node.parent, False
+        summary = has_summary and _is_summary(node)
         while ancestor is not None and ancestor.tag != "main":
             if ancestor.tag in BLOCK_TAGS:
                 nested = True  # its text is part of the enclosing block's
                 break
             if not anchor:
                 anchor = ancestor.attributes.get("id")
+            summary = summary or (has_summary and _is_summary(ancestor))
             ancestor = ancestor.parent
         if nested:
             # Mark where it starts, so its text does not run into the text before it (a timeline
             # event's title and its body): "… over Ukraine · After a public request …".
             node.insert_before(_BOUNDARY)
+            if anchor and not outer[-1][0]:  # (blocks come in document order: the enclosing one is the last)
+                outer[-1][0] = anchor
         else:
-            outer.append((anchor or "", node))
+            if anchor and node.tag in _HEADINGS:
+                heading_anchor = anchor
+            outer.append([anchor, node, summary, heading_anchor])
     blocks: list[list[str]] = []
-    for anchor, node in outer:
+    for anchor, node, summary, heading_anchor in outer:
+        anchor = anchor or heading_anchor
         text = node.text(deep=True, separator="")
         if _BOUNDARY in text:  # (most passages hold no nested block: one split, no joining of pieces)
             text = " · ".join(piece for piece in (" ".join(part.split()) for part in text.split(_BOUNDARY)) if piece)
         else:
             text = " ".join(text.split())
         if text:
-            blocks.append([anchor, text])
-    counts = Counter(words(" ".join(text for _, text in blocks)))
-    length = sum(counts.values())
-    for word in words(title):
-        counts[word] += TITLE_WEIGHT
-    fragment = {"url": url, "title": title, "kind": main.attributes.get("data-search-kind") or "", "blocks": blocks}
-    return SearchRecord(dict(counts), length,
-                        json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            blocks.append([anchor, text, "summary"] if summary else [anchor, text])
+    return blocks
+
+
+def _is_summary(node) -> bool:
+    return node.attributes.get("data-search-field") == "summary"
 
 
 def page_fragment_path(number: int) -> str:
@@ -178,10 +245,21 @@ def build_index(records: Iterable[tuple[int, SearchRecord]], postings: Postings 
         postings = invert(records, pause=pause)
     files = {page_fragment_path(n): record.fragment for n, record in records if record.fragment is not None}
     lengths = [0] * (records[-1][0] + 1 if records else 0)
+    kinds = sorted({record.kind for _, record in records})
+    kind_number = {kind: number for number, kind in enumerate(kinds)}
+    kind_of = [-1] * len(lengths)
     for page, record in records:
         lengths[page] = record.length
-    meta = {"version": FORMAT_VERSION, "pages": len(records), "k1": BM25_K1, "b": BM25_B,
-            "average": round(sum(lengths) / len(records), 2) if records else 0, "lengths": lengths}
+        kind_of[page] = kind_number[record.kind]
+    # BM25 compares a page's length with the average of its own kind: an article is long next to
+    # an entity page, and would otherwise rank below every short page that names a thing once
+    totals = [0] * len(kinds)
+    counts = Counter(kind_of)
+    for page, record in records:
+        totals[kind_of[page]] += record.length
+    averages = [round(total / counts[number], 2) for number, total in enumerate(totals)]
+    meta = {"version": FORMAT_VERSION, "stemmer": "snowball-english", "pages": len(records), "k1": BM25_K1,
+            "b": BM25_B, "kinds": kinds, "averages": averages, "kind": kind_of, "lengths": lengths}
     files[f"{SEARCH_FOLDER}/meta.json"] = json.dumps(meta, separators=(",", ":")).encode()
     by_file: dict[str, list[str]] = defaultdict(list)
     for word in sorted(postings):

@@ -1,27 +1,42 @@
 /* explainer search: reads the index the build writes (explainer/search.py), on the search page only.
    No server and no third-party code: a query fetches one small term file per word, then the
-   passages of the results it shows. Words are split exactly as words() in search.py does. */
+   passages of the best results. Words are split exactly as words() in search.py does, and reduced
+   to their Snowball English stem by stemmer.js, the algorithm the indexer uses.
+
+   Ranking (docs/search.md): BM25F over the weighted counts in the term files; every word must
+   match, by its stem, by a prefix for the word still being typed, or, for a word found nowhere,
+   by a close spelling. Then the best RERANK pages are read whole: a page whose name or alias is
+   the query, a passage holding the words as a phrase, or all of them close together, moves up. */
 (function () {
   "use strict";
   var form = document.querySelector("form[data-index]");
-  if (!form || !window.fetch || !window.Map) return;
+  if (!form || !window.fetch || !window.Map || !window.explainerStem) return;
+  var stems = new Map();  // word → stem, for the passages read again and again
+  function stem(word) {
+    var known = stems.get(word);
+    if (known === undefined) { known = window.explainerStem(word); stems.set(word, known); }
+    return known;
+  }
   var base = form.getAttribute("data-index");
   var input = form.querySelector("input[name=q]");
   var status = document.getElementById("search-status");
+  var kindsBox = document.getElementById("search-kinds");
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
-  var PAGE_SIZE = 10, KEY_LENGTH = 3, PASSAGES = 3, EXCERPT_WORDS = 30;
+  var PAGE_SIZE = 10, KEY_LENGTH = 3, PASSAGES = 3, EXCERPT_WORDS = 30, RERANK = 20, NEAR = 8;
+  var BONUS = { name: 4, phrase: 2, near: 0.5 };  // the score is multiplied by 1 + the best that applies
   var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
   var WORD = /[\p{L}\p{N}]{2,}/gu;
   var files = new Map();  // path → promise of its JSON (null for a term file that does not exist)
   var asked = 0;  // the latest query; answers to older ones are dropped
-  var ranked = [], shown = 0, wanted = [];
+  var state = { query: "", terms: [], ranked: [], visible: [], shown: 0, kind: "", meta: null, seen: new Set() };
 
   function normalise(text) {
     text = text.toLowerCase();
     return /^[\x00-\x7f]*$/.test(text) ? text : text.normalize("NFKD").replace(MARKS, "").toLowerCase();
   }
   function words(text) { return normalise(text).match(WORD) || []; }
+  function length(text) { return Array.from(text).length; }
   function termFile(term) {
     var key = Array.from(term).slice(0, KEY_LENGTH).join("");
     if (/^[a-z0-9]+$/.test(key)) return key;
@@ -40,41 +55,145 @@
     }
     return files.get(path);
   }
+  function pageFile(page) { return load("pages/" + page + ".json"); }
 
-  /* BM25 scores of the pages a query word is on. It finds itself and, from three characters
-     on, every longer word it begins; a longer word counts for less the more it adds. */
-  function found(word, terms, meta) {
-    var scores = new Map();
-    if (!terms) return scores;
-    var prefix = Array.from(word).length >= KEY_LENGTH;
-    var k1 = meta.k1, b = meta.b, average = meta.average || 1;
-    Object.keys(terms).forEach(function (term) {
-      if (term !== word && !(prefix && term.lastIndexOf(word, 0) === 0)) return;
-      var weight = term === word ? 1 : 0.5 + 0.5 * word.length / term.length;
-      var gaps = terms[term][0], counts = terms[term][1], page = 0;
+  /* The query's words, each with its stem; the last one is still being typed (a prefix) unless
+     the query ends with a space. */
+  function parse(query) {
+    var all = words(query), typing = !/\s$/.test(query), terms = [];
+    all.forEach(function (word, i) {
+      if (terms.some(function (t) { return t.word === word; })) return;
+      terms.push({ word: word, stem: stem(word), prefix: typing && i === all.length - 1 && length(word) >= KEY_LENGTH });
+    });
+    return terms;
+  }
+
+  /* Edit distance (with transpositions) between a and b, or limit + 1 once it is beyond limit. */
+  function distance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var before = null, previous = [], current;
+    for (var j = 0; j <= b.length; j++) previous.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      current = [i];
+      var best = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+        if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, before[j - 2] + 1);
+        current.push(value);
+        best = Math.min(best, value);
+      }
+      if (best > limit) return limit + 1;
+      before = previous; previous = current;
+    }
+    return previous[b.length];
+  }
+
+  /* The index keys a query word matches, each with a weight: its stem (1), for the word being typed
+     the keys that start with it (less, the more they add), and only when neither is there, the keys
+     one or two edits away (a misspelling; from five letters on). */
+  function matches(term, shards) {
+    var found = new Map(), stemKey = term.stem;
+    shards.forEach(function (terms) {
+      if (!terms) return;
+      if (terms[stemKey]) found.set(stemKey, 1);
+    });
+    if (term.prefix) {
+      var exact = found.size > 0, similar = function (key) {
+        // a longer word counts for less the more it adds, and much less than the word itself
+        return (exact ? 0.3 : 0.5) + 0.4 * Math.min(stemKey.length, key.length) / Math.max(stemKey.length, key.length);
+      };
+      eachKey(shards, function (key) {
+        if (!found.has(key) && (key.lastIndexOf(term.word, 0) === 0 || key.lastIndexOf(stemKey, 0) === 0)) found.set(key, similar(key));
+      });
+      // none: a stem shorter than the word typed so far ("negotiat": "negoti", of "negotiating")
+      if (!found.size) eachKey(shards, function (key) {
+        if (term.word.lastIndexOf(key, 0) === 0 && key.length > KEY_LENGTH && key.length >= term.word.length - 3) found.set(key, similar(key));
+      });
+    }
+    if (found.size || length(term.word) < 5) return found;
+    var limit = length(term.word) >= 8 ? 2 : 1;
+    eachKey(shards, function (key) {
+      var d = Math.min(distance(key, stemKey, limit), distance(key, term.word, limit));
+      if (d <= limit) found.set(key, 0.5 / Math.max(d, 1));
+    });
+    return found;
+  }
+
+  function eachKey(shards, visit) {
+    shards.forEach(function (terms) { if (terms) Object.keys(terms).forEach(visit); });
+  }
+
+  /* BM25 scores of the pages that hold any key a query word matches (the best key counts); a
+     page's length is compared with the average of its kind (an article with an entity page's). */
+  function scores(keys, shards, meta) {
+    var result = new Map(), k1 = meta.k1, b = meta.b;
+    keys.forEach(function (weight, key) {
+      var entry = null;
+      shards.forEach(function (terms) { if (terms && terms[key]) entry = terms[key]; });
+      if (!entry) return;
+      var gaps = entry[0], counts = entry[1], page = 0;
       var idf = Math.log(1 + (meta.pages - gaps.length + 0.5) / (gaps.length + 0.5));
       for (var i = 0; i < gaps.length; i++) {
         page += gaps[i];
-        var norm = k1 * (1 - b + b * (meta.lengths[page] || 0) / average);
+        var norm = k1 * (1 - b + b * (meta.lengths[page] || 0) / (meta.averages[meta.kind[page]] || 1));
         var score = weight * idf * counts[i] * (k1 + 1) / (counts[i] + norm);
-        if (!(scores.get(page) >= score)) scores.set(page, score);
+        if (!(result.get(page) >= score)) result.set(page, score);
       }
     });
-    return scores;
+    return result;
   }
 
-  function matchesWanted(token) {
-    return words(token).some(function (w) {
-      return wanted.some(function (q) { return w === q || (Array.from(q).length >= KEY_LENGTH && w.lastIndexOf(q, 0) === 0); });
+  /* Which query word each word of a text is (-1 for none), by the keys the words matched. */
+  function tagWords(list, terms) {
+    return list.map(function (word) {
+      var key = stem(word);
+      for (var t = 0; t < terms.length; t++) if (terms[t].keys.has(key)) return t;
+      return -1;
     });
+  }
+
+  /* How well a passage answers the query: the words it holds, as a phrase, or close together. */
+  function judge(text, terms) {
+    var tags = tagWords(words(text), terms), held = new Set(), phrase = false, near = false;
+    tags.forEach(function (tag, i) {
+      if (tag < 0) return;
+      held.add(tag);
+      if (terms.length > 1 && tag === 0) {
+        var inOrder = true, window = new Set();
+        for (var t = 0; t < terms.length; t++) if (tags[i + t] !== t) inOrder = false;
+        for (var j = i; j < Math.min(tags.length, i + NEAR); j++) if (tags[j] >= 0) window.add(tags[j]);
+        phrase = phrase || inOrder;
+        near = near || window.size === terms.length;
+      }
+    });
+    return { held: held.size, all: held.size === terms.length, phrase: phrase, near: near || phrase,
+             hits: tags.filter(function (t) { return t >= 0; }).length };
+  }
+
+  function sameWords(a, b) { return a.length === b.length && a.every(function (w, i) { return stem(w) === stem(b[i]); }); }
+
+  /* The bonus a page's passages and names earn it. */
+  function bonus(page, terms) {
+    var query = terms.map(function (t) { return t.word; });
+    var names = [page.title].concat(page.names || []);
+    if (names.some(function (name) { return sameWords(words(name), query); })) return BONUS.name;
+    var best = 0;
+    page.blocks.forEach(function (block) {
+      var verdict = judge(block[1], terms);
+      // (the article is the source of every passage other pages quote: its own comes first)
+      if (verdict.phrase) best = Math.max(best, BONUS.phrase + (page.kind === "Article" ? 1 : 0));
+      else if (verdict.near && verdict.all) best = Math.max(best, BONUS.near);
+    });
+    return best;
   }
 
   /* The text of a passage as nodes, cut to a window around its first hit, hits in <mark>. */
-  function excerpt(text) {
-    var tokens = text.split(/\s+/), first = -1, hits = 0;
+  function excerpt(text, terms) {
+    var tokens = text.split(/\s+/), first = -1;
     var marked = tokens.map(function (token, i) {
-      var hit = matchesWanted(token);
-      if (hit) { hits++; if (first < 0) first = i; }
+      var hit = tagWords(words(token), terms).some(function (t) { return t >= 0; });
+      if (hit && first < 0) first = i;
       return hit;
     });
     var start = Math.max(0, first - 8), end = Math.min(tokens.length, start + EXCERPT_WORDS);
@@ -92,7 +211,7 @@
       }
     }
     nodes.push(document.createTextNode(plain + (end < tokens.length ? " …" : "")));
-    return { nodes: nodes, hits: hits };
+    return nodes;
   }
 
   function safeUrl(url) { return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" ? url : null; }
@@ -104,74 +223,170 @@
     return node;
   }
 
-  function fill(item, page) {
+  /* The page's passages that hold query words, best first: the summary when it holds them all,
+     then by a phrase, closeness, how many words and hits; a passage already shown in this list of
+     results (the same timeline event on two entity pages) is left out. */
+  function passagesOf(page, terms) {
+    var title = normalise(page.title);
+    return page.blocks.map(function (block, at) {
+      var verdict = judge(block[1], terms);
+      var rank = verdict.held * 10 + (verdict.phrase ? 40 : verdict.near && verdict.all ? 20 : 0) +
+                 (block[2] === "summary" && verdict.all ? 30 : 0) + Math.min(verdict.hits, 5);
+      return { anchor: block[0], text: block[1], at: at, rank: rank, held: verdict.held };
+    }).filter(function (p) {
+      return p.held > 0 && normalise(p.text) !== title;
+    }).sort(function (a, b) { return b.rank - a.rank || a.at - b.at; });
+  }
+
+  function passageLink(url, passage, nodes) {
+    if (!passage.anchor || passage.anchor === "main") return null;
+    var link = element("a", "", nodes);
+    link.href = url + "#" + encodeURIComponent(passage.anchor);
+    return link;
+  }
+
+  function fill(item, page, terms) {
     var url = safeUrl(page && page.url);
     if (!url) { item.remove(); return; }
     var link = element("a", "", [page.title]);
     link.href = url;
-    var kind = element("span", "tag search-kind", [page.kind]);
-    var heading = element("h2", "", [link, " ", kind]);
-    var passages = page.blocks.map(function (block, at) {
-      var cut = excerpt(block[1]);
-      return { anchor: block[0], at: at, cut: cut };
-    }).filter(function (p) { return p.cut.hits > 0; });
-    passages.sort(function (a, b) { return b.cut.hits - a.cut.hits || a.at - b.at; });
+    var heading = element("h2", "", [link]);
+    if (normalise(page.kind) !== normalise(page.title)) heading.append(" ", element("span", "tag search-kind", [page.kind]));
     item.replaceChildren(heading);
-    if (!passages.length) return;
-    item.append(element("p", "search-excerpt", passages[0].cut.nodes));
-    var links = passages.slice(1).filter(function (p) { return p.anchor && p.anchor !== "main"; }).slice(0, PASSAGES);
-    if (!links.length) return;
-    item.append(element("ul", "search-passages", links.map(function (p) {
-      var a = element("a", "", p.cut.nodes);
-      a.href = url + "#" + encodeURIComponent(p.anchor);
-      return element("li", "", [a]);
-    })));
+    // never an excerpt already shown in this list (the same timeline event on two entity pages,
+    // a key point that repeats the article's words)
+    function fresh(p) {
+      p.nodes = excerpt(p.text, terms);
+      // (by its first words: two passages can share a sentence and differ further on)
+      p.key = words(p.nodes.map(function (node) { return node.textContent; }).join("")).slice(0, 12).join(" ");
+      return !state.seen.has(p.key);
+    }
+    var passages = passagesOf(page, terms), best = passages.find(fresh);
+    if (!best) return;
+    state.seen.add(best.key);
+    item.append(element("p", "search-excerpt", [passageLink(url, best, best.nodes) || element("span", "", best.nodes)]));
+    var anchors = new Set([best.anchor]), links = [];
+    passages.forEach(function (p) {
+      if (links.length >= PASSAGES || anchors.has(p.anchor) || !p.anchor || p.anchor === "main" || !fresh(p)) return;
+      anchors.add(p.anchor);
+      state.seen.add(p.key);
+      links.push(element("li", "", [passageLink(url, p, p.nodes)]));
+    });
+    if (links.length) item.append(element("ul", "search-passages", links));
   }
 
+  /* The next PAGE_SIZE results: their page files are fetched together, then filled in order, so
+     that which passage a result shows (never one shown above it) does not depend on timing. */
   function showMore(token) {
-    var batch = ranked.slice(shown, shown + PAGE_SIZE);
-    var items = batch.map(function (page) {
+    var batch = state.visible.slice(state.shown, state.shown + PAGE_SIZE);
+    var items = batch.map(function () {
       var item = element("li", "search-result", [element("p", "search-loading", ["Loading…"])]);
       list.append(item);
-      return load("pages/" + page + ".json").then(function (data) {
-        if (token === asked) fill(item, data);
-      }, function () { item.replaceChildren(element("p", "", ["This result could not be loaded."])); });
+      return item;
     });
-    shown += batch.length;
-    more.hidden = shown >= ranked.length;
-    return Promise.all(items).then(function () { return items.length; });
+    state.shown += batch.length;
+    more.hidden = state.shown >= state.visible.length;
+    var loads = batch.map(function (result) { return pageFile(result.page).catch(function () { return undefined; }); });
+    return Promise.all(loads).then(function (pages) {
+      if (token !== asked) return 0;
+      pages.forEach(function (page, i) {
+        if (page === undefined) items[i].replaceChildren(element("p", "", ["This result could not be loaded."]));
+        else fill(items[i], page, state.terms);
+      });
+      return items.length;
+    });
   }
 
   function say(text) { status.textContent = text; }
 
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  /* The kinds of page among the results, each with its count, as radio buttons ("All" first). */
+  function showKinds() {
+    var counts = new Map();
+    state.ranked.forEach(function (result) { counts.set(result.kind, (counts.get(result.kind) || 0) + 1); });
+    var kinds = Array.from(counts.keys()).sort();
+    if (state.kind && !counts.has(state.kind)) kinds.push(state.kind);
+    kindsBox.hidden = state.ranked.length === 0;
+    var choices = [["", "All", state.ranked.length]].concat(kinds.map(function (k) { return [k, k, counts.get(k) || 0]; }));
+    var options = choices.map(function (choice) {
+      var radio = element("input");
+      radio.type = "radio"; radio.name = "kind"; radio.value = choice[0];
+      radio.checked = choice[0] === state.kind;
+      var label = element("label", "search-kind-choice", [radio, " " + choice[1] + " ", element("span", "count", ["(" + choice[2] + ")"])]);
+      return label;
+    });
+    kindsBox.querySelector(".search-kind-choices").replaceChildren.apply(kindsBox.querySelector(".search-kind-choices"), options);
+  }
+
+  function keepInUrl() {
+    var url = new URL(location.href);
+    var query = state.query.trim();
+    if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
+    if (state.kind) url.searchParams.set("kind", state.kind); else url.searchParams.delete("kind");
+    history.replaceState(null, "", url);
+  }
+
+  /* Show the ranked results of the chosen kind, from the first. */
+  function present(token) {
+    state.visible = state.kind ? state.ranked.filter(function (r) { return r.kind === state.kind; }) : state.ranked;
+    state.shown = 0;
+    state.seen = new Set();
+    list.replaceChildren();
+    showKinds();
+    keepInUrl();
+    var label = "“" + state.query.trim() + "”";
+    if (!state.ranked.length) say("No results for " + label + ". Every word must be on the page; try fewer words.");
+    else if (state.kind) say(state.visible.length + " of " + plural(state.ranked.length, "result", "results") + " for " + label + ": " + state.kind + " only.");
+    else say(plural(state.ranked.length, "result", "results") + " for " + label);
+    return showMore(token);
+  }
+
   function search(query) {
     var token = ++asked;
-    wanted = words(query).filter(function (w, i, all) { return all.indexOf(w) === i; });
-    list.replaceChildren();
+    state.query = query;
+    state.terms = parse(query);
+    state.ranked = [];
     more.hidden = true;
-    ranked = []; shown = 0;
-    var url = new URL(location.href);
-    if (query.trim()) url.searchParams.set("q", query.trim()); else url.searchParams.delete("q");
-    history.replaceState(null, "", url);
-    if (!wanted.length) { say(query.trim() ? "Type at least two letters or digits." : ""); return Promise.resolve(); }
+    if (!state.terms.length) {
+      list.replaceChildren();
+      kindsBox.hidden = true;
+      keepInUrl();
+      say(query.trim() ? "Type at least two letters or digits." : "");
+      return Promise.resolve();
+    }
     say("Searching…");
-    var shards = wanted.map(function (w) { return load("terms/" + termFile(w) + ".json"); });
-    return Promise.all([load("meta.json")].concat(shards)).then(function (loaded) {
-      if (token !== asked) return;
-      var meta = loaded[0];
-      var perWord = wanted.map(function (w, i) { return found(w, loaded[i + 1], meta); });
+    var terms = state.terms;
+    var shardLists = terms.map(function (t) {
+      var names = [termFile(t.stem)];
+      if (t.prefix && names.indexOf(termFile(t.word)) < 0) names.push(termFile(t.word));
+      return Promise.all(names.map(function (name) { return load("terms/" + name + ".json"); }));
+    });
+    return Promise.all([load("meta.json")].concat(shardLists)).then(function (loaded) {
+      if (token !== asked) return null;
+      var meta = state.meta = loaded[0];
+      var perWord = terms.map(function (t, i) {
+        t.keys = matches(t, loaded[i + 1]);
+        return scores(t.keys, loaded[i + 1], meta);
+      });
       perWord.sort(function (a, b) { return a.size - b.size; });
       var totals = new Map(perWord[0]);
-      perWord.slice(1).forEach(function (scores) {
+      perWord.slice(1).forEach(function (other) {
         totals.forEach(function (score, page) {
-          if (scores.has(page)) totals.set(page, score + scores.get(page)); else totals.delete(page);
+          if (other.has(page)) totals.set(page, score + other.get(page)); else totals.delete(page);
         });
       });
-      ranked = Array.from(totals.keys()).sort(function (a, b) { return totals.get(b) - totals.get(a) || a - b; });
-      var label = "“" + query.trim() + "”";
-      say(ranked.length ? ranked.length + (ranked.length === 1 ? " result for " : " results for ") + label
-                        : "No results for " + label + ".");
-      return showMore(token);
+      var ranked = Array.from(totals.keys()).map(function (page) {
+        return { page: page, score: totals.get(page), kind: meta.kinds[meta.kind[page]] || "" };
+      });
+      ranked.sort(function (a, b) { return b.score - a.score || a.page - b.page; });
+      var top = ranked.slice(0, RERANK);
+      return Promise.all(top.map(function (r) { return pageFile(r.page).catch(function () { return null; }); })).then(function (pages) {
+        if (token !== asked) return null;
+        pages.forEach(function (page, i) { if (page) top[i].score *= 1 + bonus(page, terms); });
+        state.ranked = top.sort(function (a, b) { return b.score - a.score || a.page - b.page; }).concat(ranked.slice(RERANK));
+        return present(token);
+      });
     }).catch(function () {
       if (token === asked) say("Search could not load its index. Browse who’s who, the glossary or the timeline below.");
     });
@@ -187,17 +402,24 @@
     clearTimeout(timer);
     search(input.value);
   });
+  kindsBox.addEventListener("change", function (event) {
+    if (event.target.name !== "kind") return;
+    state.kind = event.target.value;
+    present(asked);
+  });
   more.addEventListener("click", function () {
-    var first = shown;
+    var first = state.shown;
     showMore(asked).then(function () {
       var link = list.children[first] && list.children[first].querySelector("a");
       if (link) link.focus();  // keyboard users continue where the new results start
     });
   });
 
-  // For the browser tests, which check that this script splits words exactly as the index does.
-  window.explainerSearch = { words: words, termFile: termFile };
+  // For the browser tests, which check that this script splits words and stems them as the index does.
+  window.explainerSearch = { words: words, termFile: termFile, stem: stem };
 
-  var initial = new URLSearchParams(location.search).get("q");
+  var params = new URLSearchParams(location.search);
+  state.kind = params.get("kind") || "";
+  var initial = params.get("q");
   if (initial) { input.value = initial; search(initial); }
 })();
