@@ -84,7 +84,7 @@ def _english() -> Stemmer.Stemmer:
 def stem(word: str) -> str:
     """The Snowball English stem of an indexed word; a word with anything but ASCII letters and
     digits is kept as it is (the algorithm is for English; static/stemmer.js does the same)."""
-    return _english().stemWord(word) if word.isascii() else word
+    return _english().stemWord(word) if word.isascii() and word.isalnum() else word
 
 
 def stem_counts(counts: Counter, into: Counter, weight: int = 1) -> None:
@@ -124,15 +124,14 @@ def search_record(tree, url: str) -> SearchRecord | None:
     title = main.attributes.get("data-search-title") or ""
     kind = main.attributes.get("data-search-kind") or ""
     fields = Counter()  # the words of the weighted fields, each counted (weight - 1) more times
-    has_summary, names = False, []
+    names = []
     for node in main.css("[data-search-field]"):
         field, text = node.attributes.get("data-search-field"), node.text(deep=True, separator=" ")
         if field in FIELD_WEIGHTS:
             stem_counts(Counter(words(text)), fields, FIELD_WEIGHTS[field] - 1)
         if field == "alias":
             names.append(" ".join(text.split()))
-        has_summary = has_summary or field == "summary"
-    blocks = _passages(main, has_summary)
+    blocks = _passages(main, main.css_first('[data-search-field="summary"], [data-search-copy]') is not None)
     counts = Counter(words(" ".join(block[1] for block in blocks)))
     length = sum(counts.values())
     stems = Counter()
@@ -146,24 +145,27 @@ def search_record(tree, url: str) -> SearchRecord | None:
                         json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), kind)
 
 
-def _passages(main, has_summary: bool) -> list[list[str]]:
-    """The page's passages, `[anchor, text]` (`[anchor, text, "summary"]` inside a summary field).
+def _passages(main, has_roles: bool) -> list[list[str]]:
+    """The page's passages, `[anchor, text]`, or `[anchor, text, role]`: "summary" inside a summary
+    field, "copy" inside `data-search-copy` (what repeats another page's passage: a timeline event
+    or a quote on an entity page; the script prefers the original when both hold a phrase).
 
     A passage's anchor is its own id or its nearest ancestor's; failing those, the first id inside
     it (a timeline event's title), else the last heading with an id before it (a glossary term).
     """
-    outer: list[list] = []  # [its own anchor or None, node, in a summary, the last heading's anchor]
+    outer: list[list] = []  # [its own anchor or None, node, role, the last heading's anchor]
     heading_anchor = ""
     for node in main.css(",".join(sorted(BLOCK_TAGS))):
         anchor, ancestor, nested = node.attributes.get("id"), node.parent, False
-        summary = has_summary and _is_summary(node)
+        role = _role(node) if has_roles else ""
         while ancestor is not None and ancestor.tag != "main":
             if ancestor.tag in BLOCK_TAGS:
                 nested = True  # its text is part of the enclosing block's
                 break
             if not anchor:
                 anchor = ancestor.attributes.get("id")
-            summary = summary or (has_summary and _is_summary(ancestor))
+            if has_roles and not role:
+                role = _role(ancestor)
             ancestor = ancestor.parent
         if nested:
             # Mark where it starts, so its text does not run into the text before it (a timeline
@@ -174,9 +176,9 @@ def _passages(main, has_summary: bool) -> list[list[str]]:
         else:
             if anchor and node.tag in _HEADINGS:
                 heading_anchor = anchor
-            outer.append([anchor, node, summary, heading_anchor])
+            outer.append([anchor, node, role, heading_anchor])
     blocks: list[list[str]] = []
-    for anchor, node, summary, heading_anchor in outer:
+    for anchor, node, role, heading_anchor in outer:
         anchor = anchor or heading_anchor
         text = node.text(deep=True, separator="")
         if _BOUNDARY in text:  # (most passages hold no nested block: one split, no joining of pieces)
@@ -184,12 +186,15 @@ def _passages(main, has_summary: bool) -> list[list[str]]:
         else:
             text = " ".join(text.split())
         if text:
-            blocks.append([anchor, text, "summary"] if summary else [anchor, text])
+            blocks.append([anchor, text, role] if role else [anchor, text])
     return blocks
 
 
-def _is_summary(node) -> bool:
-    return node.attributes.get("data-search-field") == "summary"
+def _role(node) -> str:
+    attributes = node.attributes
+    if attributes.get("data-search-field") == "summary":
+        return "summary"
+    return "copy" if "data-search-copy" in attributes else ""
 
 
 def page_fragment_path(number: int) -> str:

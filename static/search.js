@@ -24,9 +24,10 @@
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
   var PAGE_SIZE = 10, KEY_LENGTH = 3, PASSAGES = 3, EXCERPT_WORDS = 30, RERANK = 20, NEAR = 8;
-  var BONUS = { name: 4, phrase: 2, near: 0.5 };  // the score is multiplied by 1 + the best that applies
+  var BONUS = { name: 4, phrase: 2, copiedPhrase: 1, near: 0.5 };  // the score is multiplied by 1 + the best that applies
   var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
   var WORD = /[\p{L}\p{N}]{2,}/gu;
+  var EDGES = /^([^\p{L}\p{N}]*)([\s\S]*?)([^\p{L}\p{N}]*)$/u;
   var files = new Map();  // path → promise of its JSON (null for a term file that does not exist)
   var asked = 0;  // the latest query; answers to older ones are dropped
   var state = { query: "", terms: [], ranked: [], visible: [], shown: 0, kind: "", meta: null, seen: new Set() };
@@ -171,18 +172,21 @@
              hits: tags.filter(function (t) { return t >= 0; }).length };
   }
 
-  function sameWords(a, b) { return a.length === b.length && a.every(function (w, i) { return stem(w) === stem(b[i]); }); }
+  /* Whether a name is the query: its words, in order, are the query's (by what each matched). */
+  function named(name, terms) {
+    var tags = tagWords(words(name), terms);
+    return tags.length === terms.length && tags.every(function (tag, i) { return tag === i; });
+  }
 
   /* The bonus a page's passages and names earn it. */
   function bonus(page, terms) {
-    var query = terms.map(function (t) { return t.word; });
     var names = [page.title].concat(page.names || []);
-    if (names.some(function (name) { return sameWords(words(name), query); })) return BONUS.name;
+    if (names.some(function (name) { return named(name, terms); })) return BONUS.name;
     var best = 0;
     page.blocks.forEach(function (block) {
       var verdict = judge(block[1], terms);
-      // (the article is the source of every passage other pages quote: its own comes first)
-      if (verdict.phrase) best = Math.max(best, BONUS.phrase + (page.kind === "Article" ? 1 : 0));
+      // (a passage repeated from another page, such as a quote or an event, earns less than the original)
+      if (verdict.phrase) best = Math.max(best, block[2] === "copy" ? BONUS.copiedPhrase : BONUS.phrase);
       else if (verdict.near && verdict.all) best = Math.max(best, BONUS.near);
     });
     return best;
@@ -200,12 +204,13 @@
     var nodes = [], plain = start > 0 ? "… " : "";
     for (var i = start; i < end; i++) {
       var gap = i > start ? " " : "";
-      if (marked[i]) {
-        nodes.push(document.createTextNode(plain + gap));
+      if (marked[i]) {  // the word in <mark>, its quotes and punctuation outside
+        var parts = EDGES.exec(tokens[i]);
+        nodes.push(document.createTextNode(plain + gap + parts[1]));
         var mark = document.createElement("mark");
-        mark.textContent = tokens[i];
+        mark.textContent = parts[2];
         nodes.push(mark);
-        plain = "";
+        plain = parts[3];
       } else {
         plain += gap + tokens[i];
       }
@@ -230,7 +235,7 @@
     var title = normalise(page.title);
     return page.blocks.map(function (block, at) {
       var verdict = judge(block[1], terms);
-      var rank = verdict.held * 10 + (verdict.phrase ? 40 : verdict.near && verdict.all ? 20 : 0) +
+      var rank = verdict.held * 10 + (verdict.phrase ? (block[2] === "copy" ? 25 : 40) : verdict.near && verdict.all ? 20 : 0) +
                  (block[2] === "summary" && verdict.all ? 30 : 0) + Math.min(verdict.hits, 5);
       return { anchor: block[0], text: block[1], at: at, rank: rank, held: verdict.held };
     }).filter(function (p) {
@@ -414,6 +419,10 @@
       if (link) link.focus();  // keyboard users continue where the new results start
     });
   });
+
+  // The script runs: the directions for readers without it give way to the search itself.
+  document.getElementById("search-nojs").hidden = true;
+  document.getElementById("search-fallback").hidden = false;
 
   // For the browser tests, which check that this script splits words and stems them as the index does.
   window.explainerSearch = { words: words, termFile: termFile, stem: stem };

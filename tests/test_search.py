@@ -195,3 +195,36 @@ def test_the_preview_reindex_waits_while_a_rebuild_runs(project: Path, tmp_path:
     reindex.join(10)
     assert not reindex.is_alive() and query(session.search_files, "zyxwvut")
     assert sys.getswitchinterval() == pytest.approx(0.005)  # put back as it was
+
+
+def generated_words(count: int = 20000) -> list[str]:
+    """English-looking words with the endings the stemmer handles (a fixed seed: the same list every run)."""
+    import random
+
+    endings = ["", "s", "es", "ed", "ing", "ly", "ness", "ful", "ation", "ational", "ization", "izer", "ism", "ive",
+               "ous", "ance", "ence", "ible", "able", "ment", "ent", "er", "ies", "ied", "y", "eed", "eedly", "ingly",
+               "edly", "li", "ogi", "ogist", "fulli", "lessli", "entli", "tional", "enci", "anci", "abli", "alli",
+               "iviti", "biliti", "ousli", "alism", "aliti", "iveness", "ousness", "ic", "ical", "icate", "ative",
+               "alize", "iciti", "sion", "'s", "s'"]
+    letters = "aeiouybcdlmnrstgyw"
+    chance = random.Random(19)
+    return ["".join(chance.choice(letters) for _ in range(chance.randint(1, 10))) + chance.choice(endings)
+            for _ in range(count)]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is installed by ./setup.sh")
+def test_the_browser_stems_every_word_as_the_indexer_does(tmp_path: Path):
+    """static/stemmer.js (run by node, as the browser runs it) against PyStemmer, on every word of
+    the built site and a generated list."""
+    import subprocess
+
+    build(BuildOptions(root=REPO, out=tmp_path / "site", jobs=1))
+    site_words = {w for path in (tmp_path / "site").rglob("*.html") for w in words(path.read_text())}
+    every = sorted(site_words | set(generated_words()) | {"news", "skies", "generously", "dying", "é", "ab"})
+    (tmp_path / "words.json").write_text(json.dumps(every), encoding="utf-8")
+    script = ("const stem = require(process.argv[1]); const words = require(process.argv[2]);"
+              "process.stdout.write(JSON.stringify(words.map(stem)));")
+    out = subprocess.run(["node", "-e", script, str(REPO / "static" / "stemmer.js"), str(tmp_path / "words.json")],
+                         check=True, capture_output=True, text=True).stdout
+    differ = [(w, js, stem(w)) for w, js in zip(every, json.loads(out)) if js != stem(w)]
+    assert len(site_words) > 2000 and not differ, differ[:20]
