@@ -2,7 +2,7 @@
 
 `query` below answers a query from the index files with the core of static/search.js's ranking
 (every word must match by its stem; BM25 with each kind's average length), so these tests check
-the index without a browser; the browser tests (tests/browser/test_search*.py) run the real
+the index without a browser; the browser tests (tests/browser/test_search_page.py) run the real
 script, with its prefixes, spelling tolerance and phrase bonus, on the relevance set.
 """
 from __future__ import annotations

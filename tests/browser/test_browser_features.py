@@ -391,7 +391,7 @@ def test_without_javascript(browser, base_url):
             expect(events.nth(i)).to_be_visible()
 
         # The search form leads to the lists of everything, each searchable with the browser's Find
-        # (tests/browser/test_search.py checks the lists hold every entity, term and event).
+        # (tests/browser/test_search_page.py checks the lists hold every entity, term and event).
         page.goto(base_url + "/search/")
         page.fill("#search-input", "Starlink")
         page.press("#search-input", "Enter")
