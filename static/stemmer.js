@@ -1,6 +1,6 @@
 /* Snowball English stemmer (Porter2, as in Snowball 3.1.1), ported by hand from the Python that
    Snowball generates (the snowballstemmer package; PyStemmer, which the indexer uses, is the same
-   algorithm in C). tests/browser/test_search_relevance.py checks, word for word, that this file
+   algorithm in C). tests/test_search.py checks, word for word, that this file
    and the indexer agree on every word of the site and on a generated word list.
 
    Copyright (c) 2001, Dr Martin Porter; (c) 2004-2005, Richard Boulton; (c) 2013, Yoshiki

