@@ -155,21 +155,27 @@
   }
 
   /* How well a passage answers the query: the words it holds, as a phrase, or close together. */
-  function judge(text, terms) {
-    var tags = tagWords(words(text), terms), held = new Set(), phrase = false, near = false;
+  function judge(text, terms) { return judgeTags(tagWords(words(text), terms), terms); }
+
+  /* The same, from the query word each word of the passage is (-1 for none); `focus` is where
+     the phrase starts, else where all the words are close, else the first word found. */
+  function judgeTags(tags, terms) {
+    var held = new Set(), phraseAt = -1, nearAt = -1, first = -1, hits = 0;
     tags.forEach(function (tag, i) {
       if (tag < 0) return;
       held.add(tag);
+      hits++;
+      if (first < 0) first = i;
       if (terms.length > 1 && tag === 0) {
         var inOrder = true, window = new Set();
         for (var t = 0; t < terms.length; t++) if (tags[i + t] !== t) inOrder = false;
         for (var j = i; j < Math.min(tags.length, i + NEAR); j++) if (tags[j] >= 0) window.add(tags[j]);
-        phrase = phrase || inOrder;
-        near = near || window.size === terms.length;
+        if (inOrder && phraseAt < 0) phraseAt = i;
+        if (window.size === terms.length && nearAt < 0) nearAt = i;
       }
     });
-    return { held: held.size, all: held.size === terms.length, phrase: phrase, near: near || phrase,
-             hits: tags.filter(function (t) { return t >= 0; }).length };
+    return { held: held.size, all: held.size === terms.length, phrase: phraseAt >= 0, near: nearAt >= 0,
+             hits: hits, focus: phraseAt >= 0 ? phraseAt : nearAt >= 0 ? nearAt : first };
   }
 
   /* Whether a name is the query: its words, in order, are the query's (by what each matched). */
@@ -178,10 +184,11 @@
     return tags.length === terms.length && tags.every(function (tag, i) { return tag === i; });
   }
 
+  function names(page) { return [page.title].concat(page.names || []); }
+
   /* The bonus a page's passages and names earn it. */
   function bonus(page, terms) {
-    var names = [page.title].concat(page.names || []);
-    if (names.some(function (name) { return named(name, terms); })) return BONUS.name;
+    if (names(page).some(function (name) { return named(name, terms); })) return BONUS.name;
     var best = 0;
     page.blocks.forEach(function (block) {
       var verdict = judge(block[1], terms);
@@ -194,13 +201,14 @@
 
   /* The text of a passage as nodes, cut to a window around its first hit, hits in <mark>. */
   function excerpt(text, terms) {
-    var tokens = text.split(/\s+/), first = -1;
+    var tokens = text.split(/\s+/), tags = [], tokenOf = [];
     var marked = tokens.map(function (token, i) {
-      var hit = tagWords(words(token), terms).some(function (t) { return t >= 0; });
-      if (hit && first < 0) first = i;
-      return hit;
+      var found = tagWords(words(token), terms);
+      found.forEach(function (tag) { tags.push(tag); tokenOf.push(i); });
+      return found.some(function (t) { return t >= 0; });
     });
-    var start = Math.max(0, first - 8), end = Math.min(tokens.length, start + EXCERPT_WORDS);
+    var focus = judgeTags(tags, terms).focus;  // the window opens a little before the phrase
+    var start = Math.max(0, (focus < 0 ? 0 : tokenOf[focus]) - 8), end = Math.min(tokens.length, start + EXCERPT_WORDS);
     var nodes = [], plain = start > 0 ? "… " : "";
     for (var i = start; i < end; i++) {
       var gap = i > start ? " " : "";
@@ -228,19 +236,22 @@
     return node;
   }
 
-  /* The page's passages that hold query words, best first: the summary when it holds them all,
-     then by a phrase, closeness, how many words and hits; a passage already shown in this list of
-     results (the same timeline event on two entity pages) is left out. */
+  /* The page's passages that hold query words, and its summary, best first: the summary when the
+     query is the page's name; one holding the words as a phrase; the summary when it holds them
+     all; then by closeness, how many words and hits; the summary last (when nothing else holds
+     the words). A passage repeated from another page (an event or a quote on an entity page) comes
+     after the page's own. */
   function passagesOf(page, terms) {
-    var title = normalise(page.title);
+    var title = normalise(page.title), isNamed = names(page).some(function (name) { return named(name, terms); });
     return page.blocks.map(function (block, at) {
-      var verdict = judge(block[1], terms);
-      var rank = verdict.held * 10 + (verdict.phrase ? (block[2] === "copy" ? 25 : 40) : verdict.near && verdict.all ? 20 : 0) +
-                 (block[2] === "summary" && verdict.all ? 30 : 0) + Math.min(verdict.hits, 5);
-      return { anchor: block[0], text: block[1], at: at, rank: rank, held: verdict.held };
-    }).filter(function (p) {
-      return p.held > 0 && normalise(p.text) !== title;
-    }).sort(function (a, b) { return b.rank - a.rank || a.at - b.at; });
+      var verdict = judge(block[1], terms), copy = block[2] === "copy", summary = block[2] === "summary";
+      var rank = verdict.held * 10 + Math.min(verdict.hits, 5) - (copy ? 15 : 0) +
+                 (verdict.phrase ? (copy ? 10 : 60) : verdict.near && verdict.all ? 20 : 0) +
+                 (summary && (verdict.all || isNamed) ? 30 + (isNamed ? 100 : 0) : 0) -
+                 (summary && !verdict.held && !isNamed ? 100 : 0);
+      return { anchor: block[0], text: block[1], at: at, rank: rank, copy: copy,
+               shown: (verdict.held > 0 || summary) && normalise(block[1]) !== title };
+    }).filter(function (p) { return p.shown; }).sort(function (a, b) { return b.rank - a.rank || a.at - b.at; });
   }
 
   function passageLink(url, passage, nodes) {
@@ -272,7 +283,8 @@
     item.append(element("p", "search-excerpt", [passageLink(url, best, best.nodes) || element("span", "", best.nodes)]));
     var anchors = new Set([best.anchor]), links = [];
     passages.forEach(function (p) {
-      if (links.length >= PASSAGES || anchors.has(p.anchor) || !p.anchor || p.anchor === "main" || !fresh(p)) return;
+      // (links go to the page's own passages: a copy's original is a result of its own)
+      if (links.length >= PASSAGES || p.copy || anchors.has(p.anchor) || !p.anchor || p.anchor === "main" || !fresh(p)) return;
       anchors.add(p.anchor);
       state.seen.add(p.key);
       links.push(element("li", "", [passageLink(url, p, p.nodes)]));

@@ -310,7 +310,7 @@ def test_search_finds_entity_and_article(page, base_url):
     article_result = results.filter(has=page.locator(f'h2 > a[href="{ARTICLE}"]'))
     marks = article_result.locator("mark")
     assert marks.count() >= 1 and all(m.lower().startswith("bremmer") for m in marks.all_inner_texts())
-    passages = article_result.locator(".search-passages a")
+    passages = article_result.locator(".search-excerpt a, .search-passages a")
     hrefs = passages.evaluate_all("as => as.map(a => a.getAttribute('href'))")
     ids = {n.attributes["id"] for n in LexborHTMLParser(page.request.get(base_url + ARTICLE).text()).css("[id]")}
     assert hrefs and all(urlsplit(h).path == ARTICLE and urlsplit(h).fragment in ids for h in hrefs), hrefs
