@@ -16,7 +16,7 @@ from .document import Document, prepare
 from .drift import Drift, find_drift
 from .entities import STOP, Cluster, adjectives, cluster_runs, event_runs, find_expansions, find_runs, normal_form
 from .events import find_events
-from .quotes import UPPER, attribute
+from .quotes import UPPER, QuoteFinding, attribute
 from .terms import defined_terms, quoted_terms, rare_words_and_phrases, repeated_phrases
 from .text import quoted_spans
 
@@ -114,22 +114,22 @@ def suggest(article: Article, library: Library | None, min_count: int = 1) -> Su
     doc = prepare(article)
     clusters, mentions = _entities(doc)
     by_form = {normal_form(form): c for c in clusters for form in c.forms}
-    quotes = _quotes(doc, clusters, mentions)
-    speaker_clusters = _speaker_entities(quotes, by_form, clusters)
+    quotes = _quotes(doc, mentions)
+    speaker_clusters = _speaker_entities(quotes, by_form)
     entities_index = _EntityIndex(library)
     ids = _Ids(entities_index.ids)
-    speakers = {id(entry[2]) for entry in quotes if entry[2] is not None}
+    speakers = {id(entry.cluster) for entry in quotes if entry.cluster is not None}
     entity_suggestions, cluster_ids = _entity_suggestions(clusters + speaker_clusters, entities_index, ids, min_count,
                                                           speakers)
     events, undated = _events(doc, mentions, cluster_ids, library)
     terms = _terms(doc, clusters, entities_index, ids, min_count)
     quote_suggestions = []
     curated_quotes = {(q.seed, q.text) for q in library.quotes} if library else set()
-    for finding in quotes:
-        cluster = finding[2]
-        quote_suggestions.append(QuoteSuggestion(cluster_ids.get(id(cluster)) if cluster else None, finding[1],
-                                                 finding[0].text, finding[0].span.paragraph,
-                                                 (article.slug, finding[0].text) in curated_quotes))
+    for entry in quotes:
+        finding = entry.finding
+        quote_suggestions.append(QuoteSuggestion(cluster_ids.get(id(entry.cluster)) if entry.cluster else None,
+                                                 finding.speaker, finding.text, finding.span.paragraph,
+                                                 (article.slug, finding.text) in curated_quotes))
     drift = find_drift(article, library) if library is not None else []
     return Suggestions(article, entity_suggestions, events, undated, terms, quote_suggestions, drift)
 
@@ -144,8 +144,8 @@ def _entities(doc: Document) -> tuple[list[Cluster], list[tuple[int, int, int, C
         adjective_words |= adjectives(paragraph.text, found)
     clusters = cluster_runs(runs, expansions, {r.text for r in runs if not r.words}, adjective_words)
     by_form = {normal_form(form): c for c in clusters for form in c.forms}
-    mentions = sorted((r.paragraph, r.start, r.end, by_form[normal_form(r.text)]) for r in runs
-                      if normal_form(r.text) in by_form)
+    mentions = sorted(((r.paragraph, r.start, r.end, by_form[normal_form(r.text)]) for r in runs
+                       if normal_form(r.text) in by_form), key=lambda mention: mention[:3])
     return clusters, mentions
 
 
@@ -153,48 +153,42 @@ _SPEAKS_AFTER = re.compile(r"^(?:,[^,“”\"]{1,90},)?(?:\s+(?:also|then|did|ha
                            r"(?:said|says|told|added|acknowledged|argued|wrote|explained|noted|put it)\b")
 
 
-def _quotes(doc: Document, clusters: list[Cluster], mentions) -> list[list]:
-    """[finding, speaker words, speaker cluster or None] for every quoted span. A pronoun ("he
+@dataclass
+class _Spoken:
+    finding: QuoteFinding
+    cluster: Cluster | None = None  # the entity the speaker's words name, once found
+
+
+def _quotes(doc: Document, mentions) -> list[_Spoken]:
+    """Every quoted span with its speaker's words. A pronoun ("he
     added") is the last person named as the subject of a verb of speech, or else the last person named."""
     texts = {p.index: p.text for p in doc.paragraphs}
     people = [(p, s, c) for p, s, _, c in mentions if c.kind == "person"]
     speaking = [(p, s, c) for p, s, e, c in mentions if c.kind == "person" and _SPEAKS_AFTER.match(texts[p][e:e + 140])]
+    lookups = [([(p, s) for p, s, _ in found], found) for found in (speaking, people)]
 
     def person_before(paragraph: int):
         def before(offset: int) -> str | None:
-            for candidates in (speaking, people):
-                at = bisect_right(candidates, (paragraph, offset, _LAST)) - 1
-                if at >= 0 and candidates[at][0] >= paragraph - 1:  # this paragraph or the one before
-                    return candidates[at][2].name
+            for keys, found in lookups:
+                at = bisect_right(keys, (paragraph, offset)) - 1
+                if at >= 0 and keys[at][0] >= paragraph - 1:  # this paragraph or the one before
+                    return found[at][2].name
             return None
         return before
 
     found = []
     for paragraph in doc.paragraphs:
         for finding in attribute(paragraph, person_before(paragraph.index)):
-            found.append([finding, finding.speaker, None])
+            found.append(_Spoken(finding))
     return found
 
 
-class _Last:
-    """Sorts after any cluster, so that bisect finds the mentions at or before an offset."""
-
-    def __lt__(self, other) -> bool:
-        return False
-
-    def __gt__(self, other) -> bool:
-        return True
-
-
-_LAST = _Last()
-
-
-def _speaker_entities(quotes: list, by_form: dict, clusters: list[Cluster]) -> list[Cluster]:
+def _speaker_entities(quotes: list[_Spoken], by_form: dict) -> list[Cluster]:
     """Map each speaker's words to an entity; descriptive speakers ("a former US national security
     official") become entities of their own."""
     new: dict[str, Cluster] = {}
     for entry in quotes:
-        words = entry[1]
+        words = entry.finding.speaker
         if not words:
             continue
         key = normal_form(re.sub(r"^The\s+", "", words))
@@ -215,8 +209,8 @@ def _speaker_entities(quotes: list, by_form: dict, clusters: list[Cluster]) -> l
         if cluster is None:
             cluster = new.setdefault(words, Cluster(words, kind="person"))
             cluster.forms[words] = 1
-            cluster.first = min(cluster.first, (entry[0].span.paragraph, entry[0].span.start))
-        entry[2] = cluster
+            cluster.first = min(cluster.first, (entry.finding.span.paragraph, entry.finding.span.start))
+        entry.cluster = cluster
     return list(new.values())
 
 

@@ -31,6 +31,7 @@ justice general gen admiral adm chancellor prime premier king queen prince princ
 ambassador professor prof dr mr mrs ms sir dame lord lady ceo chairman chairwoman chair commissioner speaker
 leader former attorney assistant undersecretary colonel col captain capt lieutenant sergeant sheriff
 spokesman spokeswoman spokesperson""".split())
+NOT_A_NAME_ALONE = STOP | TITLES
 ORG_WORDS = frozenset("""party center centre college institute office alliance group house department ministry
 agency administration council committee commission congress senate parliament court union bank fund
 foundation university company corporation corp inc ltd llc plc association authority bureau service force
@@ -137,7 +138,7 @@ def _trimmed(paragraph: int, text: str, found: list[Word], i: int, j: int, lower
     while i <= j and (found[i].text.lower() in STOP or found[i].text in CONNECTORS or (
             found[i].sentence_start and found[i].text.lower() in lowercase_words)):
         i += 1
-    while j >= i and (found[j].text in CONNECTORS or found[j].text.lower() in STOP | TITLES):
+    while j >= i and (found[j].text in CONNECTORS or found[j].text.lower() in NOT_A_NAME_ALONE):
         j -= 1
     if i > j:
         return []
@@ -151,7 +152,7 @@ def _trimmed(paragraph: int, text: str, found: list[Word], i: int, j: int, lower
         parts = [(i, j)]
     runs = []
     for a, b in parts:
-        if a == b and (found[a].text.lower() in TITLES | STOP or _adjectival(text, found, a)):
+        if a == b and (found[a].text.lower() in NOT_A_NAME_ALONE or _adjectival(text, found, a)):
             continue
         before = found[a - 1].text.lower() if a > 0 else ""
         after = found[b + 1].text if b + 1 < len(found) else ""
