@@ -22,12 +22,33 @@ class Location:
         return self.path
 
 
-_CONTROL = {i: f"\\x{i:02x}" for i in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t", 127: "\\x7f"}
+# Characters echoed from content that would break a one-line message or hide what it says: C0
+# and C1 controls, line and paragraph separators, bidi controls (which can reorder the text a
+# terminal shows) and zero-width characters, each written as an escape.
+INVISIBLE = ([*range(0x20), 0x7f, *range(0x80, 0xa0), 0x061c, 0x200b, 0x200c, 0x200d, 0x200e, 0x200f,
+              0x2028, 0x2029, *range(0x202a, 0x202f), *range(0x2060, 0x2065), *range(0x2066, 0x206a), 0xfeff])
+_ESCAPES = {i: (f"\\x{i:02x}" if i < 0x100 else f"\\u{i:04x}") for i in INVISIBLE} | \
+    {10: "\\n", 13: "\\r", 9: "\\t"}
+MAX_MESSAGE = 1000  # characters of a message or hint; a 1 MB value is not echoed back whole
+MAX_SHOWN = 80  # characters of one value quoted in a message
 
 
 def _one_line(text: str) -> str:
-    """Escape newlines and control characters that content echoed into a message may carry."""
-    return text.translate(_CONTROL)
+    """Escape newlines and invisible characters that content echoed into a message may carry."""
+    return text.translate(_ESCAPES)
+
+
+def cut(text: str, limit: int) -> str:
+    """The text, or its start and end around an ellipsis that says how much was left out."""
+    if len(text) <= limit:
+        return text
+    keep = max(limit - 30, 10)
+    return f"{text[:keep * 2 // 3]}… ({len(text) - keep:,} characters) …{text[len(text) - keep // 3:]}"
+
+
+def shown(value: object) -> str:
+    """A value quoted for a message: on one line, invisible characters escaped, long ones cut."""
+    return "'" + cut(_one_line(str(value)), MAX_SHOWN) + "'"
 
 
 @dataclass(frozen=True)
@@ -38,6 +59,10 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = "error"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", cut(self.message, MAX_MESSAGE))
+        object.__setattr__(self, "hint", cut(self.hint, MAX_MESSAGE))
 
     def format(self) -> str:
         """Render as `file:line:col: severity: message (hint)`, always on one line."""

@@ -11,7 +11,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from .errors import ContentError, Location, Problem, Problems
+from .errors import ContentError, Location, Problem, Problems, shown
 from .load import parse_yaml, read_text
 from .schema import ID_PATTERN
 
@@ -44,9 +44,9 @@ SKELETONS = {
 
 def add_entry(root: Path, kind: str, ident: str) -> str:
     """Append a skeleton `kind` with id `ident`; refuse an invalid or existing id. Returns the file."""
-    if not re.match(ID_PATTERN, ident):
+    if not re.fullmatch(ID_PATTERN, ident):
         suggestion = re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-") or "my-id"
-        raise ContentError([Problem(Location("(command line)"), f"'{ident}' is not a valid id",
+        raise ContentError([Problem(Location("(command line)"), f"{shown(ident)} is not a valid id",
                                     f"ids are lowercase words joined by hyphens, such as '{suggestion}'")])
     collection = FILES[kind]
     path = root / "content" / f"{collection}.yaml"
