@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import errno
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
@@ -124,6 +125,35 @@ class Problems:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """Return a "did you mean 'x'?" hint for the closest choice, or ''."""
+    """Return a "did you mean 'x'?" hint for the closest choice, or ''. (difflib compares in time
+    quadratic in the lengths: a word longer than any id or key gets no hint.)"""
+    if len(str(word)) > MAX_SHOWN:
+        return ""
     close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
+
+
+# Failures of the machine rather than of the content or the code: each gets its own message and
+# exit code (74, EX_IOERR), with the path, never "a bug in explainer".
+_ENVIRONMENT = {
+    errno.ENOSPC: "the disk is full: free some space",
+    errno.EDQUOT: "the disk quota is used up: free some space",
+    errno.EROFS: "the file system is read-only: build into a writable folder",
+    errno.EACCES: "permission denied: check the folder's owner and permissions",
+    errno.EPERM: "the operation is not permitted: check the folder's owner and permissions",
+    errno.EIO: "the disk reported an input/output error",
+    errno.EMFILE: "too many open files: raise the limit (ulimit -n) or build with -j 1",
+    errno.ENFILE: "the system has too many open files",
+    errno.ENAMETOOLONG: "a file name is too long for this file system",
+    errno.EXDEV: "the output folder and the folder beside it are on different file systems",
+    errno.EBUSY: "the folder is in use (a mount point?): choose another output folder",
+}
+ENVIRONMENT_EXIT = 74
+
+
+def environment_message(error: BaseException) -> str | None:
+    """One line for an OSError the machine caused (disk full, read-only, permission), or None."""
+    if not isinstance(error, OSError) or error.errno not in _ENVIRONMENT:
+        return None
+    path = error.filename if error.filename is not None else "(unknown path)"
+    return f"error: cannot use {cut(str(path), 300)}: {error.strerror or error} ({_ENVIRONMENT[error.errno]})"

@@ -376,13 +376,21 @@ def load_seed(path: Path, root: Path, problems: Problems, gates: Gates | None = 
 
 
 def list_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    """Files of a folder with the given suffixes, sorted so the build is deterministic."""
+    """Entries of a folder with the given suffixes, sorted so the build is deterministic: every
+    one but folders, so that the file gate reports a FIFO, a socket or a broken link."""
     if not folder.is_dir():
         return []
     with os.scandir(folder) as entries:  # scandir knows file types without a stat per file
         names = sorted(e.name for e in entries
-                       if e.name.endswith(suffixes) and not e.name.startswith(".") and e.is_file())
+                       if e.name.endswith(suffixes) and not e.name.startswith(".") and not _is_folder(e))
     return [folder / name for name in names]
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a symlink loop: not a folder, and the gate says what it is
+        return False
 
 
 def load_yaml_file(path: Path, root: Path, problems: Problems, entries: dict | None = None) -> YamlDoc | None:
@@ -564,6 +572,12 @@ def load_content(root: Path, problems: Problems, cache: FileCache | None = None)
         return cache.list_files(folder, suffixes) if cache is not None else list_files(folder, suffixes)
 
     content = root / "content"
+    for folder in (content, root / "seeds"):
+        try:
+            Gate(folder, root).real_home()
+        except RefusedFile as refused:
+            problems.error(Location(f"{folder.name}/"), refused.reason, refused.hint)
+            return RawContent(None, {name: [] for name in COLLECTIONS}, [], set(COLLECTIONS) | {"seeds"})
     site_path = content / "site.yaml"
     site = None
     if site_path.exists() or site_path.is_symlink():

@@ -116,9 +116,9 @@ def _invisible(name: str, value: str, pattern: str) -> tuple[str, str]:
     """The message and hint for a character a field must not hold: which one, and where in the value."""
     at = next(i for i, char in enumerate(value) if not re.fullmatch(pattern, char))
     char = value[at]
-    label = unicodedata.name(char, "a control character")
     kind = "a control character" if unicodedata.category(char) == "Cc" else "an invisible character"
-    return (f"{name} holds {kind}, U+{ord(char):04X} {label}, at character {at + 1}",
+    label = f"U+{ord(char):04X}" + (f" {unicodedata.name(char)}" if unicodedata.name(char, "") else "")
+    return (f"{name} holds {kind} ({label}) at character {at + 1}",
             "delete it: it cannot be seen in an editor, yet it changes how the text reads or matches")
 
 
