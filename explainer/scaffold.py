@@ -76,8 +76,18 @@ def add_entry(root: Path, kind: str, ident: str) -> str:
     if problems.errors or check is None or len(check.data or []) != len(entries) + 1:
         raise ContentError([Problem(Location(rel), f"cannot append safely to {rel}: its last entry is not in "
                                     "block style", "add the entry by hand")])
-    write_atomically(path, new_text)
+    write_atomically(path, _as_written(path, new_text[len(text):]))
     return rel
+
+
+def _as_written(path: Path, addition: str) -> str:
+    """The file's own bytes (read_text normalised line ends and Unicode), with `addition` appended
+    in the file's line-end style: every existing byte stays as it was."""
+    original = path.read_bytes().decode("utf-8") if path.exists() else ""
+    newline = "\r\n" if "\r\n" in original else "\r" if "\r" in original else "\n"
+    if original and not original.endswith(("\n", "\r")):
+        original += newline
+    return original + addition.replace("\n", newline)
 
 
 def _all_ids(root: Path, collection: str) -> list[dict]:

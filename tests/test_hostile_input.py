@@ -332,7 +332,7 @@ def test_symlinked_seeds_folder_outside_the_project_is_refused(cli, project: Pat
     seeds.symlink_to(tmp_path / "outside", target_is_directory=True)
     result = cli("build")
     assert result.exit_code == 1, result.output
-    assert "seeds/engines.txt: error: seeds/ is a symlink to a folder outside the project" in result.stderr
+    assert "seeds/: error: seeds/ is a symlink to a folder outside the project" in result.stderr
 
 
 def test_symlinked_seed_inside_its_folder_is_read(cli, project: Path):
