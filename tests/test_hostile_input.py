@@ -360,9 +360,9 @@ def test_symlink_chain_that_ends_outside_is_refused(cli, project: Path, tmp_path
 @pytest.mark.parametrize("rel", ["content/quotes.yaml", "seeds/engines.txt"])
 def test_symlink_inside_its_own_folder_is_fine(cli, project: Path, rel: str):
     link = project / rel
-    shared = link.parent / "shared"
-    shared.mkdir()
-    target = shared / link.name
+    kept = link.parent / "kept"
+    kept.mkdir()
+    target = kept / link.name
     link.rename(target)
     link.symlink_to(os.path.relpath(target, link.parent))
     result = cli("build")
