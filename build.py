@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from explainer.errors import ContentError, Problem
+from explainer.errors import ENVIRONMENT_EXIT, ContentError, Problem, environment_message
+from explainer.output import OutputRefused
 from explainer.pipeline import BuildOptions, build, render_site
 
 ROOT = Path(__file__).resolve().parent
@@ -27,7 +28,8 @@ def report(problems: list[Problem], as_json: bool = False) -> None:
 
 
 def run_guarded(debug: bool, action):
-    """Run an action; content errors print without a traceback and exit 1."""
+    """Run an action; content errors print without a traceback and exit 1, a refused output
+    folder exits 2 (75 while another build holds it), a failure of the machine 74."""
     try:
         return action()
     except ContentError as error:
@@ -35,6 +37,11 @@ def run_guarded(debug: bool, action):
         errors = sum(p.severity == "error" for p in error.problems)
         click.echo(f"{errors} error(s); nothing was written.", err=True)
         sys.exit(1)
+    except OutputRefused as refused:
+        click.echo(f"error: --out {refused.out} {refused.message}" + (f" ({refused.hint})" if refused.hint else ""),
+                   err=True)
+        click.echo("Nothing was written.", err=True)
+        sys.exit(refused.exit_code)
     except (BrokenProcessPool, ChildProcessError) as error:  # a worker killed from outside: often memory
         click.echo(f"error: a build process was stopped from outside ({error}); nothing was written.", err=True)
         click.echo("If the machine is short of memory, build with -j 1 (one process).", err=True)
@@ -43,6 +50,10 @@ def run_guarded(debug: bool, action):
         if debug:
             raise
         kind, value, _ = sys.exc_info()
+        message = environment_message(value)  # the machine's failure, not explainer's
+        if message is not None:
+            click.echo(message, err=True)
+            sys.exit(ENVIRONMENT_EXIT)
         click.echo(f"internal error: {kind.__name__}: {value}", err=True)
         click.echo("This is a bug in explainer, not in your content. Re-run with --debug for a traceback.", err=True)
         sys.exit(70)

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
+
+from .errors import ContentError, Location, Problem
+from .files import MAX_ASSET_BYTES, Gate, RefusedFile
 
 FINGERPRINTED = (".css", ".js")
 
@@ -16,9 +20,15 @@ def collect_assets(static: Path, fingerprint: bool = True, minify: bool = False)
     names: dict[str, str] = {}
     if not static.is_dir():
         return files, names
-    for path in sorted(p for p in static.rglob("*") if p.is_file() and not p.name.startswith(".")):
+    gate = Gate(static, static.parent, max_bytes=MAX_ASSET_BYTES)
+    problems = []
+    for path in static_files(static):
         rel = path.relative_to(static).as_posix()
-        data = path.read_bytes()
+        try:
+            data = gate.read(path)
+        except RefusedFile as refused:
+            problems.append(Problem(Location(f"{static.name}/{rel}"), refused.reason, refused.hint))
+            continue
         if minify and path.suffix in FINGERPRINTED:
             data = minify_asset(data, path.suffix)
         if fingerprint and path.suffix in FINGERPRINTED:
@@ -28,7 +38,19 @@ def collect_assets(static: Path, fingerprint: bool = True, minify: bool = False)
             out = f"static/{rel}"
         files[out] = data
         names[rel] = out
+    if problems:
+        raise ContentError(problems)
     return files, names
+
+
+def static_files(static: Path) -> list[Path]:
+    """The files under `static`, sorted, leaving out hidden files and folders (.git, .DS_Store).
+    Symlinked folders are not walked into; symlinked files go through the gate like any other."""
+    found = []
+    for folder, subfolders, names in os.walk(static):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        found += [Path(folder, name) for name in names if not name.startswith(".")]
+    return sorted(found)
 
 
 def minify_asset(data: bytes, suffix: str) -> bytes:

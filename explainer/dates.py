@@ -9,8 +9,9 @@ from dataclasses import dataclass
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 # The shapes we display: a year, month or day, with an optional EDTF qualifier, or a range of two.
-_PART = r"(?P<{n}y>\d{{4}})(?:-(?P<{n}m>\d{{2}})(?:-(?P<{n}d>\d{{2}}))?)?(?P<{n}q>[?~%])?"
-_SHAPE = re.compile("^" + _PART.format(n="a") + "(?:/" + _PART.format(n="b") + ")?$")
+# ASCII digits only (`\d` would take "٢٠٢٢" too), and the whole string (fullmatch, not `$`).
+_PART = r"(?P<{n}y>[0-9]{{4}})(?:-(?P<{n}m>[0-9]{{2}})(?:-(?P<{n}d>[0-9]{{2}}))?)?(?P<{n}q>[?~%])?"
+_SHAPE = re.compile(_PART.format(n="a") + "(?:/" + _PART.format(n="b") + ")?")
 
 
 class DateError(ValueError):
@@ -37,7 +38,7 @@ class FuzzyDate:
 def parse_date(value: str | int) -> FuzzyDate:
     """Parse an EDTF date such as 2014, 2022-09, 2024-09-28, 2022~ or 2022-10/2022-12."""
     text = str(value).strip()
-    shape = _SHAPE.match(text)
+    shape = _SHAPE.fullmatch(text)
     if not shape:
         raise DateError(f"'{text}' is not a date this site understands{_edtf_verdict(text)}")
     g = shape.groupdict()

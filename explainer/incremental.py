@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Collection, Mapping
 
+import jinja2
 from selectolax.lexbor import LexborHTMLParser
 
 from .assets import collect_assets
@@ -279,7 +280,10 @@ def template_keys(env, names: set[str], memo: dict[str, tuple[str, set[str]]] | 
     memo = {} if memo is None else memo
     graph: dict[str, set[str]] = {}
     for name in env.list_templates():
-        source = env.loader.get_source(env, name)[0]
+        try:
+            source = env.loader.get_source(env, name)[0]
+        except jinja2.TemplateNotFound:  # refused by the file gate: reported when a page uses it
+            continue
         if name not in memo or memo[name][0] != source:
             memo[name] = (source, referenced_templates(source))
         graph[name] = memo[name][1]

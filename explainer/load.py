@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,12 +17,12 @@ from typing import Any
 import yaml
 
 from .errors import Location, Problems
+from .files import MAX_FILE_BYTES, Gate, RefusedFile
 from .model import Paragraph
 
 # Content files read from content/; each collection may also be split into content/<name>/*.yaml.
 COLLECTIONS = ("entities", "timeline", "glossary", "quotes", "notes")
 SEED_SUFFIXES = (".md", ".txt")
-MAX_FILE_BYTES = 5_000_000  # far above any real explainer; stops a runaway file early
 
 YamlPath = tuple  # keys and indexes from the document root to a value
 
@@ -90,57 +90,69 @@ def relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _inside(path: str, folder: str) -> bool:
-    return path.startswith(folder.rstrip(os.sep) + os.sep)
+Gates = dict  # one Gate per top folder of the project (content/, seeds/) for one load
 
 
-def read_text(path: Path, root: Path, problems: Problems, real_dirs: dict[str, str] | None = None) -> str | None:
-    """Read a UTF-8 file, reporting a missing, oversized or undecodable file as a problem.
-
-    `real_dirs` keeps the real path of each folder for one load: a file that is not a symlink
-    itself then costs one lstat, not one per folder of its path (5,000 seeds in one folder)."""
+def _gate_for(path: Path, root: Path, gates: Gates | None) -> Gate:
+    """The gate of the project folder a file belongs to: its symlinks must stay inside it."""
     rel = relative(path, root)
-    try:  # os.path rather than pathlib: this runs for every seed, and pathlib's overhead doubled it
-        if real_dirs is None:
-            resolved = os.path.realpath(path, strict=True)
-        else:
-            folder, name = os.path.split(path)
-            real_folder = real_dirs.get(folder)
-            if real_folder is None:
-                real_folder = real_dirs[folder] = os.path.realpath(folder, strict=True)
-            resolved = os.path.join(real_folder, name)
-            if stat.S_ISLNK(os.lstat(resolved).st_mode):  # (raises for a missing file, like realpath)
-                resolved = os.path.realpath(resolved, strict=True)
-    except OSError as exc:
-        problems.error(Location(rel), f"cannot read file: {exc.strerror or exc}")
-        return None
-    # against the root as given first (the CLI resolves it once); its real path only if that fails
-    if not _inside(resolved, str(root)) and not _inside(resolved, os.path.realpath(root)):
-        problems.error(Location(rel), "symlink points outside the project",
-                       "copy the file into the project instead of linking to it")
-        return None
+    home = root / rel.split("/", 1)[0] if "/" in rel and not rel.startswith("/") else path.parent
+    if gates is None:
+        return Gate(home, root)
+    gate = gates.get(home)
+    if gate is None:
+        gate = gates[home] = Gate(home, root)
+    return gate
+
+
+def read_text(path: Path, root: Path, problems: Problems, gates: Gates | None = None) -> str | None:
+    """Read a UTF-8 file through the gate, as clean text; a file that cannot be read is a problem.
+
+    Clean text has `\n` line ends only (CRLF and CR are turned into them, so lines count as an
+    editor counts them), no byte-order mark, and Unicode in composed form (NFC), so a name typed
+    on one system matches the same name pasted from another."""
+    rel = relative(path, root)
     try:
-        with open(resolved, "rb") as file:
-            raw = file.read()
-    except OSError as exc:
-        problems.error(Location(rel), f"cannot read file: {exc.strerror or exc}")
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        problems.error(Location(rel), f"file is {len(raw):,} bytes, more than the {MAX_FILE_BYTES:,} allowed",
-                       "split it into several files")
+        raw = _gate_for(path, root, gates).read(path)
+    except RefusedFile as refused:
+        problems.error(Location(rel), refused.reason, refused.hint)
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        col = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1  # characters, as editors count
+        before = raw[:exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1  # characters, as editors count
         problems.error(Location(rel, line, col), f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
                        "save the file as UTF-8")
         return None
+    return clean_text(text)
+
+
+def clean_text(text: str) -> str:
+    """`\n` line ends, no byte-order mark (editors on Windows add it), composed Unicode (NFC)."""
     if text.startswith("\ufeff"):
-        text = text[1:]  # a byte-order mark is harmless: editors on Windows add it
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     return text
+
+
+# C0 and C1 control characters other than tab and newline: invisible, and invalid in XML (the feed)
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# characters that libyaml counts as line breaks and editors do not: positions would drift past them
+_YAML_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def find_control(text: str, pattern: re.Pattern = CONTROL_CHARACTERS) -> tuple[int, int, str] | None:
+    """(line, column, character) of the first match of `pattern` in text, or None."""
+    found = pattern.search(text)
+    if found is None:
+        return None
+    line, col = _line_col(text, found.start())
+    return line, col, found.group()
 
 
 class _CoreSchemaLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -170,6 +182,12 @@ def parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0) ->
     libyaml (through PyYAML) composes the node tree in C, and every node keeps its start mark,
     so positions cost nothing extra; nodes become plain data here, never arbitrary objects.
     """
+    separator = find_control(text, _YAML_LINE_BREAKS)
+    if separator is not None:
+        line, col, char = separator
+        problems.error(Location(rel, line + line_offset, col), f"line separator U+{ord(char):04X} is not allowed",
+                       "replace it with a newline or a space (YAML counts it as a line break, editors do not)")
+        return None
     loader = None
     try:
         loader = _CoreSchemaLoader(text)
@@ -241,6 +259,13 @@ _SCALARS = {
 }
 
 
+_COLLECTION_TAGS = {yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _to_plain(node: yaml.Node, path: YamlPath, doc: YamlDoc, line_offset: int, seen: set[int]) -> Any:
     """Turn libyaml's nodes into plain dict/list/str data, recording positions as we go.
 
@@ -256,8 +281,14 @@ def _to_plain(node: yaml.Node, path: YamlPath, doc: YamlDoc, line_offset: int, s
     if isinstance(node, yaml.ScalarNode):
         convert = _SCALARS.get(node.tag)
         if convert is None:
-            raise _NodeProblem(mark, f"unsupported YAML tag '{node.tag}'", "remove the !tag and write a plain value")
-        return convert(node.value)
+            raise _NodeProblem(mark, f"unsupported YAML tag '{_cut(node.tag)}'", "remove the !tag and write a plain value")
+        try:
+            return convert(node.value)
+        except ValueError:  # Python refuses to turn more than 4,300 digits into an int
+            raise _NodeProblem(mark, f"number too long ({len(node.value):,} characters)",
+                               "quote it if it is meant as text") from None
+    if node.tag != _COLLECTION_TAGS[type(node)]:  # !!python/object, !!set, !!omap … on a list or mapping
+        raise _NodeProblem(mark, f"unsupported YAML tag '{_cut(node.tag)}'", "remove the !tag and write a plain value")
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, child in enumerate(node.value):
@@ -304,7 +335,7 @@ def split_paragraphs(body: str, suffix: str, first_line: int) -> tuple[Paragraph
     if suffix == ".txt":
         for offset, line in enumerate(lines):
             if line.strip():
-                paragraphs.append(Paragraph(len(paragraphs) + 1, line.rstrip("\r"), first_line + offset))
+                paragraphs.append(Paragraph(len(paragraphs) + 1, line, first_line + offset))
         return tuple(paragraphs)
     block: list[str] = []
     block_line = first_line
@@ -312,17 +343,23 @@ def split_paragraphs(body: str, suffix: str, first_line: int) -> tuple[Paragraph
         if line.strip():
             if not block:
                 block_line = first_line + offset
-            block.append(line.rstrip("\r"))
+            block.append(line)
         elif block:
             paragraphs.append(Paragraph(len(paragraphs) + 1, "\n".join(block), block_line))
             block = []
     return tuple(paragraphs)
 
 
-def load_seed(path: Path, root: Path, problems: Problems, real_dirs: dict[str, str] | None = None) -> RawSeed | None:
+def load_seed(path: Path, root: Path, problems: Problems, gates: Gates | None = None) -> RawSeed | None:
     rel = relative(path, root)
-    text = read_text(path, root, problems, real_dirs)
+    text = read_text(path, root, problems, gates)
     if text is None:
+        return None
+    control = find_control(text)
+    if control is not None:
+        line, col, char = control
+        problems.error(Location(rel, line, col), f"control character U+{ord(char):04X} in the seed",
+                       "remove it (it is invisible in most editors, and not allowed in the feed)")
         return None
     try:
         front_text, body, body_line = split_front_matter(text)
@@ -339,13 +376,21 @@ def load_seed(path: Path, root: Path, problems: Problems, real_dirs: dict[str, s
 
 
 def list_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    """Files of a folder with the given suffixes, sorted so the build is deterministic."""
+    """Entries of a folder with the given suffixes, sorted so the build is deterministic: every
+    one but folders, so that the file gate reports a FIFO, a socket or a broken link."""
     if not folder.is_dir():
         return []
     with os.scandir(folder) as entries:  # scandir knows file types without a stat per file
         names = sorted(e.name for e in entries
-                       if e.name.endswith(suffixes) and not e.name.startswith(".") and e.is_file())
+                       if e.name.endswith(suffixes) and not e.name.startswith(".") and not _is_folder(e))
     return [folder / name for name in names]
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a symlink loop: not a folder, and the gate says what it is
+        return False
 
 
 def load_yaml_file(path: Path, root: Path, problems: Problems, entries: dict | None = None) -> YamlDoc | None:
@@ -527,6 +572,12 @@ def load_content(root: Path, problems: Problems, cache: FileCache | None = None)
         return cache.list_files(folder, suffixes) if cache is not None else list_files(folder, suffixes)
 
     content = root / "content"
+    for folder in (content, root / "seeds"):
+        try:
+            Gate(folder, root).real_home()
+        except RefusedFile as refused:
+            problems.error(Location(f"{folder.name}/"), refused.reason, refused.hint)
+            return RawContent(None, {name: [] for name in COLLECTIONS}, [], set(COLLECTIONS) | {"seeds"})
     site_path = content / "site.yaml"
     site = None
     if site_path.exists() or site_path.is_symlink():
@@ -548,11 +599,11 @@ def load_content(root: Path, problems: Problems, cache: FileCache | None = None)
         if len(collections[name]) < len(docs):
             unreadable.add(name)
     seed_paths = listed(root / "seeds", SEED_SUFFIXES)
-    real_dirs: dict[str, str] = {}  # for this load only: a folder may become a symlink between rebuilds
+    gates: Gates = {}  # for this load only: a folder may become a symlink between rebuilds
     if cache is None:
-        seeds = [load_seed(p, root, problems, real_dirs) for p in seed_paths]
+        seeds = [load_seed(p, root, problems, gates) for p in seed_paths]
     else:
-        seeds = cache.get_many(seed_paths, lambda path: load_seed(path, root, problems, real_dirs))
+        seeds = cache.get_many(seed_paths, lambda path: load_seed(path, root, problems, gates))
     present = [s for s in seeds if s is not None]
     if len(present) < len(seeds):
         unreadable.add("seeds")

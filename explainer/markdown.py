@@ -5,6 +5,7 @@ relative ones. Rendered HTML is cached by text, so each distinct text is parsed 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterator, NamedTuple
 
@@ -30,22 +31,83 @@ class LinkTarget:
 Resolver = Callable[[str], "LinkTarget | None"]
 
 
+# [[id]] or [[id|label]] on one line, without another [ inside. The match stops at the first
+# `[`, newline or `]]`, so trying it at every `[` of a text costs time linear in the text (a
+# search for the closing `]]` from each `[` was quadratic: 120 kB of `[` took 20 s).
+_WIKILINK = re.compile(r"\[\[((?:[^\[\]\n]|\](?!\]))+)\]\]")
+
+
 def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     """Parse [[id]] and [[id|label]] into a `wikilink` token."""
     src, pos = state.src, state.pos
     if not src.startswith("[[", pos):
         return False
-    close = src.find("]]", pos + 2)
-    if close < 0:
+    found = _WIKILINK.match(src, pos)
+    if found is None:
         return False
-    inner = src[pos + 2:close]
-    if not inner or "\n" in inner or "[" in inner:
-        return False
-    ident, _, label = inner.partition("|")
+    ident, _, label = found.group(1).partition("|")
     if not silent:
         token = state.push("wikilink", "", 0)
         token.meta = {"id": ident.strip(), "label": label.strip() or None}
-    state.pos = close + 2
+    state.pos = found.end()
+    return True
+
+
+_BRACKET_TOKENS = re.compile(r"\\.|`+|\[|\]", re.S)
+
+
+def unclosed_brackets(text: str) -> frozenset[int]:
+    """Positions of the `[` in text that no later `]` closes, outside code spans and escapes.
+
+    One pass over the brackets, backticks and backslashes: linear in the text. (Brackets inside
+    an autolink or raw HTML count like any other: a `]` there can close a `[` before it, which
+    only leaves that `[` to markdown-it as before.)
+    """
+    tokens = [(m.start(), m.group()) for m in _BRACKET_TOKENS.finditer(text)]
+    closer: dict[int, int] = {}  # index of a backtick run → index of the run that closes its code span
+    last_of_length: dict[int, int] = {}
+    for index in range(len(tokens) - 1, -1, -1):
+        token = tokens[index][1]
+        if token[0] == "`":
+            if len(token) in last_of_length:
+                closer[index] = last_of_length[len(token)]
+            last_of_length[len(token)] = index
+    open_brackets: list[int] = []
+    index = 0
+    while index < len(tokens):
+        start, token = tokens[index]
+        if token == "[":
+            open_brackets.append(start)
+        elif token == "]" and open_brackets:
+            open_brackets.pop()
+        elif token[0] == "`" and index in closer:
+            index = closer[index]  # a code span: its brackets are code
+        index += 1
+    return frozenset(open_brackets)
+
+
+def _unclosed_bracket_rule(state: StateInline, silent: bool) -> bool:
+    """Take a run of `[` that no `]` closes as text, before the link rules try them.
+
+    markdown-it tries a link at every `[` and searches the rest of the paragraph for its `]`,
+    so n unclosed `[` cost n² steps (1 MB of them: hours). Such a `[` can never start a link,
+    so taking it as text changes nothing a reader sees; the positions are found once per text
+    (linear), and every other `[` is matched by its own `]`, where the search stops.
+    """
+    src, pos = state.src, state.pos
+    if src[pos] != "[":
+        return False
+    unclosed = getattr(state, "explainer_unclosed", None)
+    if unclosed is None:
+        unclosed = state.explainer_unclosed = unclosed_brackets(src)
+    if pos not in unclosed:
+        return False
+    end = pos + 1
+    while end in unclosed:
+        end += 1
+    if not silent:
+        state.pending += src[pos:end]
+    state.pos = end
     return True
 
 
@@ -74,6 +136,7 @@ def make_markdown(allow_html: bool = False) -> MarkdownIt:
     md.disable("image")
     md.validateLink = lambda url: is_safe_url(url.strip())
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.inline.ruler.before("wikilink", "unclosed_brackets", _unclosed_bracket_rule)
     md.add_render_rule("wikilink", _render_wikilink)
     md.add_render_rule("text", _render_text)
     return md

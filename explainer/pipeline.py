@@ -17,6 +17,7 @@ from .link import editorial_warnings, link
 from .load import FileCache, load_content
 from .markdown import make_markdown
 from .model import Library
+from .output import claim_output
 from .pages import PageBuilder, PageSpec, Urls, page_specs
 from .parallel import beside
 from .render import (
@@ -160,9 +161,9 @@ def _render_site(options: BuildOptions, write_to: Path | None) -> BuildResult:
 
 def build(options: BuildOptions) -> BuildResult:
     """Render the whole site and swap it into the output folder; on any error the output folder is
-    left as it was (the pages written so far go with the staging folder)."""
-    out = options.out.absolute()
-    with staging_folder(out) as staging:
+    left as it was (the pages written so far go with the staging folder). An output folder the
+    build may not replace is refused (OutputRefused) before anything is read or written."""
+    with claim_output(options.out, options.root, options.theme) as out, staging_folder(out) as staging:
         result = render_site(options, write_to=staging)
         clock = time.perf_counter()
         FolderWriter(staging).write_all(result.files)

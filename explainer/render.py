@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -9,11 +10,14 @@ from types import CodeType
 from typing import Any, Callable
 
 import jinja2
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 from selectolax.lexbor import LexborHTMLParser
 
 from .check import _PageScan, scan_tree
 from .errors import ContentError, Location, Problem
+from .files import Gate, RefusedFile
+from .load import clean_text
 from .model import Site
 from .pages import KIND_LABELS, PageBuilder, PagePlan, PageSpec, Urls, plan_page
 from .parallel import fork_map
@@ -89,6 +93,43 @@ def precompile(env: jinja2.Environment, name: str) -> None:
         pass
 
 
+class RefusedTemplate(jinja2.TemplateNotFound):
+    """A template file the file gate would not read (a symlink leaving templates/, a FIFO…)."""
+
+    def __init__(self, name: str, refused: RefusedFile) -> None:
+        super().__init__(name, refused.reason)
+        self.hint = refused.hint
+
+
+class GatedLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, reading through the file gate: a template is a regular file that
+    stays inside templates/ (Jinja's own loader follows a symlink anywhere)."""
+
+    def __init__(self, templates: Path) -> None:
+        super().__init__(str(templates))
+        self.gate = Gate(templates, templates.parent)
+
+    def get_source(self, environment, template):
+        filename = os.path.join(self.searchpath[0], *split_template_path(template))
+        if not os.path.lexists(filename):
+            raise jinja2.TemplateNotFound(template)
+        try:
+            source = clean_text(self.gate.read(filename).decode("utf-8"))
+            mtime = os.path.getmtime(filename)
+        except RefusedFile as refused:
+            raise RefusedTemplate(template, refused) from None
+        except UnicodeDecodeError:
+            raise RefusedTemplate(template, RefusedFile("file is not valid UTF-8", "save the file as UTF-8")) from None
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(filename) == mtime
+            except OSError:
+                return False
+
+        return source, os.path.normpath(filename), uptodate
+
+
 def make_environment(templates: Path, auto_reload: bool = False) -> jinja2.Environment:
     """One Jinja environment per process: templates compile once and are reused for every page.
 
@@ -97,7 +138,7 @@ def make_environment(templates: Path, auto_reload: bool = False) -> jinja2.Envir
     `precompile` made of the same source).
     """
     env = ViewEnvironment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=GatedLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -199,6 +240,8 @@ class Renderer:
             raise ContentError([Problem(Location(f"templates/{plan.template}"),
                                         f"template uses an undefined value: {exc.message}",
                                         f"while rendering {plan.url}")]) from None
+        except RefusedTemplate as exc:
+            raise ContentError([Problem(Location(f"templates/{exc.name}"), exc.message, exc.hint)]) from None
         except jinja2.TemplateNotFound as exc:
             raise ContentError([Problem(Location(f"templates/{exc.name}"), "template not found")]) from None
 

@@ -11,7 +11,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from .errors import ContentError, Location, Problem, Problems
+from .errors import ContentError, Location, Problem, Problems, shown
 from .load import parse_yaml, read_text
 from .schema import ID_PATTERN
 
@@ -44,9 +44,9 @@ SKELETONS = {
 
 def add_entry(root: Path, kind: str, ident: str) -> str:
     """Append a skeleton `kind` with id `ident`; refuse an invalid or existing id. Returns the file."""
-    if not re.match(ID_PATTERN, ident):
+    if not re.fullmatch(ID_PATTERN, ident):
         suggestion = re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-") or "my-id"
-        raise ContentError([Problem(Location("(command line)"), f"'{ident}' is not a valid id",
+        raise ContentError([Problem(Location("(command line)"), f"{shown(ident)} is not a valid id",
                                     f"ids are lowercase words joined by hyphens, such as '{suggestion}'")])
     collection = FILES[kind]
     path = root / "content" / f"{collection}.yaml"
@@ -76,8 +76,18 @@ def add_entry(root: Path, kind: str, ident: str) -> str:
     if problems.errors or check is None or len(check.data or []) != len(entries) + 1:
         raise ContentError([Problem(Location(rel), f"cannot append safely to {rel}: its last entry is not in "
                                     "block style", "add the entry by hand")])
-    write_atomically(path, new_text)
+    write_atomically(path, _as_written(path, new_text[len(text):]))
     return rel
+
+
+def _as_written(path: Path, addition: str) -> str:
+    """The file's own bytes (read_text normalised line ends and Unicode), with `addition` appended
+    in the file's line-end style: every existing byte stays as it was."""
+    original = path.read_bytes().decode("utf-8") if path.exists() else ""
+    newline = "\r\n" if "\r\n" in original else "\r" if "\r" in original else "\n"
+    if original and not original.endswith(("\n", "\r")):
+        original += newline
+    return original + addition.replace("\n", newline)
 
 
 def _all_ids(root: Path, collection: str) -> list[dict]:

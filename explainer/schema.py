@@ -5,15 +5,24 @@ because they need the whole library at once.
 """
 from __future__ import annotations
 
-ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# Every pattern is anchored with \A and \Z: `$` also matches before a final newline, which let
+# an id such as "old\n" through (jsonschema applies patterns with re.search). Ids are ASCII.
+ID_PATTERN = r"\A[a-z0-9]+(-[a-z0-9]+)*\Z"
+# A name, title or other one-line field: no control, line-separator, bidi or zero-width character
+# (invisible, they make two names that look the same differ, or reorder what a reader sees).
+LINE_PATTERN = "\\A[^\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*\\Z"
+# Longer text (descriptions, notes, excerpts): no control characters but tab and newline.
+TEXT_PATTERN = "\\A[^\x00-\x08\x0b-\x1f\x7f-\x9f]*\\Z"
+INVISIBLE_PATTERNS = (LINE_PATTERN, TEXT_PATTERN)
 ENTITY_KINDS = ("person", "organization", "place", "program", "product", "publication", "event", "concept")
 LINK_SCOPES = ("paragraph", "article", "all")
 
 _id = {"type": "string", "pattern": ID_PATTERN, "maxLength": 80}
-_text = {"type": "string", "minLength": 1, "maxLength": 20_000}
-_line = {"type": "string", "minLength": 1, "maxLength": 400}
+_text = {"type": "string", "minLength": 1, "maxLength": 20_000, "pattern": TEXT_PATTERN}
+_line = {"type": "string", "minLength": 1, "maxLength": 400, "pattern": LINE_PATTERN}
+_alias = {"type": "string", "maxLength": 200, "pattern": LINE_PATTERN}
 _ids = {"type": "array", "items": _id, "maxItems": 500}
-_url = {"type": "string", "minLength": 1, "maxLength": 2000}
+_url = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": LINE_PATTERN}
 _date = {"type": ["string", "integer"]}
 
 _external_link = {
@@ -36,7 +45,7 @@ SITE = {
         "title": _line,
         "description": _text,
         "base_url": _url,
-        "language": {"type": "string", "pattern": r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$"},
+        "language": {"type": "string", "pattern": r"\A[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*\Z"},
         "publisher": _line,
         "allow_html": {"type": "boolean"},
         "linking": {
@@ -68,7 +77,7 @@ ENTITY = {
         "id": _id,
         "name": _line,
         "kind": {"enum": list(ENTITY_KINDS)},
-        "aliases": {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 200},
+        "aliases": {"type": "array", "items": _alias, "maxItems": 200},
         "summary": _line,
         "description": _text,
         "links": {"type": "array", "items": _external_link, "maxItems": 50},
@@ -102,7 +111,7 @@ TERM = {
     "properties": {
         "id": _id,
         "term": _line,
-        "aliases": {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 200},
+        "aliases": {"type": "array", "items": _alias, "maxItems": 200},
         "definition": _text,
         "see_also": _ids,
         "sources": {"type": "array", "items": _source, "maxItems": 50},

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import json
 import logging
 import threading
 import time
@@ -20,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from .errors import ContentError, Problem
 from .incremental import Session
+from .output import claim_output
 
 WATCHED = ("content", "seeds", "templates", "static")
 
@@ -91,57 +91,6 @@ class Viewers:
         return served is not None and served < moment
 
 
-def make_server(out: Path, overlay: Callable[[], str], viewers: Viewers | None = None):
-    """A livereload Server whose file handler adds the error overlay to HTML pages while there is one."""
-    from livereload import Server
-    from tornado import web
-
-    class OverlayFiles(web.StaticFileHandler):
-        @classmethod
-        def get_content(cls, abspath, start=None, end=None):
-            extra = overlay()
-            if not extra or not abspath.endswith(".html"):
-                yield from super().get_content(abspath, start, end)
-                return
-            with open(abspath, "rb") as handle:
-                data = handle.read()
-            at = data.rfind(b"</body>")
-            data = data[:at] + extra.encode() + data[at:] if at >= 0 else data + extra.encode()
-            yield data[start:end]
-
-        def get_content_size(self):
-            extra = overlay()
-            size = super().get_content_size()
-            return size + len(extra.encode()) if extra and self.absolute_path.endswith(".html") else size
-
-        def compute_etag(self):
-            return None  # the overlay changes the body without changing the file
-
-        def should_return_304(self):
-            # the same file is served with and without the overlay: a browser revalidating its
-            # copy must get the current one, not "not modified"
-            return False if self.absolute_path.endswith(".html") else super().should_return_304()
-
-        def set_extra_headers(self, path):
-            if path.endswith(".html") or path.endswith("/") or not path:
-                self.set_header("Cache-Control", "no-store")
-
-        def validate_absolute_path(self, root, absolute_path):
-            checked = super().validate_absolute_path(root, absolute_path)
-            if viewers is not None and checked and checked.endswith(".html"):
-                try:
-                    viewers.saw(Path(checked).relative_to(Path(root).resolve()).as_posix())
-                except ValueError:
-                    pass
-            return checked
-
-    class PreviewServer(Server):
-        def get_web_handlers(self, script):
-            return [(r"/(.*)", OverlayFiles, {"path": str(out), "default_filename": "index.html"})]
-
-    return PreviewServer()
-
-
 WATCH_TICK_MS = 100  # the watcher reports "still listening" after this long without an event
 
 
@@ -163,9 +112,19 @@ def watch(folders: list[Path], on_change: Callable[[set[Path]], None], stop: thr
 
 
 def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -> None:
-    """Build, serve the output folder on host:port, and rebuild whenever a source file changes."""
+    """Build, serve the output folder on host:port, and rebuild whenever a source file changes.
+
+    The output folder is claimed (checked, and locked) for as long as the preview runs."""
+    options = session.options
+    with claim_output(options.out, options.root, options.theme):
+        _serve(session, host, port, echo)
+
+
+def _serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -> None:
     from livereload.handlers import LiveReloadHandler
     from tornado.ioloop import IOLoop
+
+    from .serve_http import PreviewServer
 
     root, out = session.options.root, session.options.out
     asyncio.set_event_loop(asyncio.new_event_loop())
@@ -195,19 +154,9 @@ def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -
     # A reload sent while a browser is between pages (reloading after the previous one) reaches
     # no one: livereload only tells the browsers connected at that moment. So when a page
     # connects, it is told to reload if it was served before the last reload went out.
-    original_on_message = LiveReloadHandler.on_message
-
-    def on_message(handler, message) -> None:
-        original_on_message(handler, message)
-        try:
-            data = json.loads(message)
-        except ValueError:
-            return
-        if isinstance(data, dict) and data.get("command") == "info" and \
-                viewers.served_before(str(data.get("url", "")), last_push[0]):
+    def on_info(handler: LiveReloadHandler, url: str) -> None:
+        if viewers.served_before(url, last_push[0]):
             handler.send_message({"command": "reload", "path": "*", "liveCSS": True, "liveImg": True})
-
-    LiveReloadHandler.on_message = on_message
 
     def on_change(paths: set[Path]) -> None:
         what = describe_changes(paths, root)
@@ -257,7 +206,7 @@ def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -
         start_watching([session.options.templates], session.precompile, 1)
     for ready in watching:
         ready.wait(timeout=10)  # (a watcher that cannot start says so in its thread; serve anyway)
-    server = make_server(out, lambda: errors[0], viewers)
+    server = PreviewServer(out, host, lambda: errors[0], viewers.saw, on_info)
     # livereload polls the whole working directory when nothing is registered; give it one path that
     # never exists so it stays idle (watchfiles does the watching, and we push the reloads ourselves)
     server.watch(str(out.parent / ".livereload-idle-never-exists"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
@@ -14,7 +15,7 @@ import jsonschema
 
 from . import schema
 from .dates import DateError, date_hint, parse_date
-from .errors import Location, Problems, did_you_mean
+from .errors import Location, Problems, did_you_mean, shown
 from .load import RawContent, RawSeed, YamlDoc
 from .model import (
     Article,
@@ -75,7 +76,7 @@ def check_schema(doc: YamlDoc, data: Any, base: tuple, rules: str, problems: Pro
             allowed = list(error.schema.get("properties", {}))
             for extra in sorted(set(error.instance) - set(allowed)):
                 hint = did_you_mean(extra, allowed) or f"allowed keys: {', '.join(allowed)}"
-                problems.error(doc.where(path + (extra,), key=True), f"unknown key '{extra}'", hint)
+                problems.error(doc.where(path + (extra,), key=True), f"unknown key {shown(extra)}", hint)
             continue
         if kind == "required":
             missing = re.search(r"'([^']+)' is a required property", error.message)
@@ -87,14 +88,16 @@ def check_schema(doc: YamlDoc, data: Any, base: tuple, rules: str, problems: Pro
             problems.error(doc.where(path), f"{name} must be {wanted}, not {_type_of(error.instance)}",
                            "a list is written as lines starting with '- ' or as [a, b]" if "array" in expected else "")
         elif kind == "pattern" and error.validator_value == schema.ID_PATTERN:
-            problems.error(doc.where(path), f"'{error.instance}' is not a valid id",
+            problems.error(doc.where(path), f"{shown(error.instance)} is not a valid id",
                            f"ids are lowercase words joined by hyphens, such as '{_suggest_id(error.instance)}'")
+        elif kind == "pattern" and error.validator_value in schema.INVISIBLE_PATTERNS:
+            problems.error(doc.where(path), *_invisible(name, error.instance, error.validator_value))
         elif kind == "pattern":
-            problems.error(doc.where(path), f"{name} has an unexpected form: '{error.instance}'")
+            problems.error(doc.where(path), f"{name} has an unexpected form: {shown(error.instance)}")
         elif kind == "enum":
             choices = [str(c) for c in error.validator_value]
             hint = did_you_mean(error.instance, choices) or f"choose one of: {', '.join(choices)}"
-            problems.error(doc.where(path), f"unknown {field or 'value'} '{error.instance}'", hint)
+            problems.error(doc.where(path), f"unknown {field or 'value'} {shown(error.instance)}", hint)
         elif kind == "minLength":
             problems.error(doc.where(path), f"{name} must not be empty")
         elif kind == "maxLength":
@@ -107,6 +110,16 @@ def check_schema(doc: YamlDoc, data: Any, base: tuple, rules: str, problems: Pro
         else:
             problems.error(doc.where(path), f"{name}: {error.message}")
     return clean
+
+
+def _invisible(name: str, value: str, pattern: str) -> tuple[str, str]:
+    """The message and hint for a character a field must not hold: which one, and where in the value."""
+    at = next(i for i, char in enumerate(value) if not re.fullmatch(pattern, char))
+    char = value[at]
+    kind = "a control character" if unicodedata.category(char) == "Cc" else "an invisible character"
+    label = f"U+{ord(char):04X}" + (f" {unicodedata.name(char)}" if unicodedata.name(char, "") else "")
+    return (f"{name} holds {kind} ({label}) at character {at + 1}",
+            "delete it: it cannot be seen in an editor, yet it changes how the text reads or matches")
 
 
 def _required_hint(key: str) -> str:

@@ -3,7 +3,9 @@
 Files go into a temporary sibling folder that is swapped in by renaming, so readers and the
 preview server never see a half-written site, and a failed or killed build leaves the previous
 one in place. Leftovers of an interrupted build are removed on the next run. A full build's render
-workers write their pages straight into that folder, while the build can still fail.
+workers write their pages straight into that folder, while the build can still fail. Every
+staging folder starts with the marker file that proves the build owns the folder (output.py);
+`out` is the real folder here (a symlink to it stays a symlink, and sees the new site).
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Iterator
+
+from .output import MARKER, MARKER_TEXT
 
 
 class UnsafeOutputPath(ValueError):
@@ -65,6 +69,7 @@ def staging_folder(out: Path) -> Iterator[Path]:
     remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
+        (staging / MARKER).write_bytes(MARKER_TEXT)
         yield staging
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -72,8 +77,8 @@ def staging_folder(out: Path) -> Iterator[Path]:
 
 
 def write_site(out: Path, files: dict[str, bytes]) -> None:
-    """Write every file into a fresh folder, then swap it in for `out`."""
-    out = out.absolute()
+    """Write every file into a fresh folder, then swap it in for `out` (a symlink: for its target)."""
+    out = Path(os.path.realpath(out))
     with staging_folder(out) as staging:
         FolderWriter(staging).write_all(files)
         swap_in(staging, out)

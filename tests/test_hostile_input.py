@@ -303,7 +303,7 @@ def test_symlink_outside_the_project_is_refused(cli, project: Path, tmp_path: Pa
     result = cli("build")
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
-    assert f"{rel}: error: symlink points outside the project" in result.stderr.splitlines()[0]
+    assert f"{rel}: error: symlink points outside {rel.split('/')[0]}/" in result.stderr.splitlines()[0]
     assert not (project / "site").exists()
 
 
@@ -311,7 +311,7 @@ def test_symlink_to_a_system_file_is_refused(cli, project: Path):
     (project / "seeds/passwd.txt").symlink_to("/etc/passwd")
     result = cli("build")
     assert result.exit_code == 1
-    assert "seeds/passwd.txt: error: symlink points outside the project" in result.stderr
+    assert "seeds/passwd.txt: error: symlink points outside seeds/" in result.stderr
     assert "root:" not in result.output
 
 
@@ -320,7 +320,7 @@ def test_symlinked_folder_outside_the_project_is_refused(cli, project: Path, tmp
     (project / "content/entities").symlink_to(tmp_path / "outside", target_is_directory=True)
     result = cli("build")
     assert result.exit_code == 1, result.output
-    assert "content/entities/more.yaml: error: symlink points outside the project" in result.stderr
+    assert "content/entities/more.yaml: error: symlink points outside content/" in result.stderr
 
 
 def test_symlinked_seeds_folder_outside_the_project_is_refused(cli, project: Path, tmp_path: Path):
@@ -332,14 +332,14 @@ def test_symlinked_seeds_folder_outside_the_project_is_refused(cli, project: Pat
     seeds.symlink_to(tmp_path / "outside", target_is_directory=True)
     result = cli("build")
     assert result.exit_code == 1, result.output
-    assert "seeds/engines.txt: error: symlink points outside the project" in result.stderr
+    assert "seeds/: error: seeds/ is a symlink to a folder outside the project" in result.stderr
 
 
-def test_symlinked_seed_inside_the_project_is_read(cli, project: Path):
-    (project / "drafts").mkdir()
-    (project / "drafts/engines.txt").write_bytes((project / "seeds/engines.txt").read_bytes())
+def test_symlinked_seed_inside_its_folder_is_read(cli, project: Path):
+    (project / "seeds/drafts").mkdir()
+    (project / "seeds/drafts/engines.txt").write_bytes((project / "seeds/engines.txt").read_bytes())
     (project / "seeds/engines.txt").unlink()
-    (project / "seeds/engines.txt").symlink_to(project / "drafts/engines.txt")
+    (project / "seeds/engines.txt").symlink_to(project / "seeds/drafts/engines.txt")
     result = cli("build")
     assert result.exit_code == 0, result.output
     assert (project / "site/articles/engines/index.html").exists()
@@ -354,11 +354,26 @@ def test_symlink_chain_that_ends_outside_is_refused(cli, project: Path, tmp_path
     link.symlink_to(Path("..") / hop.name)
     result = cli("build")
     assert result.exit_code == 1, result.output
-    assert "content/quotes.yaml: error: symlink points outside the project" in result.stderr
+    assert "content/quotes.yaml: error: symlink points outside content/" in result.stderr
 
 
 @pytest.mark.parametrize("rel", ["content/quotes.yaml", "seeds/engines.txt"])
-def test_symlink_inside_the_project_is_fine(cli, project: Path, rel: str):
+def test_symlink_inside_its_own_folder_is_fine(cli, project: Path, rel: str):
+    link = project / rel
+    kept = link.parent / "kept"
+    kept.mkdir()
+    target = kept / link.name
+    link.rename(target)
+    link.symlink_to(os.path.relpath(target, link.parent))
+    result = cli("build")
+    assert result.exit_code == 0, result.output
+    assert (project / "site/articles/engines/index.html").exists()
+
+
+@pytest.mark.parametrize("rel", ["content/quotes.yaml", "seeds/engines.txt"])
+def test_symlink_to_another_folder_of_the_project_is_refused(cli, project: Path, rel: str):
+    """A seed linked to `../.git/config` is inside the project, yet not a seed: each file must stay
+    inside the folder it belongs to."""
     link = project / rel
     shared = project / "shared"
     shared.mkdir()
@@ -366,8 +381,8 @@ def test_symlink_inside_the_project_is_fine(cli, project: Path, rel: str):
     link.rename(target)
     link.symlink_to(os.path.relpath(target, link.parent))
     result = cli("build")
-    assert result.exit_code == 0, result.output
-    assert (project / "site/articles/engines/index.html").exists()
+    assert result.exit_code == 1, result.output
+    assert f"{rel}: error: symlink points outside {rel.split('/')[0]}/" in result.stderr
 
 
 def test_the_page_checker_catches_injections(tmp_path: Path):

@@ -83,7 +83,7 @@ def test_only_the_output_folder_is_served(server, project: Path):
                  "/../../etc/passwd", "/content/site.yaml", "/seeds/engines.txt"):
         status, body = fetch(port, path)
         assert status in (403, 404), path
-        assert "Mini explainer" not in body and "root:" not in body
+        assert "base_url:" not in body and "root:" not in body  # (a 404 is the site's own page)
 
 
 def test_viewers_remember_the_last_pages_served():
