@@ -608,9 +608,9 @@ def _machine_date(date: FuzzyDate) -> str:
 
 
 def _iso(event: Event) -> str:
-    """A machine-readable <time datetime> value at the event's precision."""
-    text = event.date.text.rstrip("?~%")
-    return text.split("/")[0].rstrip("?~%")
+    """A machine-readable <time datetime> value at the event's precision: for a range, what its two ends
+    share ("8 or 9 September 2023" is 2023-09), or the first year when they share nothing."""
+    return _machine_date(event.date) or str(event.date.year)
 
 
 PageSpec = tuple[str, str]  # (page kind, subject id or slug): enough to build the page anywhere

@@ -459,3 +459,14 @@ def test_key_point_cites_each_paragraph_once(cli, project: Path):
     cites = parse(project / "site/index.html").css(".key-points .cite a")
     assert [a.text() for a in cites] == ["¶1", "¶2"]
     assert cites[0].attributes["title"] == "Ada Lovelace wrote the first published program … in London"
+
+
+def test_event_time_element_claims_no_day_or_month_a_date_range_leaves_open():
+    from types import SimpleNamespace
+    from explainer.dates import parse_date
+    from explainer.pages import _iso
+    iso = {text: _iso(SimpleNamespace(date=parse_date(text)))
+           for text in ("2024-09-28", "2023-06?", "2023-09-08/2023-09-09", "2022-10/2022-12",
+                        "2024-10-20/2024-11-04", "2021/2023")}
+    assert iso == {"2024-09-28": "2024-09-28", "2023-06?": "2023-06", "2023-09-08/2023-09-09": "2023-09",
+                   "2022-10/2022-12": "2022", "2024-10-20/2024-11-04": "2024", "2021/2023": "2021"}
