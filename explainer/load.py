@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import Location, Problems
-from .files import MAX_FILE_BYTES, Gate, RefusedFile
+from .files import Gate, RefusedFile
 from .model import Paragraph
 
 # Content files read from content/; each collection may also be split into content/<name>/*.yaml.

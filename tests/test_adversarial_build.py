@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import re
 import shutil
 import socket
 import subprocess
