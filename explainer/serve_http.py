@@ -17,6 +17,7 @@ requests. So:
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -48,13 +49,29 @@ def allowed_hosts(listen_host: str) -> frozenset[str]:
     return frozenset((*LOOPBACK_HOSTS, listen_host.strip("[]").lower()))
 
 
+def host_allowed(header: str, allowed: frozenset[str]) -> bool:
+    """Whether a Host header names the address the preview listens on. Listening on every
+    interface (--host 0.0.0.0 or ::), any IP address is such a name too (a phone on the network
+    asks for the machine's address): DNS rebinding needs a host name, never an address."""
+    name = host_name(header)
+    if name in allowed:
+        return True
+    if not allowed & {"0.0.0.0", "::"}:
+        return False
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        return False
+
+
 class HostGuard(web.RequestHandler):
     """Answers only requests whose Host names the address the preview listens on."""
 
     allowed: frozenset[str] = frozenset(LOOPBACK_HOSTS)
 
     def prepare(self):
-        if host_name(self.request.host) not in self.allowed:
+        if not host_allowed(self.request.host, self.allowed):
             raise web.HTTPError(403, reason="Unknown Host")
 
 

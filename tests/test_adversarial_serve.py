@@ -195,3 +195,69 @@ def test_serve_stops_at_once_while_a_build_writes_the_folder(tmp_path: Path):
     assert result.returncode == 75, result.stderr
     assert "another build or preview is writing into this folder" in result.stderr
     assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("listen, header, allowed", [
+    ("127.0.0.1", "127.0.0.1:8000", True), ("127.0.0.1", "192.168.1.20:8000", False),
+    ("127.0.0.1", "evil.example:8000", False), ("0.0.0.0", "192.168.1.20:8000", True),
+    ("0.0.0.0", "[fe80::1]:8000", True), ("0.0.0.0", "evil.example:8000", False),
+    ("::", "10.0.0.5", True), ("preview.local", "preview.local:8000", True), ("preview.local", "evil.local", False),
+])
+def test_host_allow_list_for_each_listen_address(listen: str, header: str, allowed: bool):
+    """On every interface, the machine's own addresses are answered (not names: rebinding needs one)."""
+    from explainer.serve_http import allowed_hosts, host_allowed
+
+    assert host_allowed(header, allowed_hosts(listen)) == allowed
+
+
+def test_a_file_replaced_while_it_is_served_is_sent_whole(tmp_path: Path):
+    """A rebuild renames a new version over a page between the moment its length is taken and the
+    moment its body is read: the response is still the first version, length and body."""
+    import asyncio
+    import threading as _threading
+
+    from tornado import httpclient, web
+    from tornado.ioloop import IOLoop
+
+    from explainer.serve_http import PreviewFiles
+
+    page, newer = tmp_path / "page.html", tmp_path / "newer.html"
+    page.write_bytes(b"<html><body>" + b"old " * 1000 + b"</body></html>")
+    newer.write_bytes(b"<html><body>new, and much longer " * 100 + b"</body></html>")
+
+    class RebuiltMeanwhile(PreviewFiles):
+        def get_content_size(self):
+            size = super().get_content_size()
+            if newer.exists():
+                os.replace(newer, page)  # the rebuild lands right now
+            return size
+
+    result: dict = {}
+
+    def run() -> None:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        loop = IOLoop.current()
+        app = web.Application([(r"/(.*)", RebuiltMeanwhile, {"path": str(tmp_path), "default_filename": "index.html",
+                                                             "overlay": lambda: ""})])
+        server = app.listen(0, address="127.0.0.1")
+        port = next(iter(server._sockets.values())).getsockname()[1]
+
+        async def fetch() -> None:
+            try:
+                response = await httpclient.AsyncHTTPClient().fetch(f"http://127.0.0.1:{port}/page.html")
+                result["length"], result["body"] = int(response.headers["Content-Length"]), response.body
+            except Exception as error:  # (a length from one version and a body from another break the stream)
+                result["error"] = error
+            finally:
+                server.stop()
+                loop.stop()
+
+        loop.add_callback(fetch)
+        loop.start()
+
+    thread = _threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    assert "body" in result, f"the response broke: {result.get('error')!r}"
+    assert result["body"].startswith(b"<html><body>old") and result["body"].endswith(b"</html>")
+    assert result["length"] == len(result["body"])
