@@ -1,25 +1,33 @@
-"""The relationship map: a weighted entity network drawn as static SVG at build time.
+"""The relationship map: which entities and ties a reader sees, and where they are drawn.
 
-Edges come from co-mentions (paragraphs naming both) and explicit `related` lists. The layout is
-a small deterministic force simulation (seeded positions, fixed iterations), so the same content
-always draws the same picture. Every node is a link; the SVG needs no JavaScript.
+The network: two entities are tied when a paragraph names both (a co-mention) or when one lists
+the other as `related` (an explicit relation). The overview does not draw every tie: it keeps the
+best-connected entities, every explicit relation between them and each one's strongest
+co-mentions, so the groups show instead of a hairball. Positions come from a seeded force layout
+(python-igraph) and a label placement that never lets a label cover another label or a node
+(graph_layout); the same content always draws the same picture. An entity page draws its own
+neighbourhood as a fan: the entity on the left, its strongest ties in a column, one per row.
 """
 from __future__ import annotations
 
-import functools
 import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from markupsafe import Markup, escape
+from .graph_layout import LabelSpec, PlacedNode, Box, force_layout, spread_until_clear, text_width
 
-EXPLICIT_WEIGHT = 2  # an explicit relation counts like two shared paragraphs
-MAX_MAP_NODES = 60  # beyond this the full map shows the best-connected entities only
+EXPLICIT_WEIGHT = 2  # in ranking ties, each side that lists the other counts like two shared paragraphs
+MAX_MAP_NODES = 60  # the overview shows the best-connected entities
+TIES_PER_NODE = 2  # …with each one's strongest co-mentions (explicit relations are all kept)
 MAX_NEIGHBOURS = 12
-KIND_COLOURS = {"person": "#1d4f91", "organization": "#7a3e9d", "place": "#2f7d4f", "program": "#a35a00",
-                "product": "#a35a00", "publication": "#6b6b6b", "event": "#b3261e", "concept": "#00796b"}
+MAP_WIDTH = 1120  # drawn at this size (1:1 at 1280 px, scrolled sideways on a phone)
+MAP_HEIGHT = 680  # to start with: grows when the labels need room
+LABEL_SIZE = 13  # px, as rendered (the drawings are never scaled down)
+LINE_HEIGHT = 16
+FAN_WIDTH = 340  # an entity's neighbourhood fits a phone's column at 1:1
+FAN_ROW = 30
 
 
 @dataclass(frozen=True)
@@ -32,9 +40,35 @@ class Node:
 
 @dataclass(frozen=True)
 class Edge:
+    """A tie between entities a < b: the paragraphs that name both, and how many of the two list
+    the other as related (0, 1 or 2)."""
+
     a: str
     b: str
-    weight: int
+    paragraphs: int
+    listed: int = 0
+
+    @property
+    def weight(self) -> int:
+        """How strong the tie ranks (never shown to readers: `why` says what it is made of)."""
+        return self.paragraphs + EXPLICIT_WEIGHT * self.listed
+
+    @property
+    def explicit(self) -> bool:
+        return self.listed > 0
+
+    def other(self, me: str) -> str:
+        return self.b if self.a == me else self.a
+
+
+def why(edge: Edge) -> str:
+    """What a tie is made of, in words: "named together in 7 paragraphs · listed as related"."""
+    parts = []
+    if edge.paragraphs:
+        parts.append(f"named together in {edge.paragraphs} paragraph{'s' if edge.paragraphs != 1 else ''}")
+    if edge.explicit:
+        parts.append("listed as related")
+    return " · ".join(parts)
 
 
 def strength_order(weight: int, a: str, b: str) -> tuple[int, str, str]:
@@ -46,149 +80,132 @@ def by_strength(edge: Edge) -> tuple[int, str, str]:
     return strength_order(edge.weight, edge.a, edge.b)
 
 
-def edge_weights(co_mentions: dict[str, Counter], related: dict[str, tuple[str, ...]]) -> Iterator[tuple[str, str, int]]:
-    """The network as (a, b, weight) with a < b, in no particular order: co-mention counts plus
-    EXPLICIT_WEIGHT for each explicit relation (either way round). A generator, so the map of a
-    large site (hundreds of thousands of pairs) never holds them all at once."""
-    explicit: Counter = Counter()
+def network(co_mentions: dict[str, Counter], related: dict[str, tuple[str, ...]]) -> Iterator[Edge]:
+    """Every tie, in no particular order. A generator, so the map of a large site (hundreds of
+    thousands of pairs) never holds them all at once."""
+    listed: Counter = Counter()
     for a, others in related.items():
         for b in others:
             if a != b:
-                explicit[(a, b) if a < b else (b, a)] += EXPLICIT_WEIGHT
+                listed[(a, b) if a < b else (b, a)] += 1
     for a, counts in co_mentions.items():
         for b, count in counts.items():
             if a < b:
-                yield a, b, count + explicit.pop((a, b), 0)
-    for (a, b), weight in explicit.items():
-        yield a, b, weight
+                yield Edge(a, b, count, listed.pop((a, b), 0))
+    for (a, b), sides in listed.items():
+        yield Edge(a, b, 0, sides)
 
 
-def strongest_edges(weights: Iterable[tuple[str, str, int]], count: int) -> list[Edge]:
-    """The `count` strongest edges, strongest first."""
-    return [Edge(a, b, w) for w, a, b in heapq.nsmallest(count, ((w, a, b) for a, b, w in weights),
-                                                         key=lambda t: strength_order(*t))]
+@dataclass(frozen=True)
+class Drawing:
+    """A laid-out picture: nodes where they go (with their labels), and the ties between them."""
+
+    width: int
+    height: int
+    nodes: tuple[tuple[Node, PlacedNode], ...]  # in reading (and tab) order
+    edges: tuple[Edge, ...]
+    title: str
+    centre: str | None = None  # the entity whose neighbourhood this is
+    lines: dict[str, tuple[str, ...]] | None = None  # labels wrapped onto several lines (others: one)
 
 
-@functools.lru_cache(maxsize=8)
-def _layout(ids: tuple[str, ...], edges: tuple[Edge, ...], width: float, height: float,
-            iterations: int = 120) -> dict[str, tuple[float, float]]:
-    """Fruchterman–Reingold from a circle: deterministic, good enough for tens of nodes.
-
-    A pure function of its inputs, memoised: the preview server redraws the map after most edits
-    although the network is unchanged.
-    """
-    count = len(ids)
-    if count == 0:
-        return {}
-    if count == 1:
-        return {ids[0]: (width / 2, height / 2)}
-    radius = min(width, height) * 0.4
-    pos = {n: [width / 2 + radius * math.cos(2 * math.pi * i / count),
-               height / 2 + radius * math.sin(2 * math.pi * i / count)] for i, n in enumerate(ids)}
-    k = math.sqrt(width * height / count) * 1.1
-    temperature = width / 8
-    index = {n: i for i, n in enumerate(ids)}
-    links = [(e.a, e.b, min(e.weight, 6)) for e in edges if e.a in index and e.b in index]
-    for step in range(iterations):
-        shift = {n: [0.0, 0.0] for n in ids}
-        for i, a in enumerate(ids):
-            ax, ay = pos[a]
-            for b in ids[i + 1:]:
-                dx, dy = ax - pos[b][0], ay - pos[b][1]
-                dist = math.hypot(dx, dy) or 0.01
-                force = k * k / dist
-                fx, fy = dx / dist * force, dy / dist * force
-                shift[a][0] += fx; shift[a][1] += fy
-                shift[b][0] -= fx; shift[b][1] -= fy
-        for a, b, w in links:
-            dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-            dist = math.hypot(dx, dy) or 0.01
-            force = dist * dist / k * (0.3 + w / 6)
-            fx, fy = dx / dist * force, dy / dist * force
-            shift[a][0] -= fx; shift[a][1] -= fy
-            shift[b][0] += fx; shift[b][1] += fy
-        for n in ids:
-            dx, dy = shift[n]
-            length = math.hypot(dx, dy) or 0.01
-            step_size = min(length, temperature)
-            pos[n][0] += dx / length * step_size
-            pos[n][1] += dy / length * step_size
-        temperature *= 0.97
-    return _fit(pos, width, height)
+@dataclass(frozen=True)
+class Overview:
+    drawing: Drawing | None
+    total_nodes: int  # entities with at least one tie
+    total_edges: int
+    strength: dict[str, int]  # each shown node's summed tie weight (its importance)
 
 
-def _fit(pos: dict[str, list[float]], width: float, height: float, margin_x: float = 110,
-         margin_y: float = 24) -> dict[str, tuple[float, float]]:
-    """Stretch the layout to fill the drawing, leaving room for labels at the sides."""
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    return {n: (round(margin_x + (x - min(xs)) / span_x * (width - 2 * margin_x), 1),
-                round(margin_y + (y - min(ys)) / span_y * (height - 2 * margin_y), 1)) for n, (x, y) in pos.items()}
-
-
-def _radial(centre: str, others: list[str], width: float, height: float) -> dict[str, tuple[float, float]]:
-    pos = {centre: (width / 2, height / 2)}
-    radius_x, radius_y = width / 2 - 90, height / 2 - 30
-    for i, n in enumerate(others):
-        angle = -math.pi / 2 + 2 * math.pi * i / max(len(others), 1)
-        pos[n] = (round(width / 2 + radius_x * math.cos(angle), 1), round(height / 2 + radius_y * math.sin(angle), 1))
-    return pos
-
-
-def draw_svg(nodes: list[Node], edges: list[Edge], pos: dict[str, tuple[float, float]], width: int, height: int,
-             title: str, highlight: str | None = None) -> Markup:
-    """Draw nodes (as links) and weighted edges; the title names the figure for screen readers."""
-    by_id = {n.id: n for n in nodes}
-    out = [f'<svg class="graph" viewBox="0 0 {width} {height}" aria-label="{escape(title)}" '
-           f'xmlns="http://www.w3.org/2000/svg">']
-    out.append('<g class="edges" aria-hidden="true">')
-    for e in edges:
-        if e.a in pos and e.b in pos:
-            (x1, y1), (x2, y2) = pos[e.a], pos[e.b]
-            out.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke-width="{min(1 + e.weight * 0.6, 6):.1f}"/>')
-    out.append("</g>")
-    out.append('<g class="nodes">')
-    for node_id in sorted(pos, key=lambda n: (n != highlight, by_id[n].label.casefold())):
-        node = by_id[node_id]
-        x, y = pos[node_id]
-        colour = KIND_COLOURS.get(node.kind, "#555")
-        radius = 9 if node_id == highlight else 6
-        anchor = "start" if x < width * 0.75 else "end"
-        dx = radius + 4 if anchor == "start" else -(radius + 4)
-        cls = "node node-focus" if node_id == highlight else "node"
-        out.append(f'<a href="{escape(node.href)}" class="{cls}">'
-                   f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{colour}"/>'
-                   f'<text x="{round(x + dx, 1)}" y="{round(y + 4, 1)}" text-anchor="{anchor}">{escape(node.label)}</text></a>')
-    out.append("</g></svg>")
-    return Markup("".join(out))
-
-
-def full_map(nodes: list[Node], weights: Callable[[], Iterable[tuple[str, str, int]]], width: int = 900,
-             height: int = 640) -> tuple[Markup, int, int]:
-    """The whole network (best-connected nodes if large); `weights` gives its edges as (a, b,
-    weight) each time it is called (see edge_weights). Returns (svg, nodes shown, edges shown)."""
-    degree: Counter = Counter()
-    for a, b, weight in weights():
-        degree[a] += weight
-        degree[b] += weight
-    shown = sorted((n.id for n in nodes if degree[n.id]), key=lambda i: (-degree[i], i))[:MAX_MAP_NODES]
-    shown.sort()
+def overview(nodes: dict[str, Node], edges: Callable[[], Iterable[Edge]]) -> Overview:
+    """The best-connected entities, every explicit relation between them and each one's
+    TIES_PER_NODE strongest co-mentions, laid out. `edges` gives the whole network each call."""
+    strength: Counter = Counter()
+    total = 0
+    for edge in edges():
+        strength[edge.a] += edge.weight
+        strength[edge.b] += edge.weight
+        total += 1
+    ranked = sorted((i for i in nodes if strength[i]), key=lambda i: (-strength[i], i))
+    shown = ranked[:MAX_MAP_NODES]
     keep = set(shown)
-    kept_edges = [Edge(a, b, w) for a, b, w in sorted(e for e in weights() if e[0] in keep and e[1] in keep)]
-    pos = _layout(tuple(shown), tuple(kept_edges), width, height)
-    svg = draw_svg([n for n in nodes if n.id in keep], kept_edges, pos, width, height, "Relationship map")
-    return svg, len(shown), len(kept_edges)
+    inside = [e for e in edges() if e.a in keep and e.b in keep]
+    chosen = {(e.a, e.b): e for e in inside if e.explicit}
+    touching: dict[str, list[Edge]] = {}
+    for edge in inside:
+        touching.setdefault(edge.a, []).append(edge)
+        touching.setdefault(edge.b, []).append(edge)
+    for node_edges in touching.values():
+        for edge in heapq.nsmallest(TIES_PER_NODE, node_edges, key=by_strength):
+            chosen[(edge.a, edge.b)] = edge
+    kept = sorted(chosen.values(), key=by_strength)
+    top = strength[shown[0]] if shown else 1
+    radius = {i: round(5 + 8 * math.sqrt(strength[i] / top), 1) for i in shown}
+    drawing = _lay_out([nodes[i] for i in shown], kept, radius, "Relationship map") if shown else None
+    return Overview(drawing, len(ranked), total, {i: strength[i] for i in shown})
 
 
-def neighbourhood(centre: Node, nodes: dict[str, Node], touching: list[Edge], width: int = 640,
-                  height: int = 360) -> Markup | None:
-    """An entity and its strongest neighbours (from the edges touching it), drawn around it; None if it has none."""
-    touching = sorted(touching, key=by_strength)
-    others = [e.b if e.a == centre.id else e.a for e in touching][:MAX_NEIGHBOURS]
-    if not others:
+def _label(node: Node, r: float, bold: bool = False) -> LabelSpec:
+    return LabelSpec(node.id, r, math.ceil(text_width(node.label, LABEL_SIZE, bold)), LINE_HEIGHT, LABEL_SIZE)
+
+
+def _lay_out(nodes: list[Node], edges: list[Edge], radius: dict[str, float], title: str) -> Drawing:
+    index = {n.id: i for i, n in enumerate(nodes)}
+    pairs = [(index[e.a], index[e.b]) for e in edges]
+    points = force_layout([n.id for n in nodes], [(a, b, 1 + math.log(e.weight)) for (a, b), e in zip(pairs, edges)])
+    specs = [_label(n, radius[n.id]) for n in nodes]
+    placed, _ = spread_until_clear(specs, points, pairs, MAP_WIDTH, MAP_HEIGHT, margin=24)
+    height = math.ceil(max(max(p.label_box.bottom, p.y + p.r) for p in placed) + 8)
+    return Drawing(MAP_WIDTH, max(height, 1), tuple(zip(nodes, placed)), tuple(edges), title)
+
+
+def neighbourhood(centre: Node, nodes: dict[str, Node], touching: list[Edge]) -> Drawing | None:
+    """An entity and its strongest ties, drawn as a fan: the entity on the left with its name
+    before it, one tie per row (strongest first) on the right, each name on a line or two of its
+    own, so no label can meet another or a node. None if the entity has no ties."""
+    touching = sorted(touching, key=by_strength)[:MAX_NEIGHBOURS]
+    if not touching:
         return None
-    pos = _radial(centre.id, others, width, height)
-    shown = [e for e in touching if (e.b if e.a == centre.id else e.a) in pos]
-    return draw_svg([centre] + [nodes[o] for o in others], shown, pos, width, height,
-                    f"{centre.label} and the entities most often linked to it", highlight=centre.id)
+    node_r, centre_r, pad = 6.0, 9.0, 8.0
+    centre_lines = _wrap(centre.label, 96, bold=True)
+    centre_width = max(text_width(line, LABEL_SIZE, True) for line in centre_lines)
+    cx = pad + centre_width + 6 + centre_r
+    column = cx + 64  # where the neighbours sit: room for the ties to fan out
+    label_left = column + node_r + 6
+    drawn: list[tuple[Node, PlacedNode]] = []
+    lines: dict[str, tuple[str, ...]] = {}
+    y = pad
+    for edge in touching:
+        node = nodes[edge.other(centre.id)]
+        row = _wrap(node.label, FAN_WIDTH - label_left - pad)
+        height = max(FAN_ROW, len(row) * LINE_HEIGHT + 10)
+        middle, top = y + height / 2, y + height / 2 - len(row) * LINE_HEIGHT / 2
+        width = max(text_width(line, LABEL_SIZE) for line in row)
+        drawn.append((node, PlacedNode(node.id, round(column, 1), round(middle, 1), node_r, round(label_left, 1),
+                                       round(top + LABEL_SIZE - 1, 1), "start",
+                                       Box(label_left, top, label_left + width, top + len(row) * LINE_HEIGHT))))
+        lines[node.id] = tuple(row)
+        y += height
+    height = max(y + pad, len(centre_lines) * LINE_HEIGHT + 2 * pad)
+    cy = height / 2
+    top = cy - len(centre_lines) * LINE_HEIGHT / 2
+    label_right = cx - centre_r - 6
+    drawn.insert(0, (centre, PlacedNode(centre.id, round(cx, 1), round(cy, 1), centre_r, round(label_right, 1),
+                                        round(top + LABEL_SIZE - 1, 1), "end",
+                                        Box(label_right - centre_width, top, label_right,
+                                            top + len(centre_lines) * LINE_HEIGHT))))
+    lines[centre.id] = tuple(centre_lines)
+    width = max(FAN_WIDTH, math.ceil(max(p.label_box.right for _, p in drawn) + pad))
+    return Drawing(width, math.ceil(height), tuple(drawn), tuple(touching),
+                   f"{centre.label} and the entities most often linked to it", centre.id, lines)
+
+
+def _wrap(label: str, room: float, bold: bool = False) -> list[str]:
+    """A label broken at spaces into lines no wider than `room` (a single long word keeps its line)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and text_width(f"{lines[-1]} {word}", LABEL_SIZE, bold) <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [label]

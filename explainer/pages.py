@@ -17,18 +17,10 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from .graph import (
-    EXPLICIT_WEIGHT,
-    MAX_NEIGHBOURS,
-    Edge,
-    Node,
-    edge_weights,
-    full_map,
-    neighbourhood,
-    strength_order,
-    strongest_edges,
-)
+from .data_names import DATA_FILES
 from .dates import FuzzyDate, parse_date
+from .graph import MAX_NEIGHBOURS, Edge, Node, network, neighbourhood, overview, strength_order, why
+from .graph_svg import KINDS, SHAPE_NAMES, draw, legend_mark
 from .link import Linked, LinkTargets
 from .markdown import (
     LinkTarget,
@@ -57,7 +49,7 @@ TIMELINE_PREVIEW = 5
 class PagePlan:
     url: str  # site-relative, "/entities/elon-musk/"
     output: str  # file under the output folder, "entities/elon-musk/index.html"
-    template: str
+    template: str  # "" for a data file: its text is context["body"]
     kind: str  # home | article | entity | entities | timeline | glossary | 404
     title: str
     description: str
@@ -97,33 +89,37 @@ class PageBuilder:
         self.keep_plans: set = set()  # see plan_page
         self.kept_plans: dict = {}
 
-    def edge_weights(self) -> Iterator[tuple[str, str, int]]:
-        """The whole network, pair by pair (only the map needs it; an entity page needs its own edges only)."""
-        return edge_weights(self.linked.co_mentions, {e.id: e.related for e in self.lib.entities})
+    def network(self) -> Iterator[Edge]:
+        """The whole network, tie by tie (only the map needs it; an entity page needs its own ties only)."""
+        return network(self.linked.co_mentions, {e.id: e.related for e in self.lib.entities})
+
+    def shared_paragraphs(self, a: str, b: str) -> list[tuple[str, int]]:
+        """The paragraphs that name both entities, in site order: the evidence of a co-mention."""
+        first, second = self.linked.by_target.get(a, {}), self.linked.by_target.get(b, {})
+        if len(first) > len(second):
+            first, second = second, first
+        found = []
+        for slug in first.keys() & second.keys():
+            both = {m.paragraph for m in first[slug]} & {m.paragraph for m in second[slug]}
+            found += [(slug, index) for index in both]
+        return sorted(found, key=lambda key: (self.article_order[key[0]], key[1]))
 
     @functools.cached_property
     def sort_names(self) -> dict[str, str]:
         """Each entity's name as lists sort it (case-folded)."""
         return {ident: entity.name.casefold() for ident, entity in self.entities.items()}
 
-    def edges_touching(self, entity: Entity, strongest: int | None = None) -> list[Edge]:
-        """The edges of one entity, weighted exactly as in edge_weights, without building the rest;
-        only the `strongest` ones (heaviest first, then by their ends), if given."""
-        weights = Counter({other: count for other, count in self.linked.co_mentions.get(entity.id, {}).items()
-                           if other != entity.id})
-        for other in entity.related:
-            if other != entity.id:
-                weights[other] += EXPLICIT_WEIGHT
-        for other in self.related_to.get(entity.id, ()):
-            if other != entity.id:
-                weights[other] += EXPLICIT_WEIGHT
+    def edges_touching(self, entity: Entity, strongest: int) -> list[Edge]:
+        """The `strongest` ties of one entity (heaviest first, then by their ends), exactly as in
+        `network`, without building the rest."""
         me = entity.id
-        if strongest is None:
-            chosen = sorted(weights.items())
-        else:  # an entity of a large site shares paragraphs with hundreds: draw no more than are shown
-            chosen = heapq.nsmallest(strongest, weights.items(),
-                                     key=lambda item: strength_order(item[1], min(me, item[0]), max(me, item[0])))
-        return [Edge(min(me, o), max(me, o), w) for o, w in chosen if w]
+        shared = self.linked.co_mentions.get(me, {})
+        listed: Counter = Counter(other for other in entity.related if other != me)
+        listed.update(other for other in self.related_to.get(me, ()) if other != me)
+        ties = [Edge(min(me, o), max(me, o), shared.get(o, 0), listed[o])
+                for o in set(shared) | set(listed) if o != me and (shared.get(o, 0) or listed[o])]
+        # an entity of a large site shares paragraphs with hundreds: draw no more than are shown
+        return heapq.nsmallest(strongest, ties, key=lambda e: strength_order(e.weight, e.a, e.b))
 
     def cards(self, memo: dict[str, str] | None = None) -> dict[str, dict]:
         """Preview-card data for every entity and term, keyed like the links' data-card attribute.
@@ -300,8 +296,7 @@ class PageBuilder:
             "quotes": [self.quote_row(q) for q in self.linked.entity_quotes.get(entity.id, [])],
             "notes": [self.note_row(n) for n in self.linked.entity_notes.get(entity.id, [])],
             "related": related, "more_related": more_related,
-            "neighbourhood": neighbourhood(self.nodes[entity.id], self.nodes,
-                                           self.edges_touching(entity, strongest=MAX_NEIGHBOURS)),
+            "neighbourhood": self.neighbourhood_view(entity),
             "og_type": "profile" if entity.kind == "person" else "website",
             "jsonld": self.entity_jsonld(entity),
         }
@@ -458,17 +453,42 @@ class PageBuilder:
                         frozenset(deps))
 
     def map_page(self) -> PagePlan:
-        svg, shown, edge_count = full_map(list(self.nodes.values()), self.edge_weights)
-        strongest = strongest_edges(self.edge_weights(), 25)
-        pairs = [{"a": self.entity_ref(e.a), "b": self.entity_ref(e.b), "weight": e.weight} for e in strongest]
-        deps = {"template:map.html", "site", "ids"} | {f"entity-card:{e.id}" for e in self.lib.entities}
-        deps |= {f"entity-related:{e.id}" for e in self.lib.entities}
-        deps |= {f"seed-mentions:{a.slug}" for a in self.lib.articles}  # co-mentions
+        shown = overview(self.nodes, self.network)
+        drawing = shown.drawing
+        ties = [self.tie_row(edge) for edge in drawing.edges] if drawing else []
+        deps = {"template:map.html", "site", "ids"}
+        deps |= {f"entity-card:{e.id}" for e in self.lib.entities} | {f"entity-related:{e.id}" for e in self.lib.entities}
+        deps |= {f"seed-mentions:{a.slug}" for a in self.lib.articles} | {f"seed-meta:{a.slug}" for a in self.lib.articles}
         return PagePlan(self.urls.page("map/"), "map/index.html", "map.html", "map", "Relationship map",
                         f"How the people, organisations and places in {self.lib.site.title} connect.",
-                        {"svg": svg, "shown": shown, "edge_count": edge_count, "total": len(self.nodes),
-                         "pairs": pairs, "kinds": [(k, KIND_LABELS[k][1]) for k in sorted({n.kind for n in self.nodes.values()})]},
+                        {"svg": draw(drawing) if drawing else "", "shown": len(drawing.nodes) if drawing else 0,
+                         "total": len(self.nodes), "connected": shown.total_nodes, "edge_count": len(ties),
+                         "total_edges": shown.total_edges, "ties": ties, "legend": self.legend({n.kind for n in self.nodes.values()})},
                         frozenset(deps))
+
+    def tie_row(self, edge: Edge, evidence: int = 8) -> dict:
+        """One tie as the map lists it: its ends, what it is made of, and links to the first
+        `evidence` paragraphs that name both."""
+        paragraphs = self.shared_paragraphs(edge.a, edge.b)
+        several = len(self.articles) > 1
+        links = [{"href": self.urls.paragraph(slug, index), "label": f"¶{index}",
+                  "aria": f"paragraph {index}" + (f" of {self.articles[slug].title}" if several else "")}
+                 for slug, index in paragraphs[:evidence]]
+        return {"a": self.entity_ref(edge.a), "b": self.entity_ref(edge.b), "why": why(edge), "explicit": edge.explicit,
+                "paragraphs": edge.paragraphs, "evidence": links, "more": max(0, len(paragraphs) - evidence)}
+
+    @staticmethod
+    def legend(kinds: set[str]) -> list[dict]:
+        return [{"kind": kind, "label": KIND_LABELS[kind][1], "shape": SHAPE_NAMES[kind], "mark": legend_mark(kind)}
+                for kind in KINDS if kind in kinds]
+
+    def neighbourhood_view(self, entity: Entity) -> dict | None:
+        """An entity's strongest ties drawn (see graph.neighbourhood), with the legend of the kinds in it."""
+        drawing = neighbourhood(self.nodes[entity.id], self.nodes, self.edges_touching(entity, strongest=MAX_NEIGHBOURS))
+        if drawing is None:
+            return None
+        return {"svg": draw(drawing), "legend": self.legend({node.kind for node, _ in drawing.nodes}),
+                "name": entity.name, "count": len(drawing.edges)}
 
     def search_page(self) -> PagePlan:
         return PagePlan(self.urls.page("search/"), "search/index.html", "search.html", "search", "Search",
@@ -622,7 +642,8 @@ def page_specs(lib: Library) -> list[PageSpec]:
                                                      "search", "404")]
     specs += [("article", a.slug) for a in lib.articles]
     specs += [("entity", e.id) for e in lib.entities]
-    specs += [(kind, "") for kind in ("feed", "sitemap", "robots", "redirects")]
+    specs += [(kind, "") for kind in ("feed", "sitemap", "robots", "redirects", "data-index")]
+    specs += [("data", name) for name in DATA_FILES]
     specs += [("redirect", old) for e in lib.entities for old in e.redirect_from]
     return specs
 
@@ -649,6 +670,10 @@ def _plan(builder: PageBuilder, spec: PageSpec) -> PagePlan:
         return builder.entity_page(builder.entities[subject])
     if kind == "redirect":
         return builder.redirect_stub(subject)
+    if kind in ("data", "data-index"):
+        from .data_export import data_index_plan, data_plan  # it builds on this module
+
+        return data_plan(builder, subject) if kind == "data" else data_index_plan(builder)
     single = {"home": builder.home_page, "articles": builder.articles_page, "entities": builder.entities_page, "timeline": builder.timeline_page,
               "glossary": builder.glossary_page, "map": builder.map_page, "search": builder.search_page,
               "404": builder.not_found_page, "feed": builder.feed, "sitemap": builder.sitemap,

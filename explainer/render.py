@@ -226,6 +226,8 @@ class Renderer:
         data, a third of an article page and nothing but JSON in a script element. A minified
         page comes whole, the block inside it, as the minifier must see the finished page.
         """
+        if not plan.template:  # a data file: the plan holds its text
+            return plan.context["body"], ""
         try:
             template = self.env.get_template(plan.template)
             html = template.render(**self.common, page=plan, **plan.context)

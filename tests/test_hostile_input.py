@@ -149,10 +149,11 @@ def page_problems(path: Path) -> list[str]:
                 json.loads(node.text())
             except ValueError as exc:
                 found.append(f"<script type={kind}> is not valid JSON ({exc}): {node.text()[:80]!r}")
-        # the templates use no images, frames, embeds or <style>, and <svg> only for the relationship graph
+        # the templates use no images, frames, embeds or <style>, and <svg> only for the relationship
+        # drawings and their legend's marks
         if tag in ("img", "iframe", "object", "embed", "style", "base", "frame", "frameset"):
             found.append(f"<{tag}> from content")
-        if tag == "svg" and "graph" not in (attrs.get("class") or "").split():
+        if tag == "svg" and not {"graph", "mark"} & set((attrs.get("class") or "").split()):
             found.append("<svg> from content")
         if tag == "meta" and (attrs.get("http-equiv") or "").lower() == "refresh":
             found.append("<meta http-equiv=refresh>")

@@ -22,6 +22,10 @@ def live(project: Path, tmp_path: Path) -> Session:
     return session
 
 
+ALL_DATA = ("timeline.json", "timeline.csv", "entities.json", "entities.csv", "glossary.json", "graph.json")
+CITING_DATA = ("timeline.json", "timeline.csv", "glossary.json")  # their sources point to ¶ of the seeds
+
+
 def clean_build_matches(session: Session, tmp_path: Path) -> None:
     """A from-scratch build of the same sources writes exactly the same files."""
     fresh = tmp_path / "fresh"
@@ -39,7 +43,8 @@ def test_one_paragraph_seed_edit(live: Session, project: Path, tmp_path: Path):
     assert set(report.outputs) == {
         "articles/engines/index.html", "entities/london/index.html", "entities/index.html", "index.html",
         "map/index.html", "glossary/index.html", "timeline/index.html"} | {
-        f"entities/{e}/index.html" for e in ("ada-lovelace", "analytical-engine", "charles-babbage")}
+        f"entities/{e}/index.html" for e in ("ada-lovelace", "analytical-engine", "charles-babbage")} | {
+        f"data/{name}" for name in ALL_DATA}  # mention counts, ties, and the ¶ the excerpts point to
     clean_build_matches(live, tmp_path)
 
 
@@ -49,7 +54,8 @@ def test_rewording_that_changes_no_mention_skips_the_site_wide_pages(live: Sessi
     # the article, the timeline (it cites the article) and the entity pages showing snippets of
     # it; no glossary, map, home page, lists or feed
     assert set(report.outputs) == {"articles/engines/index.html", "timeline/index.html"} | {
-        f"entities/{e}/index.html" for e in ("ada-lovelace", "analytical-engine", "charles-babbage", "london")}
+        f"entities/{e}/index.html" for e in ("ada-lovelace", "analytical-engine", "charles-babbage", "london")} | {
+        f"data/{name}" for name in CITING_DATA}
     clean_build_matches(live, tmp_path)
 
 
@@ -66,14 +72,15 @@ def test_entity_summary_edit_rerenders_only_its_dependants(live: Session, projec
     # London's page, and every page that embeds London's preview card or shows its summary
     assert set(report.outputs) == {"entities/london/index.html", "articles/engines/index.html",
                                    "entities/index.html", "entities/ada-lovelace/index.html", "timeline/index.html",
-                                   "map/index.html", "index.html"} - {"timeline/index.html"}
+                                   "map/index.html", "index.html"} - {"timeline/index.html"} | {
+        f"data/{name}" for name in ALL_DATA}  # the summary is in entities.*; names in them all
     clean_build_matches(live, tmp_path)
 
 
 def test_entity_description_edit_touches_one_page(live: Session, project: Path, tmp_path: Path):
     edit(project / "content/entities.yaml", "    Wrote notes on", "    Wrote famous notes on")
     report = live.rebuild({project / "content/entities.yaml"})
-    assert report.outputs == ("entities/ada-lovelace/index.html",)
+    assert report.outputs == ("data/entities.csv", "data/entities.json", "entities/ada-lovelace/index.html")
     clean_build_matches(live, tmp_path)
 
 
@@ -91,7 +98,9 @@ def test_event_quote_note_and_term_edits(live: Session, project: Path, tmp_path:
     clean_build_matches(live, tmp_path)
     edit(project / "content/glossary.yaml", "A precise list", "An exact list")
     report = live.rebuild({project / "content/glossary.yaml"})
-    assert set(report.outputs) == {"glossary/index.html", "articles/engines/index.html"}
+    # …and the data files whose markdown may link the term (by its name)
+    assert set(report.outputs) == {"glossary/index.html", "articles/engines/index.html"} | {
+        f"data/{name}" for name in ALL_DATA if name != "graph.json"}
     clean_build_matches(live, tmp_path)
 
 
@@ -102,7 +111,7 @@ def test_template_edit_rerenders_pages_using_it(live: Session, project: Path, tm
                                    for e in ("ada-lovelace", "charles-babbage", "analytical-engine", "london")}
     clean_build_matches(live, tmp_path)
     edit(project / "templates/base.html", "Skip to content", "Skip to the content")
-    assert live.rebuild({project / "templates/base.html"}).rendered == 13  # every HTML page
+    assert live.rebuild({project / "templates/base.html"}).rendered == 14  # every HTML page
     clean_build_matches(live, tmp_path)
 
 

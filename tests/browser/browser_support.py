@@ -24,6 +24,7 @@ PAGES = {
     "glossary": "/glossary/",
     "map": "/map/",
     "search": "/search/",
+    "data": "/data/",
     "404": "/no-such-page/",
 }
 
