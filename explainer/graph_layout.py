@@ -121,11 +121,13 @@ def fit(points: list[tuple[float, float]], width: float, height: float) -> list[
     return [((x - min(xs)) / span_x * width, (y - min(ys)) / span_y * height) for x, y in points]
 
 
-def _candidates(x: float, y: float, spec: LabelSpec) -> list[tuple[float, float, str, Box]]:
-    """Label positions around a node, most natural first: right, left, above, below, the corners."""
-    out = []
+def _candidates(x: float, y: float, spec: LabelSpec) -> list[list[tuple[float, float, str, Box]]]:
+    """Label positions around a node in rings, nearest ring first; in each, the most natural
+    first: right, left, above, below, then the corners."""
+    rings = []
     half = spec.height / 2
     for ring in (0.0, 6.0, 14.0):
+        out = []
         gap = spec.r + GAP + 1 + ring
         rows = ((y, "right"), (y, "left"), (y - gap - half, "above"), (y + gap + half, "below"),
                 (y - spec.r - half, "right"), (y + spec.r + half, "right"),
@@ -140,13 +142,15 @@ def _candidates(x: float, y: float, spec: LabelSpec) -> list[tuple[float, float,
             box = Box(left, middle - half, left + spec.width, middle + half)
             anchor, label_x = {"right": ("start", left), "left": ("end", left + spec.width)}.get(side, ("middle", x))
             out.append((label_x, middle + spec.size * 0.35, anchor, box))
-    return out
+        rings.append(out)
+    return rings
 
 
 def place_labels(specs: list[LabelSpec], centres: list[tuple[float, float]], width: float,
                  incident: list[list[tuple[float, float, float, float]]]) -> list[PlacedNode] | None:
     """Put every label beside its node, clear of every other label and node (GAP apart) and inside
-    0..width and below 0; among the clear spots, the first that crosses none of the node's own edges. Nodes go
+    0..width and below 0: in the nearest ring of spots that has a clear one, the first that crosses
+    none of the node's own edges, or else the first clear one. Nodes go
     in the order given (most important first: they get the best spots). None if a label finds no
     spot (the caller then spreads the layout and tries again)."""
     nodes = [Box(x - s.r, y - s.r, x + s.r, y + s.r) for s, (x, y) in zip(specs, centres)]
@@ -158,19 +162,19 @@ def place_labels(specs: list[LabelSpec], centres: list[tuple[float, float]], wid
     taken: list[Box] = []
     for index, (spec, (x, y)) in enumerate(zip(specs, centres)):
         chosen = fallback = None
-        for label_x, baseline, anchor, box in _candidates(x, y, spec):
-            if box.left < 0 or box.right > width or box.top < 0:
-                continue
-            padded = box.grown(GAP)
-            if any(padded.overlaps(t) for t in taken) or any(
-                    padded.overlaps(n) for k, n in enumerate(nodes) if k != index):
-                continue
-            if padded.overlaps(nodes[index]):
-                continue
-            if fallback is None:
-                fallback = (label_x, baseline, anchor, box)
-            if not any(box.crosses(*segment) for segment in incident[index]):
-                chosen = (label_x, baseline, anchor, box)
+        for ring in _candidates(x, y, spec):  # the nearest ring with a clear spot wins
+            for label_x, baseline, anchor, box in ring:
+                if box.left < 0 or box.right > width or box.top < 0:
+                    continue
+                padded = box.grown(GAP)
+                if any(padded.overlaps(t) for t in taken) or any(padded.overlaps(n) for n in nodes):
+                    continue
+                if fallback is None:
+                    fallback = (label_x, baseline, anchor, box)
+                if not any(box.crosses(*segment) for segment in incident[index]):
+                    chosen = (label_x, baseline, anchor, box)
+                    break
+            if chosen or fallback:
                 break
         chosen = chosen or fallback
         if chosen is None:
