@@ -73,7 +73,8 @@ def test_neighbourhood_labels_never_overlap(net):
             assert not touching
             continue
         assert_clear(drawing)
-        assert drawing.width <= 340 or any(text_width(w, 13) > 150 for n in nodes.values() for w in n.label.split())
+        if all(text_width(w, 13, bold=True) <= 90 for n in nodes.values() for w in n.label.split()):
+            assert drawing.width <= 340  # fits a phone's column unless a single word is too long to
 
 
 def test_overview_keeps_explicit_relations_and_each_nodes_strongest_ties():
