@@ -18,7 +18,6 @@ from typing import Any, Callable
 from markupsafe import escape
 
 from .data_names import DATA_FILES, SCHEMAS
-from .graph import why
 from .model import Event, SourceRef
 from .pages import PageBuilder, PagePlan, _plain
 
@@ -32,7 +31,8 @@ def schema_text(name: str) -> str:
 
 
 def dump(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    """Compact JSON (without an indent, json uses its C encoder: graph.json is megabytes on a large site)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def data_plan(builder: PageBuilder, name: str) -> PagePlan:
@@ -160,29 +160,37 @@ class DataFiles:
 
     # --- the network -----------------------------------------------------------------------
     def graph(self) -> dict:
-        """Every entity and every tie, each co-mention with the paragraphs that name both."""
-        evidence = self.shared_paragraphs()
-        order = self.b.article_order
-        edges = []
-        for edge in sorted(self.b.network(), key=lambda e: (e.a, e.b)):
-            found = sorted(evidence.get((edge.a, edge.b), ()), key=lambda key: (order[key[0]], key[1]))
-            edges.append({"source": edge.a, "target": edge.b, "why": why(edge), "paragraphs": edge.paragraphs,
-                          "related": edge.explicit, "evidence": [[slug, index] for slug, index in found]})
+        """Every entity and every tie: how many paragraphs name both, which (as positions in the
+        `paragraphs` table, so each paragraph is written once), and whether one lists the other
+        as related."""
+        table, evidence = self.shared_paragraphs()
+        edges = [{"source": a, "target": b, "paragraphs": paragraphs, "related": listed > 0,
+                  "evidence": evidence.get((a, b), [])}
+                 for a, b, paragraphs, listed in sorted((e.a, e.b, e.paragraphs, e.listed) for e in self.b.network())]
         return {"articles": {a.slug: {"title": a.title, "url": self.url(self.urls.article(a.slug))}
                              for a in self.b.lib.articles},
+                "paragraphs": table,
                 "nodes": [{"id": e.id, "name": e.name, "kind": e.kind, "url": self.url(self.urls.entity(e.id))}
                           for e in self.b.lib.entities],
                 "edges": edges}
 
-    def shared_paragraphs(self) -> dict[tuple[str, str], list[tuple[str, int]]]:
-        """For every pair of entities a < b, the paragraphs that name both (one pass over the paragraphs)."""
-        found: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
-        for key, mentions in self.b.linked.mentions.items():
-            present = sorted({m.target for m in mentions if m.kind == "entity"})
+    def shared_paragraphs(self) -> tuple[list[list], dict[tuple[str, str], list[int]]]:
+        """The paragraphs that name two entities or more, as [slug, number] in site order; and for
+        every pair of entities a < b, the positions in that list of those that name both (one
+        pass over the paragraphs)."""
+        table: list[list] = []
+        found: dict[tuple[str, str], list[int]] = defaultdict(list)
+        mentions, order = self.b.linked.mentions, self.b.article_order
+        for key in sorted(mentions, key=lambda k: (order[k[0]], k[1])):
+            present = sorted({m.target for m in mentions[key] if m.kind == "entity"})
+            if len(present) < 2:
+                continue
+            place = len(table)
+            table.append(list(key))
             for i, a in enumerate(present):
                 for b in present[i + 1:]:
-                    found[(a, b)].append(key)
-        return found
+                    found[(a, b)].append(place)
+        return table, found
 
 
 def _date_parts(text: str) -> tuple[dict, dict | None]:

@@ -10,6 +10,7 @@ neighbourhood as a fan: the entity on the left, its strongest ties in a column, 
 """
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections import Counter
@@ -114,7 +115,6 @@ class Overview:
     drawing: Drawing | None
     total_nodes: int  # entities with at least one tie
     total_edges: int
-    strength: dict[str, int]  # each shown node's summed tie weight (its importance)
 
 
 def overview(nodes: dict[str, Node], edges: Callable[[], Iterable[Edge]]) -> Overview:
@@ -141,22 +141,25 @@ def overview(nodes: dict[str, Node], edges: Callable[[], Iterable[Edge]]) -> Ove
     kept = sorted(chosen.values(), key=by_strength)
     top = strength[shown[0]] if shown else 1
     radius = {i: round(5 + 8 * math.sqrt(strength[i] / top), 1) for i in shown}
-    drawing = _lay_out([nodes[i] for i in shown], kept, radius, "Relationship map") if shown else None
-    return Overview(drawing, len(ranked), total, {i: strength[i] for i in shown})
+    drawing = _lay_out(tuple(nodes[i] for i in shown), tuple(kept), tuple(radius[i] for i in shown)) if shown else None
+    return Overview(drawing, len(ranked), total)
 
 
-def _label(node: Node, r: float, bold: bool = False) -> LabelSpec:
-    return LabelSpec(node.id, r, math.ceil(text_width(node.label, LABEL_SIZE, bold)), LINE_HEIGHT, LABEL_SIZE)
+def _label(node: Node, r: float) -> LabelSpec:
+    return LabelSpec(node.id, r, math.ceil(text_width(node.label, LABEL_SIZE)), LINE_HEIGHT, LABEL_SIZE)
 
 
-def _lay_out(nodes: list[Node], edges: list[Edge], radius: dict[str, float], title: str) -> Drawing:
+@functools.lru_cache(maxsize=8)
+def _lay_out(nodes: tuple[Node, ...], edges: tuple[Edge, ...], radius: tuple[float, ...]) -> Drawing:
+    """The overview laid out: a pure function of its inputs, memoised because the preview server
+    redraws the map after most edits although the network is unchanged."""
     index = {n.id: i for i, n in enumerate(nodes)}
     pairs = [(index[e.a], index[e.b]) for e in edges]
     points = force_layout([n.id for n in nodes], [(a, b, 1 + math.log(e.weight)) for (a, b), e in zip(pairs, edges)])
-    specs = [_label(n, radius[n.id]) for n in nodes]
+    specs = [_label(n, r) for n, r in zip(nodes, radius)]
     placed, _ = spread_until_clear(specs, points, pairs, MAP_WIDTH, MAP_HEIGHT, margin=24)
     height = math.ceil(max(max(p.label_box.bottom, p.y + p.r) for p in placed) + 8)
-    return Drawing(MAP_WIDTH, max(height, 1), tuple(zip(nodes, placed)), tuple(edges), title)
+    return Drawing(MAP_WIDTH, max(height, 1), tuple(zip(nodes, placed)), edges, "Relationship map")
 
 
 def neighbourhood(centre: Node, nodes: dict[str, Node], touching: list[Edge]) -> Drawing | None:

@@ -7,10 +7,11 @@ font the reader has fits inside the box reserved for it.
 """
 from __future__ import annotations
 
+import functools
 import math
 import random
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 # DejaVu Sans advance widths of ASCII 32..126, in thousandths of an em (rounded up).
 _ASCII_WIDTHS = (
@@ -27,6 +28,7 @@ MAX_SPREAD_STEPS = 60  # the layout is stretched at most this many times to make
 SPREAD = 1.12  # …by this factor each time
 
 
+@functools.lru_cache(maxsize=4096)  # the same names are measured on many entity pages
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """An upper bound of the width of `text` set at `size` px in a sans-serif font."""
     units = sum(_ASCII_WIDTHS[ord(c) - 32] if 32 <= ord(c) < 127 else _OTHER_WIDTH for c in text)
@@ -62,6 +64,28 @@ class Box:
                 if t0 > t1:
                     return False
         return True
+
+
+class _Grid:
+    """Boxes filed by the CELL × CELL squares they touch, so a new box is tested only against
+    its neighbours (placing 60 labels against every other box was most of the map's time)."""
+
+    CELL = 64.0
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+
+    def _keys(self, box: Box) -> Iterator[tuple[int, int]]:
+        for i in range(math.floor(box.left / self.CELL), math.floor(box.right / self.CELL) + 1):
+            for j in range(math.floor(box.top / self.CELL), math.floor(box.bottom / self.CELL) + 1):
+                yield i, j
+
+    def add(self, box: Box) -> None:
+        for key in self._keys(box):
+            self.cells.setdefault(key, []).append(box)
+
+    def hits(self, box: Box) -> bool:
+        return any(box.overlaps(other) for key in self._keys(box) for other in self.cells.get(key, ()))
 
 
 @dataclass(frozen=True)
@@ -121,10 +145,9 @@ def fit(points: list[tuple[float, float]], width: float, height: float) -> list[
     return [((x - min(xs)) / span_x * width, (y - min(ys)) / span_y * height) for x, y in points]
 
 
-def _candidates(x: float, y: float, spec: LabelSpec) -> list[list[tuple[float, float, str, Box]]]:
+def _candidates(x: float, y: float, spec: LabelSpec) -> Iterator[list[tuple[float, float, str, Box]]]:
     """Label positions around a node in rings, nearest ring first; in each, the most natural
     first: right, left, above, below, then the corners."""
-    rings = []
     half = spec.height / 2
     for ring in (0.0, 6.0, 14.0):
         out = []
@@ -142,8 +165,7 @@ def _candidates(x: float, y: float, spec: LabelSpec) -> list[list[tuple[float, f
             box = Box(left, middle - half, left + spec.width, middle + half)
             anchor, label_x = {"right": ("start", left), "left": ("end", left + spec.width)}.get(side, ("middle", x))
             out.append((label_x, middle + spec.size * 0.35, anchor, box))
-        rings.append(out)
-    return rings
+        yield out
 
 
 def place_labels(specs: list[LabelSpec], centres: list[tuple[float, float]], width: float,
@@ -153,21 +175,20 @@ def place_labels(specs: list[LabelSpec], centres: list[tuple[float, float]], wid
     none of the node's own edges, or else the first clear one. Nodes go
     in the order given (most important first: they get the best spots). None if a label finds no
     spot (the caller then spreads the layout and tries again)."""
-    nodes = [Box(x - s.r, y - s.r, x + s.r, y + s.r) for s, (x, y) in zip(specs, centres)]
-    for i in range(len(nodes)):  # nodes must not touch each other either
-        for j in range(i + 1, len(nodes)):
-            if nodes[i].grown(GAP).overlaps(nodes[j]):
-                return None
+    taken = _Grid()  # every node, and the labels placed so far
+    for s, (x, y) in zip(specs, centres):
+        mark = Box(x - s.r, y - s.r, x + s.r, y + s.r)
+        if taken.hits(mark.grown(GAP)):  # nodes must not touch each other either
+            return None
+        taken.add(mark)
     placed: list[PlacedNode] = []
-    taken: list[Box] = []
     for index, (spec, (x, y)) in enumerate(zip(specs, centres)):
         chosen = fallback = None
         for ring in _candidates(x, y, spec):  # the nearest ring with a clear spot wins
             for label_x, baseline, anchor, box in ring:
                 if box.left < 0 or box.right > width or box.top < 0:
                     continue
-                padded = box.grown(GAP)
-                if any(padded.overlaps(t) for t in taken) or any(padded.overlaps(n) for n in nodes):
+                if taken.hits(box.grown(GAP)):
                     continue
                 if fallback is None:
                     fallback = (label_x, baseline, anchor, box)
@@ -180,7 +201,7 @@ def place_labels(specs: list[LabelSpec], centres: list[tuple[float, float]], wid
         if chosen is None:
             return None
         label_x, baseline, anchor, box = chosen
-        taken.append(box)
+        taken.add(box)
         placed.append(PlacedNode(spec.id, round(x, 1), round(y, 1), spec.r, round(label_x, 1), round(baseline, 1),
                                  anchor, box))
     return placed

@@ -7,6 +7,7 @@ highlights a node's ties on hover and focus; without the script every node is st
 """
 from __future__ import annotations
 
+import functools
 import math
 
 from markupsafe import Markup, escape
@@ -53,6 +54,7 @@ def shape(kind: str, x: float, y: float, r: float) -> str:
     return f'<circle class="shape" cx="{x}" cy="{y}" r="{r}"/>'
 
 
+@functools.cache
 def legend_mark(kind: str, size: int = 14) -> Markup:
     """A small SVG of a kind's mark, for the legend (decorative: the legend's text names the kind)."""
     half = size / 2

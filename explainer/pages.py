@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from .data_names import DATA_FILES
 from .dates import FuzzyDate, parse_date
-from .graph import MAX_NEIGHBOURS, Edge, Node, network, neighbourhood, overview, strength_order, why
+from .graph import EXPLICIT_WEIGHT, MAX_NEIGHBOURS, Edge, Node, network, neighbourhood, overview, strength_order, why
 from .graph_svg import KINDS, SHAPE_NAMES, draw, legend_mark
 from .link import Linked, LinkTargets
 from .markdown import (
@@ -93,16 +93,16 @@ class PageBuilder:
         """The whole network, tie by tie (only the map needs it; an entity page needs its own ties only)."""
         return network(self.linked.co_mentions, {e.id: e.related for e in self.lib.entities})
 
-    def shared_paragraphs(self, a: str, b: str) -> list[tuple[str, int]]:
-        """The paragraphs that name both entities, in site order: the evidence of a co-mention."""
+    def shared_paragraphs(self, a: str, b: str, limit: int) -> list[tuple[str, int]]:
+        """The first `limit` paragraphs, in site order, that name both entities: a co-mention's evidence."""
         first, second = self.linked.by_target.get(a, {}), self.linked.by_target.get(b, {})
-        if len(first) > len(second):
-            first, second = second, first
-        found = []
-        for slug in first.keys() & second.keys():
+        found: list[tuple[str, int]] = []
+        for slug in sorted(first.keys() & second.keys(), key=self.article_order.__getitem__):
             both = {m.paragraph for m in first[slug]} & {m.paragraph for m in second[slug]}
-            found += [(slug, index) for index in both]
-        return sorted(found, key=lambda key: (self.article_order[key[0]], key[1]))
+            found += [(slug, index) for index in sorted(both)]
+            if len(found) >= limit:
+                break
+        return found[:limit]
 
     @functools.cached_property
     def sort_names(self) -> dict[str, str]:
@@ -116,10 +116,13 @@ class PageBuilder:
         shared = self.linked.co_mentions.get(me, {})
         listed: Counter = Counter(other for other in entity.related if other != me)
         listed.update(other for other in self.related_to.get(me, ()) if other != me)
-        ties = [Edge(min(me, o), max(me, o), shared.get(o, 0), listed[o])
-                for o in set(shared) | set(listed) if o != me and (shared.get(o, 0) or listed[o])]
-        # an entity of a large site shares paragraphs with hundreds: draw no more than are shown
-        return heapq.nsmallest(strongest, ties, key=lambda e: strength_order(e.weight, e.a, e.b))
+        weights = Counter({o: count for o, count in shared.items() if o != me and count})
+        for other, sides in listed.items():
+            weights[other] += EXPLICIT_WEIGHT * sides
+        # an entity of a large site shares paragraphs with hundreds: make Edges of those shown only
+        chosen = heapq.nsmallest(strongest, weights.items(),
+                                 key=lambda item: strength_order(item[1], min(me, item[0]), max(me, item[0])))
+        return [Edge(min(me, o), max(me, o), shared.get(o, 0), listed[o]) for o, _ in chosen]
 
     def cards(self, memo: dict[str, str] | None = None) -> dict[str, dict]:
         """Preview-card data for every entity and term, keyed like the links' data-card attribute.
@@ -469,13 +472,12 @@ class PageBuilder:
     def tie_row(self, edge: Edge, evidence: int = 8) -> dict:
         """One tie as the map lists it: its ends, what it is made of, and links to the first
         `evidence` paragraphs that name both."""
-        paragraphs = self.shared_paragraphs(edge.a, edge.b)
         several = len(self.articles) > 1
         links = [{"href": self.urls.paragraph(slug, index), "label": f"¶{index}",
                   "aria": f"paragraph {index}" + (f" of {self.articles[slug].title}" if several else "")}
-                 for slug, index in paragraphs[:evidence]]
+                 for slug, index in self.shared_paragraphs(edge.a, edge.b, evidence)]
         return {"a": self.entity_ref(edge.a), "b": self.entity_ref(edge.b), "why": why(edge), "explicit": edge.explicit,
-                "paragraphs": edge.paragraphs, "evidence": links, "more": max(0, len(paragraphs) - evidence)}
+                "paragraphs": edge.paragraphs, "evidence": links, "more": max(0, edge.paragraphs - len(links))}
 
     @staticmethod
     def legend(kinds: set[str]) -> list[dict]:

@@ -108,8 +108,9 @@ def test_graph_evidence_is_the_paragraphs_that_link_both(site: Path):
                 if a < b:
                     expected.setdefault((a, b), []).append([slug, index])
     edges = {(e["source"], e["target"]): e for e in graph["edges"]}
+    table = graph["paragraphs"]
     for pair, evidence in expected.items():
-        assert edges[pair]["evidence"] == evidence and edges[pair]["paragraphs"] == len(evidence), pair
+        assert [table[i] for i in edges[pair]["evidence"]] == evidence and edges[pair]["paragraphs"] == len(evidence), pair
     for pair, edge in edges.items():
         assert edge["evidence"] or edge["related"], pair
         assert pair in expected or not edge["evidence"]
