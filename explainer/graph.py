@@ -113,8 +113,7 @@ class Drawing:
 @dataclass(frozen=True)
 class Overview:
     drawing: Drawing | None
-    total_nodes: int  # entities with at least one tie
-    total_edges: int
+    total_edges: int  # in the whole network
 
 
 def overview(nodes: dict[str, Node], edges: Callable[[], Iterable[Edge]]) -> Overview:
@@ -142,7 +141,7 @@ def overview(nodes: dict[str, Node], edges: Callable[[], Iterable[Edge]]) -> Ove
     top = strength[shown[0]] if shown else 1
     radius = {i: round(5 + 8 * math.sqrt(strength[i] / top), 1) for i in shown}
     drawing = _lay_out(tuple(nodes[i] for i in shown), tuple(kept), tuple(radius[i] for i in shown)) if shown else None
-    return Overview(drawing, len(ranked), total)
+    return Overview(drawing, total)
 
 
 def _label(node: Node, r: float) -> LabelSpec:

@@ -465,7 +465,7 @@ class PageBuilder:
         return PagePlan(self.urls.page("map/"), "map/index.html", "map.html", "map", "Relationship map",
                         f"How the people, organisations and places in {self.lib.site.title} connect.",
                         {"svg": draw(drawing) if drawing else "", "shown": len(drawing.nodes) if drawing else 0,
-                         "total": len(self.nodes), "connected": shown.total_nodes, "edge_count": len(ties),
+                         "total": len(self.nodes), "edge_count": len(ties),
                          "total_edges": shown.total_edges, "ties": ties, "legend": self.legend({n.kind for n in self.nodes.values()})},
                         frozenset(deps))
 
@@ -476,8 +476,8 @@ class PageBuilder:
         links = [{"href": self.urls.paragraph(slug, index), "label": f"¶{index}",
                   "aria": f"paragraph {index}" + (f" of {self.articles[slug].title}" if several else "")}
                  for slug, index in self.shared_paragraphs(edge.a, edge.b, evidence)]
-        return {"a": self.entity_ref(edge.a), "b": self.entity_ref(edge.b), "why": why(edge), "explicit": edge.explicit,
-                "paragraphs": edge.paragraphs, "evidence": links, "more": max(0, edge.paragraphs - len(links))}
+        return {"a": self.entity_ref(edge.a), "b": self.entity_ref(edge.b), "why": why(edge), "evidence": links,
+                "more": max(0, edge.paragraphs - len(links))}
 
     @staticmethod
     def legend(kinds: set[str]) -> list[dict]:
