@@ -151,16 +151,14 @@ def search_record(tree, url: str) -> SearchRecord | None:
             if field == "alias":
                 names.append(" ".join(text.split()))
     blocks = _passages(main, has_roles)
-    counts = Counter(words(" ".join(block[1] for block in blocks)))
-    length = sum(counts.values())
-    stems = Counter()
-    stem_counts(counts, stems)
+    body = words(" ".join(block[1] for block in blocks))
+    stems = Counter(map(_stems().__getitem__, body))  # (a C loop over the words: this runs for every page)
     stem_counts(Counter(words(title)), stems, FIELD_WEIGHTS["title"])
     stems.update(fields)
     fragment = {"url": url, "title": title, "kind": kind, "blocks": blocks}
     if names:
         fragment["names"] = names
-    return SearchRecord(dict(stems), length,
+    return SearchRecord(dict(stems), len(body),
                         json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), kind)
 
 

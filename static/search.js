@@ -434,6 +434,7 @@
 
   // The script runs: the directions for readers without it give way to the search itself.
   document.getElementById("search-nojs").hidden = true;
+  document.getElementById("search-help").hidden = false;  // (what it says is true only of the script)
   document.getElementById("search-fallback").hidden = false;
 
   // For the browser tests, which check that this script splits words and stems them as the index does.

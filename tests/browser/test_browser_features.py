@@ -399,6 +399,7 @@ def test_without_javascript(browser, base_url):
         directions = page.locator("#search-nojs")
         expect(directions).to_be_visible()
         expect(directions).to_contain_text("with JavaScript")
+        expect(page.locator("#search-help")).to_be_hidden()  # it describes what the script does
         fallback = directions.get_by_role("link", name=re.compile("who’s who", re.I))
         expect(fallback).to_be_visible()
         for href in ("/entities/", "/glossary/", "/timeline/"):
