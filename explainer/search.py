@@ -14,7 +14,7 @@ The files, under `search-index/`:
   (an index into `kinds`, the labels the results are filtered by; -1 for a page not offered to
   search), the average length of each kind and BM25's parameters (the script scores pages with
   BM25 from these and the counts);
-- `pages/<n>.json`: the URL, title, kind and passages of the site's nth page (counting every
+- `pages/<n>.json`: the URL, title, kind, names (aliases) and passages of the site's nth page (counting every
   page in build order, so a render worker can write it without waiting for the others); fetched
   for the results shown;
 - `terms/<key>.json`: for every stem starting with `key` (its first three characters), the pages
@@ -26,7 +26,9 @@ the browser (a test compares the two on every word of the site). The counts are 
 counts once in the body and `FIELD_WEIGHTS` times in the title and in the elements a template marks
 `data-search-field="alias"` or `"summary"` (an entity's names and one-line summary, a glossary
 term's names), so a page about a thing ranks before the pages that mention it. A passage inside a
-summary element is marked as such in the page file: the script prefers it as the excerpt.
+summary element, or inside `data-search-copy` (what repeats another page: an event or a quote on
+an entity page), carries that role in the page file: the script prefers a summary as the excerpt,
+and an original over a copy.
 `static/search.js` splits words exactly as `words()` does here (tests keep the two in step); how it
 ranks is described there and in docs/search.md.
 """
