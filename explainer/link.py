@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 
 from .errors import Location, Problems, did_you_mean
 from .linker import AliasEntry, AliasMatcher, Match
+from .linkpolicy import KIND_RANK, choose_links
 from .markdown import (
     LinkTarget,
     PlannedLink,
@@ -128,6 +129,7 @@ class LinkTargets:
         self.urls = urls
         self.entities = {e.id: e.name for e in library.entities}
         self.terms = {t.id: t.term for t in library.terms}
+        self.rank = {e.id: KIND_RANK.get(e.kind, 0) for e in library.entities}  # which links a crowded paragraph keeps
         self._made: dict[str, LinkTarget | None] = {}
 
     def __call__(self, ident: str) -> LinkTarget | None:
@@ -247,26 +249,22 @@ class ArticleLinks:
 
 def link_article(md: MarkdownIt, matcher: AliasMatcher, article: Article, policy,
                  targets: LinkTargets) -> tuple[list[str], list[str], list[list[Mention]]]:
-    """Find one article's mentions, apply the link policy (first per paragraph, per article, or
-    all) and render each paragraph with its links: everything about an article that depends on
-    no other article, so it runs in parallel and each paragraph is parsed once."""
-    scopes = {"entity": policy.entities, "term": policy.terms}
-    seen_in_article: dict[str, set[str]] = {"entity": set(), "term": set()}
+    """Find one article's mentions, apply the link policy (linkpolicy.choose_links) and render
+    each paragraph with its links: everything about an article that depends on no other article,
+    so it runs in parallel and each paragraph is parsed once."""
+    parsed = parse_blocks(md, [p.text for p in article.paragraphs]) if article.format == "md" else None
+    found = [find_paragraph_matches(md, article, matcher, paragraph.text, parsed[number] if parsed else None)
+             for number, paragraph in enumerate(article.paragraphs)]
+    chosen = choose_links([[(m.target, m.kind) for m in matches] for _text, matches, _tokens in found],
+                          [len(text.split()) for text, _matches, _tokens in found],
+                          [article.format == "md" and p.text.startswith("#") for p in article.paragraphs], policy,
+                          targets.rank)
     env = {"resolve": targets}
     visible, rendered, mentions = [], [], []
-    parsed = parse_blocks(md, [p.text for p in article.paragraphs]) if article.format == "md" else None
-    for number, paragraph in enumerate(article.paragraphs):
-        text, matches, tokens = find_paragraph_matches(md, article, matcher, paragraph.text,
-                                                       parsed[number] if parsed else None)
-        seen_here: dict[str, set[str]] = {"entity": set(), "term": set()}
-        found = []
-        for m in matches:  # entities and terms each follow their own policy
-            scope, here, before = scopes[m.kind], seen_here[m.kind], seen_in_article[m.kind]
-            linked = True if scope == "all" else m.target not in (here if scope == "paragraph" else before)
-            here.add(m.target)
-            before.add(m.target)
-            found.append(Mention(article.slug, paragraph.index, m.start, m.end, m.target, m.kind, linked))
-        links = [PlannedLink(m.start, m.end, targets(m.target)) for m in found if m.linked]
+    for paragraph, (text, matches, tokens), flags in zip(article.paragraphs, found, chosen):
+        here = [Mention(article.slug, paragraph.index, m.start, m.end, m.target, m.kind, linked)
+                for m, linked in zip(matches, flags)]
+        links = [PlannedLink(m.start, m.end, targets(m.target), auto=True) for m in here if m.linked]
         if article.format == "txt":
             html = "<p>" + str(render_plain_paragraph(paragraph.text, links)) + "</p>"
         else:
@@ -274,7 +272,7 @@ def link_article(md: MarkdownIt, matcher: AliasMatcher, article: Article, policy
         # most paragraphs read as written: say so instead of sending a copy of the text back
         visible.append(None if text == paragraph.text else text)
         rendered.append(html)
-        mentions.append(found)
+        mentions.append(here)
     return visible, rendered, mentions
 
 

@@ -111,9 +111,10 @@ def _unclosed_bracket_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def link_attrs(target: LinkTarget) -> str:
-    """The attributes every cross-reference carries (used by preview cards and tests)."""
-    return (f'href="{escape(target.href)}" class="xref xref-{target.kind}" '
+def link_attrs(target: LinkTarget, auto: bool = False) -> str:
+    """The attributes every cross-reference carries (used by preview cards and tests); an
+    automatic link (a name found in the text, not an author's [[link]]) is drawn more quietly."""
+    return (f'href="{escape(target.href)}" class="xref xref-{target.kind}{" xref-auto" if auto else ""}" '
             f'data-card="{target.kind}:{escape(target.id)}"')
 
 
@@ -254,6 +255,7 @@ class PlannedLink(NamedTuple):
     start: int  # offsets into the block's visible text (plain-text seeds: into the paragraph)
     end: int
     target: LinkTarget
+    auto: bool = False  # found by the alias matcher rather than written as [[id]]
 
 
 def render_plain_paragraph(text: str, links: list[PlannedLink]) -> Markup:
@@ -261,7 +263,7 @@ def render_plain_paragraph(text: str, links: list[PlannedLink]) -> Markup:
     out, cursor = [], 0
     for link in links:
         out.append(str(escape(text[cursor:link.start])))
-        out.append(f'<a {link_attrs(link.target)}>{escape(text[link.start:link.end])}</a>')
+        out.append(f'<a {link_attrs(link.target, link.auto)}>{escape(text[link.start:link.end])}</a>')
         cursor = link.end
     out.append(str(escape(text[cursor:])))
     return Markup("".join(out))
@@ -282,7 +284,7 @@ def render_markdown_block(md: MarkdownIt, text: str, links: list[PlannedLink], e
             if not run.linkable:
                 continue
             stop = run.offset + len(run.text)
-            inside = [(link.start - run.offset, link.end - run.offset, link.target)
+            inside = [(link.start - run.offset, link.end - run.offset, link.target, link.auto)
                       for link in pending if run.offset <= link.start and link.end <= stop]
             if inside:
                 token.meta = {**token.meta, "autolinks": inside}
@@ -296,9 +298,9 @@ def _render_text(self, tokens, idx, options, env) -> str:
     if not links:
         return escapeHtml(token.content)
     content, out, cursor = token.content, [], 0
-    for start, end, target in links:
+    for start, end, target, auto in links:
         out.append(escapeHtml(content[cursor:start]))
-        out.append(f'<a {link_attrs(target)}>{escapeHtml(content[start:end])}</a>')
+        out.append(f'<a {link_attrs(target, auto)}>{escapeHtml(content[start:end])}</a>')
         cursor = end
     out.append(escapeHtml(content[cursor:]))
     return "".join(out)

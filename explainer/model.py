@@ -147,10 +147,13 @@ class KeyPoint:
 
 @dataclass(frozen=True)
 class LinkPolicy:
-    """How often an auto-link repeats: once per 'paragraph', once per 'article', or 'all' mentions."""
+    """How often an auto-link repeats (once per 'paragraph', once per 'article' and section, or
+    'all' mentions), and how many links a paragraph and the article may hold (0: no limit)."""
 
-    entities: str = "paragraph"
+    entities: str = "article"
     terms: str = "article"
+    max_per_paragraph: int = 4
+    words_per_link: int = 30
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,8 @@ SITE = {
             "properties": {
                 "entities": {"enum": list(LINK_SCOPES)},
                 "terms": {"enum": list(LINK_SCOPES)},
+                "max_per_paragraph": {"type": "integer", "minimum": 0, "maximum": 1000},
+                "words_per_link": {"type": "integer", "minimum": 0, "maximum": 100000},
             },
             "additionalProperties": False,
         },

@@ -221,7 +221,7 @@ def validate_site(doc: YamlDoc | None, ctx: _Context) -> Site | None:
         title=data["title"], src=doc.where(()), description=data.get("description", ""),
         base_url=_with_slash(data.get("base_url", "/")), language=data.get("language", "en"),
         publisher=data.get("publisher", ""), allow_html=data.get("allow_html", False),
-        linking=LinkPolicy(linking.get("entities", "paragraph"), linking.get("terms", "article")),
+        linking=LinkPolicy(**linking),
         key_points=points,
     )
 
