@@ -112,12 +112,15 @@ class _Hasher:
         for item in items:
             if kind == "entity":
                 whole, card, related = self._memoised(item, lambda e: (
-                    _digest(e), _digest((e.name, e.kind, e.summary)), _digest(e.related)))
+                    _digest(e), _digest((e.name, e.kind, e.summary, e.sort_name)), _digest(e.related)))
                 keys.update({f"entity:{item.id}": whole, f"entity-card:{item.id}": card,
                              f"entity-related:{item.id}": related})
             elif kind == "term":
                 whole, card = self._memoised(item, lambda t: (_digest(t), _digest((t.term, t.definition))))
                 keys.update({f"term:{item.id}": whole, f"term-card:{item.id}": card})
+            elif kind == "quote":  # the article's margin shows who speaks where, not the context
+                whole, placed = self._memoised(item, lambda q: (_digest(q), _digest((q.speaker, q.text, q.seed))))
+                keys.update({f"quote:{item.id}": whole, f"quote-placed:{item.id}": placed})
             else:
                 keys[f"{kind}:{item.id}"] = self._memoised(item, _digest)
         return keys
@@ -251,6 +254,8 @@ def pages_touched_by(changed: set[str], linked: Linked) -> set[PageSpec]:
                       if (a := linked.source_anchor.get(r)) is not None}
         elif kind == "quote" and ident in quotes:
             specs.add(("entity", quotes[ident].speaker))
+        elif kind == "quote-placed" and ident in linked.quote_anchor:  # its speaker, beside its paragraph
+            specs.add(("article", linked.quote_anchor[ident].article))
         elif kind == "note" and ident in linked.note_anchor:
             specs.add(("article", linked.note_anchor[ident].article))
             specs |= {("entity", e) for e in linked.note_entities.get(ident, ())}

@@ -73,6 +73,19 @@ class Entity:
     # positions of each alias and related id, for precise warnings
     alias_src: tuple[Location, ...] = ()
     related_src: tuple[Location, ...] = ()
+    sort_name: str = ""  # how lists sort it, when the rule in sort_key gets it wrong ("Xi Jinping")
+
+    @property
+    def sort_key(self) -> str:
+        """People sort by family name: the last word of a name of two or three capitalised words
+        ("Musk, Elon"); a description ("former US national security official"), anything else and
+        an explicit sort_name sort as written."""
+        if self.sort_name:
+            return self.sort_name.casefold()
+        words = self.name.split()
+        if self.kind == "person" and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
+            return " ".join([words[-1], *words[:-1]]).casefold()
+        return self.name.casefold()
 
 
 @dataclass(frozen=True)
@@ -153,7 +166,7 @@ class LinkPolicy:
     entities: str = "article"
     terms: str = "article"
     max_per_paragraph: int = 4
-    words_per_link: int = 30
+    words_per_link: int = 0  # a long article sets 30 or so; a short one would be left with no links
 
 
 @dataclass(frozen=True)

@@ -192,8 +192,10 @@ class PageBuilder:
     def quote_row(self, quote_id: str) -> dict:
         quote = self.quotes[quote_id]
         anchor = self.linked.quote_anchor.get(quote_id)
+        article = self.articles.get(anchor.article) if anchor else None
         return {"id": quote.id, "text": quote.text, "speaker": self.entity_ref(quote.speaker),
                 "context": self.md.inline(quote.context) if quote.context else "",
+                "date": article.published.display if article is not None and article.published else "",
                 "href": self.urls.paragraph(anchor.article, anchor.paragraph) if anchor else "",
                 "label": f"¶{anchor.paragraph}" if anchor else ""}
 
@@ -216,13 +218,17 @@ class PageBuilder:
             html = Markup(self.linked.html[key])  # rendered with its links while linking
             event_ids = self.linked.paragraph_events.get(key, [])
             note_ids = self.linked.paragraph_notes.get(key, [])
+            quote_ids = self.linked.paragraph_quotes.get(key, [])
             paragraphs.append({
                 "anchor": paragraph.anchor, "index": paragraph.index, "html": html,
                 "events": [self.event_row(self.events[e]) for e in event_ids],
                 "notes": [self.note_row(n) for n in note_ids],
+                "quotes": [self.quote_row(q) for q in quote_ids],
             })
             deps |= {f"{m.kind}-card:{m.target}" for m in mentions if m.linked}
             deps |= {f"event:{e}" for e in event_ids} | {f"note:{n}" for n in note_ids}
+            # the margin names each quote's speaker (a quote new here: pages_touched_by)
+            deps |= {f"quote-placed:{q}" for q in quote_ids} | {f"entity-card:{self.quotes[q].speaker}" for q in quote_ids}
             deps |= self.cited_seeds(s for e in event_ids for s in self.events[e].sources)
             deps |= self.cited_seeds(s for n in note_ids for s in self.notes[n].sources)
         meta = {"author": article.author, "publication": article.publication, "url": article.url,
@@ -291,12 +297,14 @@ class PageBuilder:
                                              for index in sorted({m.paragraph for m in by_article[slug]})]})
         related, more_related = self.related(entity)
         kind_label = KIND_LABELS[entity.kind][0]
+        events = [self.event_row(self.events[i]) for i in self.linked.entity_events.get(entity.id, [])]
+        quotes = [self.quote_row(q) for q in self.linked.entity_quotes.get(entity.id, [])]
         context = {
             "entity": entity, "kind_label": kind_label,
             "description": self.md.block(entity.description) if entity.description else "",
             "mention_groups": groups, "more_mention_groups": more_groups, "mention_count": mention_count,
-            "events": [self.event_row(self.events[i]) for i in self.linked.entity_events.get(entity.id, [])],
-            "quotes": [self.quote_row(q) for q in self.linked.entity_quotes.get(entity.id, [])],
+            "events": events, "quotes": quotes,
+            "facts": entity_facts(groups, more_groups, events),
             "notes": [self.note_row(n) for n in self.linked.entity_notes.get(entity.id, [])],
             "related": related, "more_related": more_related,
             "neighbourhood": self.neighbourhood_view(entity),
@@ -342,7 +350,7 @@ class PageBuilder:
     def entities_page(self) -> PagePlan:
         groups = []
         for kind, (_one, many) in KIND_LABELS.items():
-            members = sorted((e for e in self.lib.entities if e.kind == kind), key=lambda e: e.name.casefold())
+            members = sorted((e for e in self.lib.entities if e.kind == kind), key=lambda e: (e.sort_key, e.id))
             if members:
                 groups.append({"kind": kind, "label": many, "entities": [
                     dict(self.entity_ref(e.id), mentions=self.linked.mention_counts[e.id])
@@ -549,6 +557,17 @@ class PageBuilder:
     def not_found_page(self) -> PagePlan:
         return PagePlan(self.urls.page("404.html"), "404.html", "404.html", "404", "Page not found",
                         "This page does not exist.", {}, frozenset({"template:404.html", "site"}))
+
+
+def entity_facts(groups: list[dict], more_groups: list[dict], events: list[dict]) -> dict:
+    """The figures an entity page's "at a glance" box states: in how many paragraphs (and articles)
+    it is named, where first, and the years its timeline events span."""
+    paragraphs = sum(len(g["rows"]) for g in groups + more_groups)
+    first = groups[0]["rows"][0] if groups and groups[0]["rows"] else None
+    years = sorted({e["year"] for e in events})
+    span = "" if not years else str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+    return {"paragraphs": paragraphs, "articles": len(groups) + len(more_groups),
+            "first": first, "event_span": span}
 
 
 def snippet(text: str, spans: list[tuple[int, int]], radius: int = SNIPPET_RADIUS) -> Markup:

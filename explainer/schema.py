@@ -78,6 +78,7 @@ ENTITY = {
     "properties": {
         "id": _id,
         "name": _line,
+        "sort_name": _line,
         "kind": {"enum": list(ENTITY_KINDS)},
         "aliases": {"type": "array", "items": _alias, "maxItems": 200},
         "summary": _line,

@@ -269,6 +269,7 @@ def _entity(doc: YamlDoc, item: dict, base: tuple, ctx: _Context) -> Entity | No
         links=_links(doc, item.get("links", []), base + ("links",), ctx),
         related=tuple(item.get("related", [])), redirect_from=tuple(item.get("redirect_from", [])),
         draft=item.get("draft", False), text_src=doc.where(base + ("description",), key=True),
+        sort_name=item.get("sort_name", ""),
         alias_src=tuple(doc.where(base + ("aliases", i)) for i in range(len(aliases))),
         related_src=tuple(doc.where(base + ("related", i)) for i in range(len(item.get("related", [])))),
     )

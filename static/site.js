@@ -5,8 +5,12 @@
 
   /* ---------- Preview cards ---------------------------------------------------------------
      Card data is embedded in each page at build time (<script type="application/json" id="card-data">),
-     so nothing is fetched. Hover or focus opens a card, Escape closes it, touch: first tap opens,
-     the card's own link navigates. The card is tied to its link with aria-describedby. */
+     so nothing is fetched. Keyboard focus opens a card at once; a pointer must rest on a link for
+     OPEN_DELAY ms (Wikipedia's tested Page Previews timing), so a pointer sweeping across a
+     paragraph opens nothing, and the card closes CLOSE_DELAY ms after the pointer leaves link and
+     card. Escape closes it; touch: first tap opens, the card's own link navigates. The card is
+     tied to its link with aria-describedby. */
+  var OPEN_DELAY = 500, CLOSE_DELAY = 300;
   function setupCards() {
     var dataNode = document.getElementById("card-data");
     if (!dataNode) return;
@@ -59,23 +63,23 @@
       place(link);
     }
 
-    function hide() {
-      clearTimeout(showTimer);
+    function hide(keepPending) {  // keepPending: a timed close leaves another link's pending open alone
+      if (keepPending !== true) clearTimeout(showTimer);
       card.hidden = true;
       if (current) current.removeAttribute("aria-describedby");
       current = null;
       touchOpened = null;
     }
 
-    function hideSoon() { clearTimeout(hideTimer); hideTimer = setTimeout(hide, 250); }
+    function hideSoon() { clearTimeout(hideTimer); hideTimer = setTimeout(function () { hide(true); }, CLOSE_DELAY); }
 
     var links = document.querySelectorAll("a[data-card]");
     Array.prototype.forEach.call(links, function (link) {
       link.addEventListener("mouseenter", function () {
-        // Cancel a pending hide too: leaving and re-entering within 250 ms must not lose the card
-        // (the hide would fire first and cancel this show).
-        clearTimeout(showTimer); clearTimeout(hideTimer);
-        showTimer = setTimeout(function () { show(link); }, 150);
+        clearTimeout(showTimer);
+        // back on the link whose card is open, within CLOSE_DELAY: keep it
+        if (current === link && !card.hidden) { clearTimeout(hideTimer); return; }
+        showTimer = setTimeout(function () { show(link); }, OPEN_DELAY);
       });
       link.addEventListener("mouseleave", function () { clearTimeout(showTimer); hideSoon(); });
       link.addEventListener("focus", function () { show(link); });
@@ -110,7 +114,9 @@
     window.addEventListener("resize", function () { if (current) place(current); });
   }
 
-  /* ---------- Timeline filter: by entity and kind, kept in the URL (?entity=…&kind=…) ---------- */
+  /* ---------- Timeline filter: by entity and kind, kept in the URL (?entity=…&kind=…) ----------
+     Faceted: each option shows how many events it leaves given the other choice, and an option
+     that would leave none is hidden (so no choice ends in "0 events"). */
   function setupTimelineFilter() {
     var form = document.getElementById("timeline-filter");
     if (!form) return;
@@ -120,15 +126,36 @@
     var events = document.querySelectorAll(".timeline li.event");
     var years = document.querySelectorAll(".timeline section.year");
 
+    var facts = Array.prototype.map.call(events, function (li) {
+      return { li: li, entities: (li.getAttribute("data-entities") || "").split(" "), kind: li.getAttribute("data-kind") };
+    });
+    function matches(fact, wantEntity, wantKind) {
+      return (!wantEntity || fact.entities.indexOf(wantEntity) >= 0) && (!wantKind || fact.kind === wantKind);
+    }
+    function count(wantEntity, wantKind) {
+      return facts.filter(function (fact) { return matches(fact, wantEntity, wantKind); }).length;
+    }
+    // each option: its label and the number of events it would leave, given the other select's value
+    function relabel(select, countFor) {
+      if (!select) return;
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.hasAttribute("data-label")) option.setAttribute("data-label", option.textContent);
+        var n = countFor(option.value);
+        option.textContent = option.getAttribute("data-label") + " (" + n + ")";
+        option.hidden = option.disabled = n === 0 && option.value !== "";
+      });
+    }
+
     function apply(updateUrl) {
       var wantEntity = entity.value, wantKind = kind ? kind.value : "";
       var shown = 0;
-      Array.prototype.forEach.call(events, function (li) {
-        var ok = (!wantEntity || (" " + li.getAttribute("data-entities") + " ").indexOf(" " + wantEntity + " ") >= 0) &&
-                 (!wantKind || li.getAttribute("data-kind") === wantKind);
-        li.hidden = !ok;
+      facts.forEach(function (fact) {
+        var ok = matches(fact, wantEntity, wantKind);
+        fact.li.hidden = !ok;
         if (ok) shown += 1;
       });
+      relabel(entity, function (value) { return count(value, wantKind); });
+      relabel(kind, function (value) { return count(wantEntity, value); });
       Array.prototype.forEach.call(years, function (section) {
         section.hidden = !section.querySelector("li.event:not([hidden])");
       });
@@ -151,6 +178,8 @@
       };
       pick(entity, params.get("entity") || "");
       pick(kind, params.get("kind") || "");
+      // a shared link to a combination that matches nothing keeps the entity, drops the kind
+      if (kind && count(entity.value, kind.value) === 0) kind.value = "";
     }
 
     form.hidden = false;

@@ -49,18 +49,17 @@ def test_paragraphs_have_stable_anchors_and_permalinks(site: Path):
     assert [p.css_first("a.permalink").attributes["href"] for p in paras] == ["#p1", "#p2", "#p3"]
 
 
-def test_links_follow_the_density_policy(site: Path):
-    # three short paragraphs (25 words): room for one link, the article's main person
-    page = parse(site / "articles/engines/index.html")
+def test_links_follow_the_density_policy(cli, project: Path):
+    # three short paragraphs (25 words) at one link per 30 words: room for one link, the main person
+    edit(project / "content/site.yaml", "language: en\n", "language: en\nlinking:\n  words_per_link: 30\n")
+    assert cli("build").exit_code == 0
+    page = parse(project / "site/articles/engines/index.html")
     links = [(a.text(), a.attributes["href"], a.attributes["class"]) for a in page.css(".para > p a.xref")]
     assert links == [("Ada Lovelace", "/entities/ada-lovelace/", "xref xref-entity xref-auto")]
 
 
-def test_without_density_limits_each_name_links_once_per_article(cli, project: Path):
-    edit(project / "content/site.yaml", "language: en\n",
-         "language: en\nlinking:\n  words_per_link: 0\n  max_per_paragraph: 0\n")
-    assert cli("build").exit_code == 0
-    page = parse(project / "site/articles/engines/index.html")
+def test_by_default_each_name_links_once_per_article(site: Path):
+    page = parse(site / "articles/engines/index.html")
     assert [(a.text(), a.attributes["href"]) for a in page.css(".para > p a.xref")] == [
         ("Ada Lovelace", "/entities/ada-lovelace/"), ("program", "/glossary/#term-algorithm"),
         ("London", "/entities/london/"),
@@ -69,8 +68,7 @@ def test_without_density_limits_each_name_links_once_per_article(cli, project: P
 
 
 def test_link_policy_all(cli, project: Path):
-    edit(project / "content/site.yaml", "language: en\n",
-         "language: en\nlinking:\n  entities: all\n  terms: all\n  words_per_link: 0\n")
+    edit(project / "content/site.yaml", "language: en\n", "language: en\nlinking:\n  entities: all\n  terms: all\n")
     assert cli("build").exit_code == 0
     page = parse(project / "site/articles/engines/index.html")
     babbage = [a for a in page.css(".para > p a.xref") if a.text() == "Babbage"]
