@@ -214,7 +214,39 @@
     }
   }
 
-  function start() { setupCards(); setupTimelineFilter(); setupSearch(); }
+  /* ---------- Margin notes: at wide widths each paragraph's aside sits beside it, taking no room
+     in the text's flow (style.css); move an aside down where it would overlap the one above. ---- */
+  function setupMargin() {
+    var asides = document.querySelectorAll(".para > .para-aside");
+    var body = document.querySelector(".article-body");
+    if (!asides.length || !body || !window.matchMedia) return;
+    var wide = window.matchMedia("(min-width: 68.75rem) and (scripting: enabled)");
+    var GAP = 16;
+    function layout() {
+      var i, tops = [], heights = [], shifts = [], bottom = -Infinity;
+      for (i = 0; i < asides.length; i++) asides[i].style.top = "";
+      body.style.paddingBottom = "";
+      if (!wide.matches) return;
+      for (i = 0; i < asides.length; i++) {  // read everything first: one layout, not one per aside
+        var box = asides[i].getBoundingClientRect(), last = asides[i].lastElementChild;
+        tops.push(box.top);
+        heights.push(last ? last.getBoundingClientRect().bottom - box.top : 0);
+      }
+      var end = body.getBoundingClientRect().bottom;
+      for (i = 0; i < asides.length; i++) {
+        shifts.push(Math.max(0, Math.ceil(bottom + GAP - tops[i])));
+        bottom = tops[i] + shifts[i] + heights[i];
+      }
+      for (i = 0; i < asides.length; i++) if (shifts[i]) asides[i].style.top = shifts[i] + "px";
+      if (bottom > end) body.style.paddingBottom = Math.ceil(bottom - end) + "px";
+    }
+    layout();
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(layout);
+    var pending = null;
+    window.addEventListener("resize", function () { cancelAnimationFrame(pending); pending = requestAnimationFrame(layout); });
+  }
+
+  function start() { setupMargin(); setupCards(); setupTimelineFilter(); setupSearch(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

@@ -41,15 +41,28 @@ def test_notes_sit_beside_their_paragraph_when_wide_and_below_it_when_narrow(bro
         page.goto(base_url + ARTICLE)
         with_notes = page.locator(".para:has(> .para-aside .note)").evaluate_all("els => els.map(el => el.id)")
         assert len(with_notes) >= 5
-        for para_id in with_notes:
+        page.wait_for_function("() => document.fonts.status === 'loaded'")
+        page.wait_for_timeout(100)
+        previous_bottom = None
+        for para_id in page.locator(".para:has(> .para-aside)").evaluate_all("els => els.map(el => el.id)"):
             text, aside = _boxes(page, para_id)
-            if width >= 1100:  # in the margin: right of the text, starting level with it
+            if width >= 1100:  # in the margin: right of the text, level with it or (below a long one) lower
                 assert aside["left"] >= text["right"] + 16, (para_id, text, aside)
-                assert abs(aside["top"] - text["top"]) <= 24, (para_id, text, aside)
                 assert aside["right"] <= width, (para_id, aside)
-            else:  # inline: below the text, in the same column
+                assert aside["top"] >= text["top"] - 8, (para_id, text, aside)
+                if previous_bottom is None:
+                    assert abs(aside["top"] - text["top"]) <= 24, (para_id, text, aside)
+                else:  # never over the aside above
+                    assert aside["top"] >= previous_bottom, (para_id, previous_bottom, aside)
+                previous_bottom = page.locator(f"#{para_id} > .para-aside > :last-child").evaluate(
+                    "el => el.getBoundingClientRect().bottom")
+            elif para_id in with_notes:  # inline: below the text, in the same column
                 assert aside["top"] >= text["bottom"] - 12, (para_id, text, aside)
                 assert abs(aside["left"] - text["left"]) <= 2, (para_id, text, aside)
+        # the notes never push the text apart: the space between paragraphs stays the same
+        gaps = page.locator(".article-body .para > p").evaluate_all(
+            "ps => ps.slice(1).map((p, i) => p.getBoundingClientRect().top - ps[i].getBoundingClientRect().bottom)")
+        assert max(gaps) <= 40 if width >= 1100 else True, gaps
         if width >= 1100:  # a comfortable measure: 60 to 75 characters a line, over the whole article
             measure = page.locator(".article-body .para > p").evaluate_all("""ps => {
                 let chars = 0, lines = 0;
