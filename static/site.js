@@ -224,7 +224,10 @@
     var GAP = 16;
     function layout() {
       var i, tops = [], heights = [], shifts = [], bottom = -Infinity;
-      for (i = 0; i < asides.length; i++) asides[i].style.top = "";
+      for (i = 0; i < asides.length; i++) {
+        asides[i].style.top = "";
+        asides[i].classList.remove("is-displaced");
+      }
       body.style.paddingBottom = "";
       if (!wide.matches) return;
       for (i = 0; i < asides.length; i++) {  // read everything first: one layout, not one per aside
@@ -237,7 +240,10 @@
         shifts.push(Math.max(0, Math.ceil(bottom + GAP - tops[i])));
         bottom = tops[i] + shifts[i] + heights[i];
       }
-      for (i = 0; i < asides.length; i++) if (shifts[i]) asides[i].style.top = shifts[i] + "px";
+      for (i = 0; i < asides.length; i++) {  // a displaced aside names its paragraph (¶n)
+        asides[i].style.top = shifts[i] ? shifts[i] + "px" : "";
+        asides[i].classList.toggle("is-displaced", shifts[i] > 0);
+      }
       if (bottom > end) body.style.paddingBottom = Math.ceil(bottom - end) + "px";
     }
     layout();

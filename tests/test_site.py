@@ -477,3 +477,21 @@ def test_event_time_element_claims_no_day_or_month_a_date_range_leaves_open():
                         "2024-10-20/2024-11-04", "2021/2023")}
     assert iso == {"2024-09-28": "2024-09-28", "2023-06?": "2023-06", "2023-09-08/2023-09-09": "2023-09",
                    "2022-10/2022-12": "2022", "2024-10-20/2024-11-04": "2024", "2021/2023": "2021"}
+
+
+def test_whos_who_sorts_people_by_family_name(site: Path):
+    page = parse(site / "entities/index.html")
+    assert [a.text() for a in page.css("#person ~ ul.entity-list a.name")][:2] == ["Charles Babbage", "Ada Lovelace"]
+
+
+@pytest.mark.parametrize("name, sort_name, key", [
+    ("Elon Musk", "", "musk elon"), ("Joshua Ian Rosenstein", "", "rosenstein joshua ian"),
+    ("former US national security official", "", "former us national security official"),
+    ("Democratic member of Congress", "", "democratic member of congress"),
+    ("Xi Jinping", "Xi Jinping", "xi jinping"), ("Madonna", "", "madonna")])
+def test_person_sort_key(name, sort_name, key):
+    from explainer.errors import Location
+    from explainer.model import Entity
+
+    person = Entity("x", name, "person", "", Location("f", 1, 1), sort_name=sort_name)
+    assert person.sort_key == key
