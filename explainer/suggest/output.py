@@ -40,13 +40,18 @@ def entity_entries(s: Suggestions) -> list[str]:
     return entries
 
 
+def _seed_source(slug: str, excerpt: str) -> str:
+    """A `sources:` list with one verbatim excerpt of the seed, as events and terms both cite it."""
+    return f"  sources:\n    - seed: {slug}\n      excerpt: {scalar(excerpt)}\n"
+
+
 def event_entries(s: Suggestions) -> list[str]:
     entries = []
     for e in s.events:
         label = f"  label: {scalar(e.label)}\n" if e.label else ""
         entries.append(f"- id: {e.id}  # {scalar(e.phrase)}, ¶{e.paragraph}\n  date: \"{e.date}\"\n{label}"
                        f"  title: {scalar(e.title)}\n  entities: [{', '.join(e.entities)}]\n"
-                       f"  sources:\n    - seed: {s.article.slug}\n      excerpt: {scalar(e.excerpt)}\n")
+                       + _seed_source(s.article.slug, e.excerpt))
     return entries
 
 
@@ -55,8 +60,7 @@ def term_entries(s: Suggestions) -> list[str]:
     for t in s.terms:
         if t.covered_by:
             continue
-        source = (f"  sources:\n    - seed: {s.article.slug}\n      excerpt: {scalar(t.excerpt)}\n"
-                  if t.excerpt else "")
+        source = _seed_source(s.article.slug, t.excerpt) if t.excerpt else ""
         entries.append(f"- id: {t.id}  # {t.reason}, {t.count} use(s), first in ¶{t.paragraph}\n"
                        f"  term: {scalar(t.term)}\n  aliases: {_flow(t.aliases)}\n"
                        f"  definition: \"TODO: one to three plain sentences.\"\n{source}")
