@@ -94,6 +94,16 @@ class Viewers:
 WATCH_TICK_MS = 100  # the watcher reports "still listening" after this long without an event
 
 
+def late_reload(viewers: Viewers, url: str, last_push: dict[str, float]) -> str | None:
+    """What a page that connects now has missed: a page reload ("*") if it was served before the
+    last one went out, else a stylesheet swap ("style.css") if it was served before the last of
+    those, else nothing."""
+    for path in ("*", "style.css"):
+        if viewers.served_before(url, last_push[path]):
+            return path
+    return None
+
+
 def watch(folders: list[Path], on_change: Callable[[set[Path]], None], stop: threading.Event,
           quiet_ms: int = 10, ready: threading.Event | None = None) -> None:
     """Call `on_change(paths)` after every batch of saves under `folders`, once `quiet_ms` pass
@@ -145,18 +155,20 @@ def _serve(session: Session, host: str, port: int, echo: Callable[[str], None]) 
         show(error.problems)
 
     viewers = Viewers()
-    last_push = [0.0]  # when a reload was last sent
+    last_push = {"*": 0.0, "style.css": 0.0}  # when a page reload, and a stylesheet swap, were last sent
 
     def push_reload(path: str = "*") -> None:
-        last_push[0] = time.monotonic()
+        last_push[path] = time.monotonic()
         loop.add_callback(LiveReloadHandler.reload_waiters, path)
 
     # A reload sent while a browser is between pages (reloading after the previous one) reaches
     # no one: livereload only tells the browsers connected at that moment. So when a page
-    # connects, it is told to reload if it was served before the last reload went out.
+    # connects, it is told to reload if it was served before the last reload went out, or to swap
+    # its stylesheet if only a stylesheet changed since (the reader keeps their place).
     def on_info(handler: LiveReloadHandler, url: str) -> None:
-        if viewers.served_before(url, last_push[0]):
-            handler.send_message({"command": "reload", "path": "*", "liveCSS": True, "liveImg": True})
+        path = late_reload(viewers, url, last_push)
+        if path is not None:
+            handler.send_message({"command": "reload", "path": path, "liveCSS": True, "liveImg": True})
 
     def on_change(paths: set[Path]) -> None:
         what = describe_changes(paths, root)

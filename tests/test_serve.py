@@ -197,3 +197,18 @@ def test_a_save_made_as_soon_as_the_watcher_is_ready_is_seen(tmp_path: Path):
         stop.set()
         worker.join(5)
     assert not worker.is_alive()
+
+
+def test_a_page_that_connects_late_gets_what_it_missed():
+    """A page served before a save but connected after its push is reloaded; when only the
+    stylesheet changed since it was served, its stylesheet is swapped instead (the reader keeps
+    their place); a page served after every push gets nothing."""
+    from explainer.serve import Viewers, late_reload
+    viewers = Viewers()
+    viewers.saw("entities/london/index.html")
+    served = time.monotonic()
+    url = "http://127.0.0.1:8000/entities/london/"
+    assert late_reload(viewers, url, {"*": served + 1, "style.css": 0.0}) == "*"
+    assert late_reload(viewers, url, {"*": served - 1, "style.css": served + 1}) == "style.css"
+    assert late_reload(viewers, url, {"*": served + 1, "style.css": served + 2}) == "*"
+    assert late_reload(viewers, url, {"*": served - 1, "style.css": served - 1}) is None
