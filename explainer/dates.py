@@ -79,7 +79,7 @@ def _bound(year: str, month: str | None, day: str | None, first: bool) -> _dt.da
 
 def _edtf_verdict(text: str) -> str:
     """Ask the edtf package whether an unsupported string is at least valid EDTF, to say so."""
-    import edtf  # only for this message: importing its grammar costs 65 ms of every build's start
+    import edtf  # only for this message: importing its grammar would slow every build's start
 
     try:
         edtf.parse_edtf(text)

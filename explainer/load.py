@@ -69,7 +69,8 @@ class RawSeed:
     front: YamlDoc | None
     body_line: int  # line of the body's first line in the file
     # the article's paragraphs as they will be (validation passes this very tuple on, so an
-    # unchanged seed's article is recognised by it; the body itself is not kept: 26 MB at 5,000)
+    # unchanged seed's article is recognised by it; the body itself is not kept: it would hold
+    # every seed's text twice)
     paragraphs: tuple[Paragraph, ...]
 
 
@@ -405,7 +406,7 @@ def load_yaml_file(path: Path, root: Path, problems: Problems, entries: dict | N
 
 
 # Both look only just after a newline (the text is scanned with one prepended), which keeps the
-# scan of a 500-entity file well under a millisecond.
+# scan of a long file cheap enough for every save.
 _ENTRY_START = re.compile(r"\n-(?= |\n|\Z)")
 _OTHER_TOP_LEVEL = re.compile(r"\n(?!- |-(?:\n|\Z)|[ #\n]|\Z)")  # a line at column 0 that no entry can own
 
@@ -468,7 +469,7 @@ class FileCache:
 
     After `trust_changes(paths)` (the file watcher's report of what changed) the cache believes
     the watcher: unchanged files are reused without a stat and folder listings are reused unless
-    a reported path was added, removed or is a folder. On a 5,000-seed site the stats and the
+    a reported path was added, removed or is a folder. On a site of thousands of seeds the stats and the
     listing cost more than the whole rest of a one-paragraph rebuild. `distrust()` goes back to
     checking every file (a full build).
     """
@@ -518,7 +519,7 @@ class FileCache:
 
         Trusting the watcher, and asked again about the very same listing (nothing came or went),
         it copies its last answer and loads just the reported paths and those that failed (so
-        their problems are reported again): 5,000 seeds, one saved.
+        their problems are reported again): thousands of seeds, one saved.
         """
         if self._trusted and self._many is not None and self._many[0] is paths:
             _, last, index, failed = self._many

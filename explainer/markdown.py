@@ -33,7 +33,7 @@ Resolver = Callable[[str], "LinkTarget | None"]
 
 # [[id]] or [[id|label]] on one line, without another [ inside. The match stops at the first
 # `[`, newline or `]]`, so trying it at every `[` of a text costs time linear in the text (a
-# search for the closing `]]` from each `[` was quadratic: 120 kB of `[` took 20 s).
+# search for the closing `]]` from each `[` would be quadratic).
 _WIKILINK = re.compile(r"\[\[((?:[^\[\]\n]|\](?!\]))+)\]\]")
 
 
@@ -90,7 +90,7 @@ def _unclosed_bracket_rule(state: StateInline, silent: bool) -> bool:
     """Take a run of `[` that no `]` closes as text, before the link rules try them.
 
     markdown-it tries a link at every `[` and searches the rest of the paragraph for its `]`,
-    so n unclosed `[` cost n² steps (1 MB of them: hours). Such a `[` can never start a link,
+    so n unclosed `[` cost n² steps. Such a `[` can never start a link,
     so taking it as text changes nothing a reader sees; the positions are found once per text
     (linear), and every other `[` is matched by its own `]`, where the search stops.
     """
@@ -217,8 +217,8 @@ def text_runs(md: MarkdownIt, text: str, env: dict | None = None,
 def parse_blocks(md: MarkdownIt, texts: list[str]) -> list[list[Token]] | None:
     """Parse an article's markdown paragraphs in one call and cut the tokens back into paragraphs.
 
-    markdown-it costs about 14 µs a call before it reads a character, a fifth of linking a
-    paragraph, so one call per article instead of one per paragraph saves that much. Each
+    Each call to markdown-it has a fixed cost before it reads a character, large beside the
+    work of linking one paragraph; one call per article pays it once instead of per paragraph. Each
     paragraph gets exactly the tokens parsing it alone would give (line numbers aside): the
     paragraphs are joined with one blank line, and the result is used only if every top-level
     block lies inside one paragraph and every paragraph has one, and no reference definition

@@ -65,51 +65,60 @@ def check_schema(doc: YamlDoc, data: Any, base: tuple, rules: str, problems: Pro
     validator = _validator(rules)
     if validator.is_valid(data):
         return True
-    clean = True
     for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
-        clean = False
-        path = base + tuple(error.absolute_path)
-        field = next((str(p) for p in reversed(error.absolute_path) if isinstance(p, str)), "")
-        name = f"'{field}'" if field else "value"
-        kind = error.validator
-        if kind == "additionalProperties":
-            allowed = list(error.schema.get("properties", {}))
-            for extra in sorted(set(error.instance) - set(allowed)):
-                hint = did_you_mean(extra, allowed) or f"allowed keys: {', '.join(allowed)}"
-                problems.error(doc.where(path + (extra,), key=True), f"unknown key {shown(extra)}", hint)
-            continue
-        if kind == "required":
-            missing = re.search(r"'([^']+)' is a required property", error.message)
-            key = missing.group(1) if missing else "?"
-            problems.error(doc.where(path), f"missing required key '{key}'", _required_hint(key))
-        elif kind == "type":
-            expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-            wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
-            problems.error(doc.where(path), f"{name} must be {wanted}, not {_type_of(error.instance)}",
-                           "a list is written as lines starting with '- ' or as [a, b]" if "array" in expected else "")
-        elif kind == "pattern" and error.validator_value == schema.ID_PATTERN:
-            problems.error(doc.where(path), f"{shown(error.instance)} is not a valid id",
-                           f"ids are lowercase words joined by hyphens, such as '{_suggest_id(error.instance)}'")
-        elif kind == "pattern" and error.validator_value in schema.INVISIBLE_PATTERNS:
-            problems.error(doc.where(path), *_invisible(name, error.instance, error.validator_value))
-        elif kind == "pattern":
-            problems.error(doc.where(path), f"{name} has an unexpected form: {shown(error.instance)}")
-        elif kind == "enum":
-            choices = [str(c) for c in error.validator_value]
-            hint = did_you_mean(error.instance, choices) or f"choose one of: {', '.join(choices)}"
-            problems.error(doc.where(path), f"unknown {field or 'value'} {shown(error.instance)}", hint)
-        elif kind == "minLength":
-            problems.error(doc.where(path), f"{name} must not be empty")
-        elif kind == "maxLength":
-            problems.error(doc.where(path), f"{name} is too long ({len(error.instance):,} characters, at most "
-                           f"{error.validator_value:,})")
-        elif kind in ("maxItems", "minItems"):
-            bound = "at most" if kind == "maxItems" else "at least"
-            problems.error(doc.where(path), f"{name} must have {bound} {error.validator_value} items, "
-                           f"found {len(error.instance)}")
-        else:
-            problems.error(doc.where(path), f"{name}: {error.message}")
-    return clean
+        _report_schema_error(doc, error, base + tuple(error.absolute_path), problems)
+    return False
+
+
+def _report_schema_error(doc: YamlDoc, error: jsonschema.ValidationError, path: tuple, problems: Problems) -> None:
+    """Report one schema error at the value (or, for an unknown key, at the key) it is about."""
+    if error.validator == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        for extra in sorted(set(error.instance) - set(allowed)):
+            hint = did_you_mean(extra, allowed) or f"allowed keys: {', '.join(allowed)}"
+            problems.error(doc.where(path + (extra,), key=True), f"unknown key {shown(extra)}", hint)
+        return
+    problems.error(doc.where(path), *_schema_message(error))
+
+
+def _schema_message(error: jsonschema.ValidationError) -> tuple[str, str]:
+    """The message and hint for one schema error, in the author's terms."""
+    field = next((str(p) for p in reversed(error.absolute_path) if isinstance(p, str)), "")
+    name = f"'{field}'" if field else "value"
+    kind, wanted = error.validator, error.validator_value
+    if kind == "required":
+        missing = re.search(r"'([^']+)' is a required property", error.message)
+        key = missing.group(1) if missing else "?"
+        return f"missing required key '{key}'", _required_hint(key)
+    if kind == "type":
+        expected = wanted if isinstance(wanted, list) else [wanted]
+        hint = "a list is written as lines starting with '- ' or as [a, b]" if "array" in expected else ""
+        types = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
+        return f"{name} must be {types}, not {_type_of(error.instance)}", hint
+    if kind == "pattern":
+        return _pattern_message(name, error.instance, wanted)
+    if kind == "enum":
+        choices = [str(c) for c in wanted]
+        return (f"unknown {field or 'value'} {shown(error.instance)}",
+                did_you_mean(error.instance, choices) or f"choose one of: {', '.join(choices)}")
+    if kind == "minLength":
+        return f"{name} must not be empty", ""
+    if kind == "maxLength":
+        return f"{name} is too long ({len(error.instance):,} characters, at most {wanted:,})", ""
+    if kind in ("maxItems", "minItems"):
+        bound = "at most" if kind == "maxItems" else "at least"
+        return f"{name} must have {bound} {wanted} items, found {len(error.instance)}", ""
+    return f"{name}: {error.message}", ""
+
+
+def _pattern_message(name: str, value: str, pattern: str) -> tuple[str, str]:
+    """The message and hint for a value that does not have the form its field asks for."""
+    if pattern == schema.ID_PATTERN:
+        return (f"{shown(value)} is not a valid id",
+                f"ids are lowercase words joined by hyphens, such as '{_suggest_id(value)}'")
+    if pattern in schema.INVISIBLE_PATTERNS:
+        return _invisible(name, value, pattern)
+    return f"{name} has an unexpected form: {shown(value)}", ""
 
 
 def _invisible(name: str, value: str, pattern: str) -> tuple[str, str]:

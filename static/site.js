@@ -190,30 +190,6 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); });
   }
 
-  /* ---------- Search: Pagefind's UI, loaded only on the search page ---------- */
-  function setupSearch() {
-    var box = document.getElementById("search");
-    if (!box || typeof window.PagefindUI !== "function") return;
-    new window.PagefindUI({
-      element: "#search", showSubResults: true, showImages: false, resetStyles: false,
-      baseUrl: box.getAttribute("data-base") || "/",
-      processResult: function (result) {
-        if (result.meta && result.meta.kind && result.meta.title) {
-          result.meta.title = result.meta.title + " · " + result.meta.kind;
-        }
-        return result;
-      }
-    });
-    var params = new URLSearchParams(location.search);
-    var input = box.querySelector("input");
-    // Pagefind's input has only a title; give it a proper accessible name.
-    if (input) input.setAttribute("aria-label", "Search the explainer");
-    if (input && params.get("q")) {
-      input.value = params.get("q");
-      input.dispatchEvent(new Event("input", { bubbles: true }));
-    }
-  }
-
   /* ---------- Margin notes: at wide widths each paragraph's aside sits beside it, taking no room
      in the text's flow (style.css); move an aside down where it would overlap the one above. ---- */
   function setupMargin() {
@@ -252,7 +228,7 @@
     window.addEventListener("resize", function () { cancelAnimationFrame(pending); pending = requestAnimationFrame(layout); });
   }
 
-  function start() { setupMargin(); setupCards(); setupTimelineFilter(); setupSearch(); }
+  function start() { setupMargin(); setupCards(); setupTimelineFilter(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

@@ -94,17 +94,6 @@ def huge_summary(path: Path) -> None:
 E, T, G, Q, N, S, SEED = ("content/entities.yaml", "content/timeline.yaml", "content/glossary.yaml",
                           "content/quotes.yaml", "content/notes.yaml", "content/site.yaml", "seeds/engines.txt")
 
-TRUNCATED_STRING_BUG = ("a file cut off inside a quoted string reports only 'YAML syntax error: found unexpected end "
-                        "of stream' at the end of the file, with no hint of the quote left open; the 'the … opened at "
-                        "line L, column C is never closed' hint is only given when the opener is on another line")
-EMPTY_SITE_BUG = ("an empty (or comment-only) site.yaml says only 'value must be a mapping of keys to values, not "
-                  "nothing' at 1:1; it should say the site settings file is empty and needs at least a title")
-LIST_ITEM_BUG = ("a problem with one id in a note's `entities` / a term's `see_also` list is reported at the start of "
-                 "the entry (line 1, col 3), not at the offending list item as it is for an entity's `related`")
-ECHOED_NEWLINE_BUG = ("a value echoed in a message is printed raw, so a newline in it (a quoted \"lon\\ndon\") "
-                      "splits the problem over two lines: 'content/entities.yaml:20:7: error: 'lon' and then "
-                      "'don' is not a valid id (…)'; echoed values should be escaped (e.g. repr-style \\n)")
-
 CASES: list[tuple] = [
     # ---- site.yaml ------------------------------------------------------------------------------
     ("site-truncated-mid-string", S, cut_after('- text: "[[ada-lovelac'),

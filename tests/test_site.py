@@ -178,9 +178,17 @@ def test_every_internal_link_and_anchor_resolves(site: Path):
 
 
 def test_output_is_deterministic(cli, project: Path, tmp_path: Path):
+    """The same bytes from a second build, and from builds under other string-hash seeds: no
+    output may depend on the order in which a set of strings is walked."""
     assert cli("build", "--out", str(tmp_path / "a")).exit_code == 0
     assert cli("build", "--out", str(tmp_path / "b")).exit_code == 0
     assert tree_hash(tmp_path / "a") == tree_hash(tmp_path / "b")
+    for seed in ("1", "2"):
+        proc = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(project), "build",
+                               "--out", str(tmp_path / seed)], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        assert proc.returncode == 0, proc.stderr
+        assert tree_hash(tmp_path / seed) == tree_hash(tmp_path / "a"), f"PYTHONHASHSEED={seed}"
 
 
 def test_content_cannot_inject_markup(cli, project: Path):
