@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass
+from pathlib import Path
 
 MAX_FILE_BYTES = 5_000_000  # content and seeds: far above any real explainer; stops a runaway file early
 MAX_ASSET_BYTES = 50_000_000  # a static file (an image, a font)
@@ -119,3 +120,21 @@ def _kind(mode: int) -> str:
         if test(mode):
             return name
     return "not a file"
+
+
+def list_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """Entries of a folder with the given suffixes, sorted so the build is deterministic: every
+    one but folders, so that the file gate reports a FIFO, a socket or a broken link."""
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:  # scandir knows file types without a stat per file
+        names = sorted(e.name for e in entries
+                       if e.name.endswith(suffixes) and not e.name.startswith(".") and not _is_folder(e))
+    return [folder / name for name in names]
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a symlink loop: not a folder, and the gate says what it is
+        return False

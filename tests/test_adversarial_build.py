@@ -501,7 +501,7 @@ INVISIBLES = st.sampled_from(["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", 
 
 def _schema_problems(kind: str, item: dict):
     from explainer.errors import Problems
-    from explainer.load import YamlDoc
+    from explainer.yamldoc import YamlDoc
     from explainer.validate import check_schema
 
     problems = Problems()

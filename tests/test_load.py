@@ -6,7 +6,8 @@ import hashlib
 from hypothesis import given, settings, strategies as st
 
 from explainer.errors import Problems
-from explainer.load import clean_text, parse_yaml, split_front_matter, split_paragraphs
+from explainer.load import clean_text, split_front_matter, split_paragraphs
+from explainer.yamldoc import parse_yaml
 
 from helpers import REPO
 
@@ -96,7 +97,7 @@ def test_entry_by_entry_parse_equals_whole_file_parse(entries, comments, data):
     """Whatever the entries (quoted, multi-line, flow lists, comments between them), parsing entry by
     entry gives the same data and the same positions as parsing the file whole, before and after
     one entry is edited with the cache warm; a file it cannot split is left to the whole parse."""
-    from explainer.load import parse_yaml_entries
+    from explainer.yamldoc import parse_yaml_entries
 
     text = _yaml_list(entries, comments, flow=False)
     memo: dict = {}
@@ -113,7 +114,7 @@ def test_entry_by_entry_parse_equals_whole_file_parse(entries, comments, data):
 
 
 def test_entry_by_entry_parse_reuses_unchanged_entries():
-    from explainer.load import parse_yaml_entries
+    from explainer.yamldoc import parse_yaml_entries
 
     text = "# people\n- id: a\n  name: A\n- id: b\n  name: B\n"
     memo: dict = {}
