@@ -128,19 +128,38 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:
     return f'<a {link_attrs(target)}>{escape(label or target.title)}</a>'
 
 
+def safe_links_plugin(md: MarkdownIt) -> None:
+    """Links to http, https, mailto and relative URLs only, and no images from content: a
+    contributor's ![](https://…) would load a third-party URL in every reader's browser (the
+    site's policy allows images from the site only); it shows as a link."""
+    md.disable("image")
+    md.validateLink = lambda url: is_safe_url(url.strip())
+
+
+def unclosed_brackets_plugin(md: MarkdownIt) -> None:
+    """Take a `[` that no `]` closes as text before any rule that links tries it (see the rule).
+
+    Use it before wikilinks_plugin, which inserts its rule just before `link` too: this rule
+    then runs first, so an unclosed `[[` stays text, as it does for a link."""
+    md.inline.ruler.before("link", "unclosed_brackets", _unclosed_bracket_rule)
+
+
+def wikilinks_plugin(md: MarkdownIt) -> None:
+    """[[id]] and [[id|label]]: a link to the entity or term that env["resolve"] finds, else the text."""
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.add_render_rule("wikilink", _render_wikilink)
+
+
+def autolinks_plugin(md: MarkdownIt) -> None:
+    """Write out the auto-links that render_markdown_block marked on text tokens as it escapes them."""
+    md.add_render_rule("text", _render_text)
+
+
 def make_markdown(allow_html: bool = False) -> MarkdownIt:
     """Build the one markdown parser every field and seed goes through."""
     md = MarkdownIt("commonmark", {"html": allow_html, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
-    # No images from content: a contributor's ![](https://…) would load a third-party URL in every
-    # reader's browser (and the site's policy allows images from the site only); it shows as a link.
-    md.disable("image")
-    md.validateLink = lambda url: is_safe_url(url.strip())
-    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
-    md.inline.ruler.before("wikilink", "unclosed_brackets", _unclosed_bracket_rule)
-    md.add_render_rule("wikilink", _render_wikilink)
-    md.add_render_rule("text", _render_text)
-    return md
+    return md.use(safe_links_plugin).use(unclosed_brackets_plugin).use(wikilinks_plugin).use(autolinks_plugin)
 
 
 def wikilink_ids(md: MarkdownIt, text: str) -> list[tuple[str, int]]:
