@@ -1,19 +1,19 @@
 """`build.py new`: append a well-formed skeleton entry to the right YAML file.
 
 The entry is appended as text, so every existing byte (comments, quoting, blank lines) stays as
-it was; the result is parsed before it replaces the file, and written to a temporary file that is
-renamed over the original, so a failure can never leave a half-written file.
+it was; the result is parsed before it replaces the file, all at once (write.atomic_write), so a
+failure can never leave a half-written file.
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from .errors import ContentError, Location, Problem, Problems, shown
-from .load import parse_yaml, read_text
+from .load import read_text
 from .schema import ID_PATTERN
+from .write import atomic_write
+from .yamldoc import parse_yaml
 
 FILES = {"entity": "entities", "event": "timeline", "term": "glossary"}
 SKELETONS = {
@@ -76,7 +76,7 @@ def add_entry(root: Path, kind: str, ident: str) -> str:
     if problems.errors or check is None or len(check.data or []) != len(entries) + 1:
         raise ContentError([Problem(Location(rel), f"cannot append safely to {rel}: its last entry is not in "
                                     "block style", "add the entry by hand")])
-    write_atomically(path, _as_written(path, new_text[len(text):]))
+    atomic_write(path, _as_written(path, new_text[len(text):]).encode("utf-8"))
     return rel
 
 
@@ -101,18 +101,3 @@ def _all_ids(root: Path, collection: str) -> list[dict]:
     doc = parse_yaml(text, f"content/{other}.yaml", problems) if text else None
     data = doc.data if doc is not None and isinstance(doc.data, list) else []
     return [e for e in data if isinstance(e, dict)]
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

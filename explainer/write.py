@@ -6,10 +6,14 @@ one in place. Leftovers of an interrupted build are removed on the next run. A f
 workers write their pages straight into that folder, while the build can still fail. Every
 staging folder starts with the marker file that proves the build owns the folder (output.py);
 `out` is the real folder here (a symlink to it stays a symlink, and sees the new site).
+
+A single file that others read while it changes (a content file that `new` or `suggest --write`
+appends to, a page the preview replaces) is replaced whole by `atomic_write`.
 """
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -17,6 +21,42 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from .output import MARKER, MARKER_TEXT
+
+
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+    """Replace the file at `path` with `data` in one step: a reader sees the old bytes or the new.
+
+    The bytes go to a temporary file in the same folder (a rename between file systems would be
+    a copy), which is then renamed over `path`; if anything fails, the temporary file is removed
+    and `path` is as it was. An existing file keeps its permissions; a new one gets the usual
+    ones (the umask applies). `durable` puts the bytes on disk before the rename, so that a crash
+    cannot leave an empty file under the name: for files an author keeps, not for output that
+    the next build writes again. An OSError names `path`, not the temporary file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name[:100]}.{secrets.token_hex(6)}.tmp")
+    try:
+        stream = open(temporary, "xb")  # a new file, never another's; the umask sets its permissions
+    except OSError as error:
+        raise _naming(error, path) from error
+    try:
+        with stream:
+            stream.write(data)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException as failure:
+        temporary.unlink(missing_ok=True)
+        if isinstance(failure, OSError):
+            raise _naming(failure, path) from failure
+        raise
+
+
+def _naming(error: OSError, path: Path) -> OSError:
+    """The same error about `path` (a failed write names no file, a failed open the temporary one)."""
+    return OSError(error.errno, error.strerror, str(path)) if error.errno is not None else error
 
 
 class UnsafeOutputPath(ValueError):

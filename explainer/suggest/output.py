@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import ContentError, Location, Problem, Problems
 from ..load import parse_yaml, read_text
-from ..scaffold import write_atomically
+from ..write import atomic_write
 from . import Suggestions
 
 # Characters YAML does not allow raw in a double-quoted scalar, or reads as a line break (NEL, U+2028):
@@ -147,5 +147,5 @@ def write(root: Path, s: Suggestions) -> dict[str, int]:
                                         "block style", "paste the entries by hand")])
         texts[path] = new_text
     for path, new_text in texts.items():
-        write_atomically(path, new_text)
+        atomic_write(path, new_text.encode("utf-8"))
     return {name: len(entries) for name, entries in plans.items()}
