@@ -1,9 +1,11 @@
-"""The preview server's cache of parsed files: reused while a file is unchanged on disk."""
+"""The preview server's cache of parsed files and folder listings, so that a rebuild after a save
+reads only what changed (load.load_content uses it when given one)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from .files import list_files
+
 
 class FileCache:
     """Parsed files by path, reused while size and modification time are unchanged (preview server).
@@ -12,9 +14,9 @@ class FileCache:
 
     After `trust_changes(paths)` (the file watcher's report of what changed) the cache believes
     the watcher: unchanged files are reused without a stat and folder listings are reused unless
-    a reported path was added, removed or is a folder. On a site of thousands of seeds the stats and the
-    listing cost more than the whole rest of a one-paragraph rebuild. `distrust()` goes back to
-    checking every file (a full build).
+    a reported path was added, removed or is a folder. On a site of thousands of seeds the stats
+    and the listing cost more than the whole rest of a one-paragraph rebuild. `distrust()` goes
+    back to checking every file (a full build).
     """
 
     def __init__(self) -> None:

@@ -7,6 +7,7 @@ only, resolved through their symlinks and required to stay inside the folder the
 (`static/` stays in `static/`, seeds in `seeds/`), never anything under a `.git` folder, and
 checks the size with `stat` before reading a byte. The file is opened without blocking and
 checked again on its descriptor, so one swapped for a FIFO after the check cannot hang the build.
+Folder listings (`list_files`) leave nothing out but folders, so the gate judges everything else.
 """
 from __future__ import annotations
 
