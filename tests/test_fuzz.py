@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from helpers import MINI, parse
 from test_hostile_input import page_problems
+from test_suggest import assert_verbatim  # imported here, not inside a @given test: test_suggest defines @given tests too
 
 settings.register_profile("long", max_examples=2000)
 
@@ -291,7 +292,6 @@ article_text = st.lists(st.sampled_from(ARTICLE_PIECES) | st.text(max_size=12), 
 @given(seed=seed_file(), extra=article_text)
 def test_random_seed_suggest(cli, project: Path, seed: tuple[str, str], extra: str):
     from explainer.suggest import load_inputs
-    from test_suggest import assert_verbatim
 
     text_, suffix = seed
     for old in (project / "seeds").iterdir():

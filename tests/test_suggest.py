@@ -138,6 +138,27 @@ def test_names_that_share_a_surname_stay_apart():
     assert "EIB" in found["European Investment Bank"].aliases
 
 
+
+def _article(*paragraphs: str, published: str | None = None):
+    from explainer.dates import parse_date
+    from explainer.errors import Location as Loc
+    from explainer.model import Article, Paragraph
+
+    return Article("t", "T", "seeds/t.md", "md", tuple(Paragraph(n + 1, t, n + 1) for n, t in enumerate(paragraphs)),
+                   Loc("seeds/t.md"), published=parse_date(published) if published else None)
+
+
+def test_names_with_a_lower_case_head_or_body():
+    article = _article("The city council of Novo Mesto voted on the Zagreb–Split line. Novo Mesto will host the "
+                       "Dolenjska festival, and the Labour party backed it.",
+                       "Russian officials and the Taiwanese government said nothing. Musk’s company did not.")
+    found = {e.name: e for e in suggest(article, None).entities}
+    assert found["city council of Novo Mesto"].kind == "organization"
+    assert found["Zagreb–Split line"].kind == "place"
+    assert found["Dolenjska festival"].kind == "event"
+    assert "Labour party" in found and "Novo Mesto" in found
+    assert not {"Russian officials", "Taiwanese government", "Musk’s company", "Musk company"} & set(found)
+
 DATE_PHRASES = ["in 2016", "In September 2022", "late 2022", "the 1990s", "24 October 2024", "October 24, 2024",
                 "spring 2026", "next summer", "on Tuesday", "last week", "this week", "two years ago", "next year",
                 "so far this year", "earlier this year", "in October", "on 31 February 2024", "yesterday",

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .kinds import AGENT_NEXT, TITLES, kind_of, note_cues
 from .text import MONTHS, Word
 
 CONNECTORS = frozenset("of for de del della da di du van von der den la le al bin y".split())
@@ -26,30 +27,7 @@ about above below over under into onto upon through across around near via per
 mr mrs ms dr sir madam st whether nobody somebody anybody everybody someone anyone everyone nothing
 something anything everything
 monday tuesday wednesday thursday friday saturday sunday""".split()) | frozenset(MONTHS)
-TITLES = frozenset("""president vice deputy minister secretary senator sen rep representative governor gov judge
-justice general gen admiral adm chancellor prime premier king queen prince princess pope mayor chief director
-ambassador professor prof dr mr mrs ms sir dame lord lady ceo chairman chairwoman chair commissioner speaker
-leader former attorney assistant undersecretary colonel col captain capt lieutenant sergeant sheriff
-spokesman spokeswoman spokesperson""".split())
 NOT_A_NAME_ALONE = STOP | TITLES
-ORG_WORDS = frozenset("""party center centre college institute office alliance group house department ministry
-agency administration council committee commission congress senate parliament court union bank fund
-foundation university company corporation corp inc ltd llc plc association authority bureau service force
-forces army navy lab labs network board reserve organization organisation government cabinet club team
-society federation league academy school hospital airlines airways motors systems technologies industries
-partners capital holdings trust police guard command""".split())
-PUBLICATION_WORDS = frozenset("""journal times post news magazine review gazette herald tribune telegraph
-guardian economist wire press daily weekly monitor observer chronicle reporter standard""".split())
-PLACE_WORDS = frozenset("""island islands river sea ocean mountains mountain province county city republic
-kingdom strait bay valley peninsula lake desert coast region district square bridge street avenue""".split())
-PRODUCT_NEXT = frozenset("""rocket rockets satellite satellites capsule spacecraft app apps phone phones service
-network booster system vehicle vehicles aircraft drone drones car cars platform model chip chips software
-device devices launcher engine engines jet jets missile missiles tank tanks""".split())
-PROGRAM_NEXT = frozenset("program programme project mission initiative scheme plan".split())
-PERSON_NEXT = frozenset("""said says told added argued wrote believes believed explained noted asked
-acknowledged replied insisted warned called""".split())
-PLACE_BEFORE = frozenset("in into over across near throughout around inside outside toward towards".split())
-PUBLICATION_CUES = re.compile(r"^(?:reported|reports|wrote|published|has reported)\b")
 DEMONYM = re.compile(r"^[\w-]{2,}(?:ian|ese|ish|can|ean|ic|ern|i)$")  # Russian, Chinese, British, American, Democratic
 EVENT_NOUNS = "invasion|annexation|occupation|siege|bombing|blockade|liberation|partition|war|crisis|election"
 _EVENT = re.compile(rf"\b(?:(?P<year>(?:19|20)\d\d(?: [A-Z]\w+)?(?: presidential| general| midterm)? "
@@ -107,29 +85,36 @@ def _joined(text: str, a: Word, b: Word) -> bool:
 
 
 def find_runs(paragraph: int, text: str, found: list[Word], lowercase_words: set[str]) -> list[Run]:
-    """Runs of capitalised words (with connectors such as "of" inside) in one paragraph."""
+    """Runs of capitalised words (with connectors such as "of" inside) in one paragraph, with the
+    lower-case words that belong to a name ("Zagreb–Split line", "city council of Novo Mesto")."""
     runs = []
     i = 0
     while i < len(found):
         if not is_capitalised(found[i]):
             i += 1
             continue
-        j = i
-        while j + 1 < len(found) and _joined(text, found[j], found[j + 1]):
-            nxt = found[j + 1]
-            if is_capitalised(nxt) and not nxt.sentence_start:
-                j += 1
-            elif nxt.text.isdigit() and len(nxt.text) <= 3 and found[j].text.lower() not in MONTHS:
-                j += 1  # "Falcon 9"
-                break
-            elif (nxt.text in CONNECTORS and j + 2 < len(found) and _joined(text, nxt, found[j + 2])
-                  and is_capitalised(found[j + 2])):
-                j += 2  # "Department of Defense"
-            else:
-                break
-        runs += _trimmed(paragraph, text, found, i, j, lowercase_words)
+        j = _run_end(text, found, i)
+        runs += [_with_lowercase_parts(run, paragraph, text, found, i, j)
+                 for run in _trimmed(paragraph, text, found, i, j, lowercase_words)]
         i = j + 1
     return runs
+
+
+def _run_end(text: str, found: list[Word], i: int) -> int:
+    """The index of the last word of the capitalised run that starts at word i."""
+    j = i
+    while j + 1 < len(found) and _joined(text, found[j], found[j + 1]):
+        nxt = found[j + 1]
+        if is_capitalised(nxt) and not nxt.sentence_start:
+            j += 1
+        elif nxt.text.isdigit() and len(nxt.text) <= 3 and found[j].text.lower() not in MONTHS:
+            return j + 1  # "Falcon 9"
+        elif (nxt.text in CONNECTORS and j + 2 < len(found) and _joined(text, nxt, found[j + 2])
+              and is_capitalised(found[j + 2])):
+            j += 2  # "Department of Defense"
+        else:
+            break
+    return j
 
 
 def _trimmed(paragraph: int, text: str, found: list[Word], i: int, j: int, lowercase_words: set[str]) -> list[Run]:
@@ -142,24 +127,60 @@ def _trimmed(paragraph: int, text: str, found: list[Word], i: int, j: int, lower
         j -= 1
     if i > j:
         return []
-    parts = [(i, j)]
-    tokens = [w.text.lower().rstrip(".") for w in found[i:j + 1]]
-    if len(tokens) >= 4 and "of" in tokens and tokens[0] in TITLES and all(is_capitalised(w) for w in found[j - 1:j + 1]):
-        parts = [(i, j - 2), (j - 1, j)]  # "Deputy Minister of Digital Affairs Herming Chiueh"
-    elif i < j:
-        while i < j and (found[i].text.lower().rstrip(".") in TITLES or found[i].text in CONNECTORS):
-            i += 1  # "Vice President Kamala Harris", "CEO of SpaceX"
-        parts = [(i, j)]
     runs = []
-    for a, b in parts:
+    for a, b in _without_titles(found, i, j):
         if a == b and (found[a].text.lower() in NOT_A_NAME_ALONE or _adjectival(text, found, a)):
             continue
-        before = found[a - 1].text.lower() if a > 0 else ""
-        after = found[b + 1].text if b + 1 < len(found) else ""
-        gap = text[found[b].end:found[b + 1].start] if b + 1 < len(found) else ""
-        runs.append(Run(text[found[a].start:found[b].end], paragraph, found[a].start, found[b].end,
-                        tuple(found[a:b + 1]), before, after, gap))
+        runs.append(_run(paragraph, text, found, a, b))
     return runs
+
+
+def _without_titles(found: list[Word], i: int, j: int) -> list[tuple[int, int]]:
+    """The name(s) in words i..j without the titles before them: "Vice President Kamala Harris",
+    "CEO of SpaceX"; "Deputy Minister of Digital Affairs Herming Chiueh" is an office and a name."""
+    tokens = [w.text.lower().rstrip(".") for w in found[i:j + 1]]
+    if len(tokens) >= 4 and "of" in tokens and tokens[0] in TITLES and all(is_capitalised(w) for w in found[j - 1:j + 1]):
+        return [(i, j - 2), (j - 1, j)]
+    while i < j and (found[i].text.lower().rstrip(".") in TITLES or found[i].text in CONNECTORS):
+        i += 1
+    return [(i, j)]
+
+
+def _run(paragraph: int, text: str, found: list[Word], a: int, b: int) -> Run:
+    """The mention made of words a..b, with the words around it."""
+    before = found[a - 1].text.lower() if a > 0 else ""
+    after = found[b + 1].text if b + 1 < len(found) else ""
+    gap = text[found[b].end:found[b + 1].start] if b + 1 < len(found) else ""
+    return Run(text[found[a].start:found[b].end], paragraph, found[a].start, found[b].end, tuple(found[a:b + 1]),
+               before, after, gap)
+
+
+# Lower-case words that end a name after capitalised ones ("Zidani Most–Dobova line", "Dolenjska
+# festival"), and bodies named after a place ("city council of Novo Mesto"). Kept to heads that
+# name one thing: "government", "company" or "project" after a name is a description, not a name.
+NAME_HEADS = frozenset("""line railway river lake canal dam reservoir airport station port harbour harbor tunnel
+highway motorway pipeline bridge strait bay valley basin festival summit games championship conference accords
+treaty council party committee commission assembly""".split())
+BODIES_OF = frozenset("council assembly parliament court".split())
+BODY_QUALIFIERS = frozenset("""city town county island regional municipal district provincial state village
+borough parish supreme high federal national""".split())
+
+
+def _with_lowercase_parts(run: Run, paragraph: int, text: str, found: list[Word], i: int, j: int) -> Run:
+    """A run with the lower-case head noun after it, or the body of a place before it, when they
+    are part of its name."""
+    a = next(n for n in range(i, j + 1) if found[n].start == run.start)
+    b = next(n for n in range(a, j + 1) if found[n].end == run.end)
+    nxt = found[b + 1] if b + 1 < len(found) else None
+    extended = False
+    if nxt and nxt.text in NAME_HEADS and _joined(text, found[b], nxt) and not _adjectival(text, found, a):
+        b, extended = b + 1, True
+    if a >= 2 and found[a - 1].text == "of" and found[a - 2].text in BODIES_OF and not found[a - 2].sentence_start:
+        a -= 2
+        if a >= 1 and found[a - 1].text in BODY_QUALIFIERS:
+            a -= 1
+        extended = True
+    return _run(paragraph, text, found, a, b) if extended else run
 
 
 def _adjectival(text: str, found: list[Word], at: int) -> bool:
@@ -204,55 +225,64 @@ def cluster_runs(runs: list[Run], expansions: dict[str, str], event_names: set[s
         cluster = by_key.setdefault(key, Cluster(run.text))
         cluster.forms[run.text] += 1
         cluster.first = min(cluster.first, (run.paragraph, run.start))
-        _note_cues(cluster, run, key in event_names)
+        note_cues(cluster.cues, run.text.split(), run.before, run.after, run.gap_after,
+                  bool(run.words) and run.words[-1].possessive, key in event_names)
     _split_demonyms(by_key, adjective_words)
-    parent: dict[str, str] = {}
-
-    def root(key: str) -> str:
-        while key in parent:
-            key = parent[key]
-        return key
-
-    def merge(small: str, big: str) -> None:
-        a, b = root(small), root(big)
-        if a != b:
-            parent[a] = b
-
+    groups = _Groups()
     keys = sorted(by_key, key=lambda k: (-len(k.split()), k))
     for key in keys:  # plurals: "Republicans" → "Republican"
         if key.endswith("s") and key[:-1] in by_key:
-            merge(key, key[:-1])
+            groups.merge(key, key[:-1])
     for short, long in expansions.items():
         if short in by_key and long in by_key:
-            merge(short, long)
+            groups.merge(short, long)
     multi = [k for k in keys if len(k.split()) > 1]
-    for key in keys:
-        if len(key.split()) != 1:
-            continue
-        if key.isupper() and len(key) >= 2:
-            owners = [m for m in multi if key in _initials(m)]
-            if len(owners) == 1:
-                merge(key, owners[0])
-                continue
-        owners = [m for m in multi if m not in event_names
-                  and (m.split()[-1] == key or (m.split()[0] == key and not DEMONYM.search(key)))]
+    for key in (k for k in keys if len(k.split()) == 1):
+        owners = _owners(key, multi, event_names)
         if len(owners) == 1:
-            merge(key, owners[0])
+            groups.merge(key, owners[0])
         elif len(owners) > 1:
             by_key[key].ambiguous_with = tuple(sorted(owners))
-    merged: dict[str, Cluster] = {}
-    for key in keys:
-        top = root(key)
-        if top == key:
-            merged[key] = by_key[key]
-    for key in keys:
-        top = root(key)
-        if top != key:
-            merged[top].add(by_key[key])
-    clusters = list(merged.values())
+    clusters = groups.collapse(keys, by_key)
     for cluster in clusters:
-        cluster.kind = _kind(cluster)
+        cluster.kind = kind_of(cluster.name, cluster.forms, cluster.cues)
     return clusters
+
+
+def _owners(word: str, multi: list[str], event_names: set[str]) -> list[str]:
+    """The longer names a one-word form may stand for: an acronym's expansion (by its initials), or
+    the names it ends ("Musk", "the Journal") or begins ("Dolenjska")."""
+    if word.isupper() and len(word) >= 2:
+        by_initials = [m for m in multi if word in _initials(m)]
+        if len(by_initials) == 1:
+            return by_initials
+    return [m for m in multi if m not in event_names
+            and (m.split()[-1] == word or (m.split()[0] == word and not DEMONYM.search(word)))]
+
+
+class _Groups:
+    """Union-find over normal forms: which forms are one entity."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def root(self, key: str) -> str:
+        while key in self.parent:
+            key = self.parent[key]
+        return key
+
+    def merge(self, small: str, big: str) -> None:
+        a, b = self.root(small), self.root(big)
+        if a != b:
+            self.parent[a] = b
+
+    def collapse(self, keys: list[str], by_key: dict[str, Cluster]) -> list[Cluster]:
+        """One cluster per group, named by its root (the longest form), holding every form's mentions."""
+        merged = {key: by_key[key] for key in keys if self.root(key) == key}
+        for key in keys:
+            if self.root(key) != key:
+                merged[self.root(key)].add(by_key[key])
+        return list(merged.values())
 
 
 def _split_demonyms(by_key: dict[str, Cluster], adjective_words: set[str]) -> None:
@@ -266,61 +296,6 @@ def _split_demonyms(by_key: dict[str, Cluster], adjective_words: set[str]) -> No
             target.forms[rest] += extra.count
             target.first = min(target.first, extra.first)
             target.cues.update(extra.cues)
-
-
-def _note_cues(cluster: Cluster, run: Run, is_event: bool) -> None:
-    words = run.text.split()
-    last, after = words[-1].lower(), run.after.lower()
-    cues = cluster.cues
-    if is_event:
-        cues["event"] += 3
-    if last in ORG_WORDS or words[0].lower() in {"department", "ministry", "university", "bank", "office"}:
-        cues["organization"] += 3
-    if last in PUBLICATION_WORDS or PUBLICATION_CUES.match(run.gap_after.strip() + after) or run.before == "according":
-        cues["publication"] += 2
-    if run.before == "told":
-        cues["publication"] += 1
-    if last in PLACE_WORDS:
-        cues["place"] += 3
-    if run.before in PLACE_BEFORE:
-        cues["place"] += 1
-    if after in PRODUCT_NEXT or (words[-1].isdigit() and len(words) > 1):
-        cues["product"] += 2
-    if after in PROGRAM_NEXT or words[0] in ("Project", "Operation", "Program"):
-        cues["program"] += 3
-    if run.gap_after.strip() == "" and after in AGENT_NEXT:
-        cues["agent"] += 1
-    if run.before in ("said", "says", "by") or (run.gap_after.strip() == "," and after in ("a", "an", "who", "CEO")):
-        cues["agent"] += 1
-    if run.before in TITLES or (run.words and run.words[0].start > 0 and run.before in ROLE_BEFORE):
-        cues["person"] += 2
-    if run.words and run.words[-1].possessive and after in ("company", "companies", "wife", "husband", "family"):
-        cues["person"] += 1
-
-
-AGENT_NEXT = PERSON_NEXT | frozenset("""has had is was announced launched acquired described declined signed won
-lost plans wants continues needs""".split())
-ROLE_BEFORE = frozenset("""leader administrator professor analyst attorney lawyer official spokesman spokeswoman
-founder chief executive economist scientist minister senator governor president adviser advisor
-expert director investor billionaire journalist reporter editor author mayor judge""".split())
-
-
-def _kind(cluster: Cluster) -> str:
-    cues = cluster.cues
-    name_words = cluster.name.split()
-    person_like = len(name_words) in (2, 3) and all(w[:1].isupper() and w.isalpha() and not w.isupper()
-                                                    for w in name_words)
-    if person_like and any(form == name_words[-1] for form in cluster.forms):
-        cues["person"] += 3  # the surname used alone
-    agent = cues.pop("agent", 0)
-    if agent:
-        cues["person" if person_like and not cues["organization"] else "organization"] += agent
-    if cluster.name.replace(".", "").isupper():
-        cues["organization"] += 1
-        cues.pop("person", None)
-    if not cues:
-        return "organization"
-    return max(sorted(cues), key=lambda k: cues[k])
 
 
 def find_expansions(text: str) -> dict[str, str]:
