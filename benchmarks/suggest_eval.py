@@ -25,6 +25,7 @@ curator chose not to include counts against precision even when it is a real nam
 from __future__ import annotations
 
 import argparse
+import datetime
 import re
 import sys
 import time
@@ -101,21 +102,20 @@ def _datable(article, span) -> bool:
     return bool(_DATE_WORDS.search(text[start:end if end >= 0 else len(text)]))
 
 
-def score_events(s: Suggestions, library) -> tuple[Score, int, int, int]:
+def score_events(s: Suggestions, library) -> tuple[Score, int, int, int, Score]:
     """(anchor score, curated events found with an agreeing date, found only as undated, curated
-    events whose sentence holds a date word at all)."""
+    events whose sentence holds a date word at all, score of the statements dated by tense)."""
     article = s.article
     curated = [(e, _span(article, src.excerpt)) for e in library.events for src in e.sources if src.seed == article.slug]
     curated = [(e, span) for e, span in curated if span]
-
-    def spans(excerpt):
-        return _span(article, excerpt)
-
-    suggested = [(e, spans(e.excerpt)) for e in s.events]
-    undated = [spans(u.excerpt) for u in s.undated]
+    suggested = [(e, _span(article, e.excerpt)) for e in s.events]
+    undated = [(u, _span(article, u.excerpt)) for u in s.undated]
 
     def overlaps(a, b) -> bool:
         return a and b and a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
+
+    def statement_agrees(u, event) -> bool:  # a statement dated by tense counts only if its interval holds the date
+        return u.date is not None and _within(u.date, event.date)
 
     found = dated = only_undated = 0
     seen = set()
@@ -123,18 +123,33 @@ def score_events(s: Suggestions, library) -> tuple[Score, int, int, int]:
         if event.id in seen:
             continue
         hits = [e for e, sp in suggested if overlaps(span, sp)]
-        if hits:
+        statements = [u for u, sp in undated if overlaps(span, sp)]
+        if hits or any(statement_agrees(u, event) for u in statements):
             seen.add(event.id)
             found += 1
-            if any(_agrees(h.date, event.date) for h in hits):
+            if any(_agrees(h.date, event.date) for h in hits) or any(statement_agrees(u, event) for u in statements):
                 dated += 1
-        elif any(overlaps(span, u) for u in undated):
+        elif any(u.date is None for u in statements):
             seen.add(event.id)
             only_undated += 1
     total = len({e.id for e, _ in curated})
     datable = len({e.id for e, span in curated if _datable(article, span)})
     kept = sum(1 for e, sp in suggested if any(overlaps(span, sp) for _, span in curated))
-    return Score(found + only_undated, total, kept, len(suggested)), dated, only_undated, datable
+    with_interval = [(u, sp) for u, sp in undated if u.date is not None]
+    statements_found = len({c.id for c, span in curated for u, sp in with_interval
+                            if overlaps(span, sp) and statement_agrees(u, c)})
+    statements_kept = sum(1 for u, sp in with_interval
+                          if any(overlaps(span, sp) and statement_agrees(u, c) for c, span in curated))
+    return (Score(found + only_undated, total, kept, len(suggested)), dated, only_undated, datable,
+            Score(statements_found, total, statements_kept, len(with_interval)))
+
+
+def _within(interval: str, curated) -> bool:
+    """Whether a curated date lies inside an interval such as `../2024-11-04` (open start) or a date."""
+    start, _, end = interval.partition("/") if interval.startswith("..") else (interval, "", interval)
+    earliest = datetime.date.min if start == ".." else parse_date(start).earliest
+    latest = parse_date(end or start).latest
+    return earliest <= curated.earliest and curated.latest <= latest
 
 
 def _agrees(suggested: str, curated) -> bool:
@@ -180,19 +195,20 @@ def evaluate(root: Path, seed: Path) -> dict:
     s = suggest(article, None)
     seconds = time.perf_counter() - started
     entities, kind_accuracy = score_entities(s, library)
-    events, dated, undated, datable = score_events(s, library)
+    events, dated, undated, datable, statements = score_events(s, library)
     quotes, right_speaker = score_quotes(s, library)
     terms = score_terms(s, library)
     return {"entities": entities, "kind_accuracy": kind_accuracy, "events": events, "events_dated": dated,
-            "events_undated": undated, "events_datable": datable, "quotes": quotes, "quotes_right_speaker": right_speaker, "terms": terms,
+            "events_undated": undated, "events_datable": datable, "statements": statements, "quotes": quotes, "quotes_right_speaker": right_speaker, "terms": terms,
             "seconds": seconds}
 
 
 def report(figures: dict) -> str:
     lines = ["| | recall | precision |", "|---|--:|--:|"]
-    for name in ("entities", "events", "quotes", "terms"):
+    for name in ("entities", "events", "statements", "quotes", "terms"):
         sc: Score = figures[name]
-        lines.append(f"| {name} | {sc.found}/{sc.total} = {sc.recall:.0%} | {sc.kept}/{sc.suggested} = {sc.precision:.0%} |")
+        label = "events dated by tense alone" if name == "statements" else name
+        lines.append(f"| {label} | {sc.found}/{sc.total} = {sc.recall:.0%} | {sc.kept}/{sc.suggested} = {sc.precision:.0%} |")
     ev, q = figures["events"], figures["quotes"]
     lines.append(f"\nentity kinds right: {figures['kind_accuracy']:.0%} of matched; events dated in agreement: "
                  f"{figures['events_dated']}/{ev.total}, found only as undated: {figures['events_undated']}; "

@@ -201,3 +201,75 @@ def test_written_suggestions_are_valid_content_but_for_their_todos(tmp_path: Pat
     check = cli("check")
     errors = [line for line in check.stderr.splitlines() if ": error: " in line]
     assert all("'TODO'" in line for line in errors), errors
+
+
+def test_jargon_in_plain_words():
+    from explainer.suggest.jargon import jargon_terms
+
+    text = ("Voters in the swing state of Pennsylvania heard Russian talking points. He holds a security clearance "
+            "and runs a privately owned company with a constellation of satellites that broke the monopoly. "
+            "Major contractors gave him a newly created position and donated terminals.")
+    found = {t.term: t for t in jargon_terms({1: text})}
+    assert {"swing state", "talking points", "security clearance", "privately owned company",
+            "constellation of satellites", "monopoly"} <= set(found)
+    assert not {"Major contractors", "newly created position", "donated terminals", "contractors"} & set(found)
+    for term in found.values():
+        assert text[term.start:term.start + len(term.term)] == term.term  # the offset is the first use
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["the", "swing", "state", "of", "Pennsylvania", "security", "clearance", "points",
+                                 "talking", "constellation", "satellites", "privately", "owned", "company", "China",
+                                 "hawks", "monopoly", ",", ".", "“", "”", "-", "major", "legacy", "contractors"]),
+                max_size=30))
+def test_jargon_offsets_are_verbatim(tokens):
+    from explainer.suggest.jargon import jargon_terms
+
+    text = " ".join(tokens)
+    for term in jargon_terms({1: text}):
+        assert text[term.start:term.start + len(term.term)] == term.term
+
+
+def test_statements_without_a_date_word_carry_only_what_the_tense_supports():
+    article = _article("NASA administrator Bill Nelson called for an investigation of Musk’s ties.",
+                       "Amazon is developing a competitor to Starlink known as Kuiper.",
+                       "SpaceX will launch the satellites.",
+                       "“Musk has done a lot right,” said David Burbach.",
+                       "Musk was posting that Crimea, annexed by Russia in 2014, is Russian.",
+                       "In 2016, SpaceX broke the monopoly held by ULA.",
+                       published="2024-10-25/2024-11-04")
+    statements = {u.paragraph: u for u in suggest(article, None).undated}
+    assert statements[1].date == "../2024-11-04" and statements[1].phrase == "on or before publication"
+    assert statements[2].date == "2024-10-25/2024-11-04" and statements[2].phrase == "as of publication"
+    assert 3 not in statements and 4 not in statements  # a future statement; a quotation
+    assert statements[5].date == "../2024-11-04"  # 2014 dates the clause between the commas, not the post
+    assert 6 not in statements  # dated by its words
+    no_published = _article("NASA administrator Bill Nelson called for an investigation of Musk’s ties.")
+    assert not suggest(no_published, None).undated  # without `published` there is nothing to be relative to
+
+
+def test_statements_are_listed_as_needing_a_date_and_never_written():
+    from explainer.suggest.output import event_entries, to_yaml
+
+    article = _article("NASA administrator Bill Nelson called for an investigation.", published="2024-11-01")
+    found = suggest(article, None)
+    text = to_yaml(found)
+    assert "# needs a date: ¶1, the text says only on or before publication (../2024-11-01)" in text
+    assert list(yaml.safe_load_all(text))[1] == [] and not event_entries(found)  # a comment; --write skips it
+
+
+def test_word_frequencies_are_wordfreqs_without_the_package():
+    import subprocess
+    import sys
+
+    from explainer.suggest.frequency import LIST, zipf
+
+    assert zipf("the") == 7.73 and zipf("jamming") == 3.31 and zipf("eccentricities") == 0.0
+    assert zipf("jamming-resistant") == 3.23 and zipf("pro-china") == 4.71  # parts combined as wordfreq does
+    header = LIST.read_text(encoding="utf-8").split("\n", 12)[:10]
+    assert any("Attribution-ShareAlike 4.0" in line for line in header) and any("SUBTLEX" in line for line in header)
+    code = ("import sys; sys.modules['wordfreq'] = None\n"  # importing it now fails
+            "from explainer.suggest import load_inputs, suggest\n"
+            f"a, l = load_inputs(__import__('pathlib').Path({str(REPO)!r}), __import__('pathlib').Path({str(SEED)!r}))\n"
+            "assert any(t.reason == 'rare' for t in suggest(a, None).terms)")
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)

@@ -15,7 +15,8 @@ from ..model import Article, Library
 from .document import Document, prepare
 from .drift import Drift, find_drift
 from .entities import STOP, Cluster, adjectives, cluster_runs, event_runs, find_expansions, find_runs, normal_form
-from .events import find_events
+from .events import enclosed, find_events, statement_interval
+from .jargon import jargon_terms
 from .quotes import UPPER, QuoteFinding, attribute
 from .terms import defined_terms, quoted_terms, rare_words_and_phrases, repeated_phrases
 from .text import quoted_spans
@@ -57,9 +58,14 @@ class EventSuggestion:
 
 @dataclass
 class UndatedStatement:
-    phrase: str
+    """A statement to put on the timeline once a desk finds its date: the text alone dates it no
+    closer than `date` (EDTF: `../2024-11-04` is on or before that day), or not at all (None: a
+    relative date in a seed with no `published` date)."""
+    phrase: str  # the date words, or what the tense says ("on or before publication")
     excerpt: str
     paragraph: int
+    date: str | None = None
+    entities: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -257,29 +263,49 @@ def _entity_suggestions(clusters: list[Cluster], index: _EntityIndex, ids: _Ids,
 
 
 def _events(doc: Document, mentions, cluster_ids: dict, library: Library | None):
-    taken = {e.id for e in library.events} if library else set()
-    ids = _Ids(taken)
+    """Dated events, sorted by date; then the statements the text dates only by its tense or
+    relative to a `published` date the seed lacks, in the article's order."""
+    ids = _Ids({e.id for e in library.events} if library else set())
     events, undated = [], []
     by_paragraph: dict[int, list] = {}
     for mention in mentions:
         by_paragraph.setdefault(mention[0], []).append(mention)
     for index, sentences in doc.sentences.items():
         for sentence in sentences:
-            for finding in find_events(sentence, doc.article.published):
+            inside = [c for _, s, e, c in by_paragraph.get(index, ()) if sentence.start <= s and e <= sentence.end]
+            entity_ids = list(dict.fromkeys(cluster_ids[id(c)] for c in inside if id(c) in cluster_ids))
+            findings = find_events(sentence, doc.article.published)
+            for finding in findings:
                 if finding.date is None:
                     undated.append(UndatedStatement(finding.phrase, sentence.text, index))
-                    continue
-                inside = [c for _, s, e, c in by_paragraph.get(index, ()) if sentence.start <= s and e <= sentence.end]
-                entity_ids = list(dict.fromkeys(cluster_ids[id(c)] for c in inside if id(c) in cluster_ids))
-                title = _title(sentence.text)
-                words = [w for w in re.findall(r"[^\W\d_]{2,}", re.sub(r"['’]s\b", "", title))
-                         if w.lower() not in STOP][:4]
-                ident = ids.new(f"{finding.date.split('/')[0][:7]} {' '.join(words)}")  # 2022-09-personally-ordered-…
-                events.append(EventSuggestion(ident,
-                                              finding.date, finding.label, title, sentence.text, index,
-                                              finding.phrase, entity_ids))
+                else:
+                    events.append(_event(ids, finding, index, entity_ids))
+            statement = _statement(sentence, findings, doc.article.published, entity_ids)
+            if statement:
+                undated.append(statement)
     events.sort(key=lambda e: (e.date.split("/")[0].rstrip("~"), e.paragraph))
     return events, undated
+
+
+def _event(ids: _Ids, finding, paragraph: int, entity_ids: list[str]) -> EventSuggestion:
+    title = _title(finding.sentence.text)
+    words = [w for w in re.findall(r"[^\W\d_]{2,}", re.sub(r"['’]s\b", "", title)) if w.lower() not in STOP][:4]
+    ident = ids.new(f"{finding.date.split('/')[0][:7]} {' '.join(words)}")  # 2022-09-personally-ordered-…
+    return EventSuggestion(ident, finding.date, finding.label, title, finding.sentence.text, paragraph, finding.phrase,
+                           entity_ids)
+
+
+def _statement(sentence, findings, published, entity_ids: list[str]) -> UndatedStatement | None:
+    """A sentence about named entities whose main statement no date word dates (none, or only ones
+    inside a clause set off by commas): dated by its tense, relative to publication."""
+    if published is None or not entity_ids or not all(f.date and enclosed(f) for f in findings):
+        return None
+    if sentence.text[:1] in "“\"‘'":
+        return None  # a quotation: quotes.yaml's, not the timeline's
+    supported = statement_interval(sentence.text, published)
+    if supported is None:
+        return None
+    return UndatedStatement(supported[1], sentence.text, sentence.paragraph, supported[0], entity_ids)
 
 
 def _title(sentence: str) -> str:
@@ -296,6 +322,7 @@ def _terms(doc: Document, clusters: list[Cluster], index: "_EntityIndex", ids: _
         findings += defined_terms(paragraph.index, paragraph.text)
     entity_words = {w.lower() for c in clusters for f in c.forms for w in f.split() if w[:1].isupper()}
     texts = {p.index: p.text for p in doc.paragraphs}
+    findings += jargon_terms(texts)
     findings += repeated_phrases(texts, entity_words)
     findings += rare_words_and_phrases(texts, entity_words)
     names = {f.lower() for c in clusters for f in c.forms} | {form.lower() for form in index.forms}
@@ -313,7 +340,7 @@ def _terms(doc: Document, clusters: list[Cluster], index: "_EntityIndex", ids: _
         covered = index.term_forms.get(key)
         merged[key] = TermSuggestion(covered or ids.new(finding.term), finding.term, list(finding.aliases),
                                      finding.reason, count, finding.paragraph, excerpt, covered)
-    order = {"acronym": 0, "defined": 1, "quoted": 2, "repeated": 3, "rare": 4}
+    order = {"acronym": 0, "defined": 1, "quoted": 2, "jargon": 3, "repeated": 4, "rare": 5}
     return sorted(merged.values(), key=lambda t: (order[t.reason], -t.count, t.paragraph))
 
 

@@ -184,3 +184,40 @@ def find_events(sentence: Sentence, published: FuzzyDate | None) -> list[EventFi
                 date += "~"
             found.append(EventFinding(sentence, match.group(), date, label, approximate))
     return found
+
+
+# What a sentence without a date word can still say about when: a reported or completed action
+# happened on or before publication; a present state held at publication. Future and conditional
+# statements ("will", "would") say nothing the desk can use.
+_REPORTED = re.compile(r"\b(?:reportedly|allegedly|according to|reported|reports)\b", re.IGNORECASE)
+_PERFECT = re.compile(r"\b(?:has|have|had)(?:\s+(?:not|also|already|long|just|never|since|reportedly|\w+ly))*"
+                      r"\s+(?:been\s+)?[a-z]+(?:ed|en|wn|ught|ade|aid|old|ook|one|ent|ung|un|it|ld)\b")
+_IRREGULAR_PAST = ("said told took made gave went came won lost led met ran began broke sold bought built sent spent "
+                   "wrote held fell rose grew knew saw thought brought caught fought sought kept left paid struck "
+                   "stood chose drove flew became").split()
+_PAST = re.compile(r"\b(?:[a-z]{3,}(?<!e)ed|" + "|".join(_IRREGULAR_PAST) + r")\b")  # not "need", "indeed"
+_PRESENT = re.compile(r"\b(?:is|are|remains?|continues?|consists?)\b")
+_FUTURE = re.compile(r"\b(?:will|would|could|might|should|is due to|are due to|plans? to)\b")
+
+
+def statement_interval(text: str, published: FuzzyDate) -> tuple[str, str] | None:
+    """(the dates a sentence with no date words supports, in words) from its tense alone: a past,
+    perfect or reported action "on or before publication" (EDTF `../2024-11-04`), a present state
+    "as of publication" (the publication date); None for future and conditional statements."""
+    if _FUTURE.search(text) and not _REPORTED.search(text):
+        return None
+    latest = published.latest.isoformat()
+    if _REPORTED.search(text) or _PERFECT.search(text) or _PAST.search(text):
+        return f"../{latest}", "on or before publication"
+    if _PRESENT.search(text):
+        return published.text, "as of publication"
+    return None
+
+
+def enclosed(finding: EventFinding) -> bool:
+    """A date inside a clause set off by commas ("Crimea, annexed by Russia in 2014, is …") dates
+    that clause, not the sentence's main statement."""
+    text = finding.sentence.text
+    at = text.find(finding.phrase)
+    before, after = text.rfind(",", 0, at), text.find(",", at + len(finding.phrase))
+    return before > 0 and after > 0 and not text[before + 1:at].strip().lower().startswith(("in ", "on ", "since "))

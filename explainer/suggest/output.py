@@ -79,6 +79,14 @@ def quote_entries(s: Suggestions) -> list[str]:
     return entries
 
 
+def _undated_comment(u) -> str:
+    if u.date is None:
+        return (f"undated: {scalar(u.phrase)} in ¶{u.paragraph} (set `published` in the seed's front matter to "
+                f"resolve it): {scalar(u.excerpt)}")
+    return (f"needs a date: ¶{u.paragraph}, the text says only {u.phrase} ({u.date}); "
+            f"entities: [{', '.join(u.entities)}]: {scalar(u.excerpt)}")
+
+
 def to_yaml(s: Suggestions) -> str:
     parts = [f"# Suggestions for {s.article.path} (seed '{s.article.slug}'). Review every entry before pasting;\n"
              "# each document below goes at the end of the file it names. Nothing was written.\n"]
@@ -92,9 +100,7 @@ def to_yaml(s: Suggestions) -> str:
                if e.covered_by and e.missing_aliases]
     covered += [f"{e.covered_by} ({e.name}): covered" for e in s.entities if e.covered_by and not e.missing_aliases]
     document("content/entities.yaml", entity_entries(s), ["already curated: " + c for c in covered])
-    undated = [f"undated: {scalar(u.phrase)} in ¶{u.paragraph} (set `published` in the seed's front matter to "
-               f"resolve it): {scalar(u.excerpt)}" for u in s.undated]
-    document("content/timeline.yaml", event_entries(s), undated)
+    document("content/timeline.yaml", event_entries(s), [_undated_comment(u) for u in s.undated])
     document("content/glossary.yaml", term_entries(s),
              [f"already curated: {t.covered_by} ({t.term})" for t in s.terms if t.covered_by])
     document("content/quotes.yaml", quote_entries(s))

@@ -1,7 +1,7 @@
 """Glossary candidates: acronyms spelled out in lower case, phrases the article defines or sets in
 quotation marks ("so-called …", "known as …", “top secret”), and jargon: the lower-case two- and
 three-word phrases the article repeats, words that are rare in general English, and pairs whose
-head word is (wordfreq's frequencies, offline: "jamming", "reusable booster", "sole supplier").
+head word is (frequency.py: "jamming", "reusable booster", "sole supplier").
 A desk keeps what a general reader would need explained.
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .entities import STOP
+from .frequency import zipf
 from .text import QuotedSpan
 
 COMMON = STOP | frozenset("""said says told like one two three very well much time year years people way even
@@ -91,16 +92,7 @@ def repeated_phrases(paragraphs: dict[int, str], entity_words: set[str]) -> list
 
 
 def rare_words_and_phrases(paragraphs: dict[int, str], entity_words: set[str]) -> list[TermFinding]:
-    """Words rare in general English, and two-word phrases whose head is (wordfreq's Zipf scale)."""
-    from wordfreq import zipf_frequency  # loads its word list on first use: only suggest pays for it
-
-    zipf: dict[str, float] = {}
-
-    def frequency(word: str) -> float:
-        if word not in zipf:
-            zipf[word] = zipf_frequency(word, "en", wordlist="small")  # words under Zipf 3 read as 0
-        return zipf[word]
-
+    """Words rare in general English, and two-word phrases whose head is (on the Zipf scale)."""
     found: dict[str, TermFinding] = {}
     for index, text in paragraphs.items():
         for sentence_match in re.finditer(r"[^.?!;:,“”\"()—–]+", text):
@@ -109,13 +101,13 @@ def rare_words_and_phrases(paragraphs: dict[int, str], entity_words: set[str]) -
             for n, (word, start) in enumerate(tokens):
                 if not _PHRASE_WORD.fullmatch(word) or word in COMMON or word in entity_words:
                     continue
-                if len(word) >= 5 and NOUNISH.search(word) and frequency(word) < RARE_WORD:
+                if len(word) >= 5 and NOUNISH.search(word) and zipf(word) < RARE_WORD:
                     found.setdefault(word, TermFinding(word, "rare", index, start))
                 if n + 1 < len(tokens):
                     head = tokens[n + 1][0]
                     if _PHRASE_WORD.fullmatch(head) and head not in COMMON and head not in entity_words \
                             and not re.search(r"(?:ly|ed)$", word) and not re.search(r"(?:ly|ed|ing)$", head) \
-                            and frequency(head) < RARE_HEAD and frequency(word) < COMMON_MODIFIER:
+                            and zipf(head) < RARE_HEAD and zipf(word) < COMMON_MODIFIER:
                         phrase = f"{word} {head}"
                         found.setdefault(phrase, TermFinding(phrase, "rare", index, start))
     return list(found.values())
