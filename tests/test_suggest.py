@@ -158,6 +158,9 @@ def test_names_with_a_lower_case_head_or_body():
     assert found["Dolenjska festival"].kind == "event"
     assert "Labour party" in found and "Novo Mesto" in found
     assert not {"Russian officials", "Taiwanese government", "Musk’s company", "Musk company"} & set(found)
+    two = {e.name for e in suggest(_article("Spain’s Ministry for the Ecological Transition agreed. They flew "
+                                            "rockets for SpaceX for the Pentagon."), None).entities}
+    assert {"Ministry for the Ecological Transition", "SpaceX", "Pentagon"} <= two
 
 DATE_PHRASES = ["in 2016", "In September 2022", "late 2022", "the 1990s", "24 October 2024", "October 24, 2024",
                 "spring 2026", "next summer", "on Tuesday", "last week", "this week", "two years ago", "next year",
@@ -244,6 +247,8 @@ def test_statements_without_a_date_word_carry_only_what_the_tense_supports():
     assert 3 not in statements and 4 not in statements  # a future statement; a quotation
     assert statements[5].date == "../2024-11-04"  # 2014 dates the clause between the commas, not the post
     assert 6 not in statements  # dated by its words
+    hearing = _article("The council will hold a hearing on 2 October.", published="2025-09-18")
+    assert [(e.phrase, e.date) for e in suggest(hearing, None).events] == [("2 October", "2025-10-02")]
     no_published = _article("NASA administrator Bill Nelson called for an investigation of Musk’s ties.")
     assert not suggest(no_published, None).undated  # without `published` there is nothing to be relative to
 

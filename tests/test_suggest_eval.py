@@ -1,10 +1,10 @@
 """suggest against hand curation (benchmarks/suggest_eval.py says how entries are matched).
 
-Two articles: the live seed against content/, and a fictional article written for this test and
-curated by hand before suggest first ran on it (tests/fixtures/suggest-night-train/). Where the
-issue's target is met the target is asserted; where it is not (marked), the figure measured
-when the rules landed is asserted, so that a change can only improve it; docs/suggest.md gives
-both."""
+Three articles: the live seed against content/, and two fictional articles written for these
+tests and curated by hand before suggest first ran on them (tests/fixtures/suggest-night-train/,
+tests/fixtures/suggest-desalination/). Where the issue's target is met the target is asserted;
+where it is not (marked), the figure measured when the rules landed is asserted, so that a change
+can only improve it; docs/suggest.md gives both, and which figures are in-sample."""
 from __future__ import annotations
 
 import sys
@@ -22,6 +22,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from suggest_eval import evaluate  # noqa: E402
 
 NIGHT_TRAIN = REPO / "tests" / "fixtures" / "suggest-night-train"
+DESALINATION = REPO / "tests" / "fixtures" / "suggest-desalination"
 
 
 @pytest.fixture(scope="module")
@@ -34,30 +35,43 @@ def fixture_figures():
     return evaluate(NIGHT_TRAIN, NIGHT_TRAIN / "seeds" / "night-train.md")
 
 
+@pytest.fixture(scope="module")
+def third_figures():
+    return evaluate(DESALINATION, DESALINATION / "seeds" / "desalination.md")
+
+
 def test_the_seed(seed_figures):
     f = seed_figures
     assert f["entities"].recall >= 0.90
     assert f["entities"].precision >= 0.70
     assert f["quotes"].recall >= 0.95
     assert f["quotes_right_speaker"] / f["quotes"].total >= 0.85
-    # below the issue's targets (80% events, 60% terms): half the curated events are dated from
-    # outside sources, and the seed has no `published` date to resolve "this week" against
-    assert f["events"].recall >= 0.45
+    assert f["events"].recall >= 0.80  # a statement dated by tense alone counts only if its interval holds the date
+    assert f["events_dated"] >= 30  # below 80% (measured 30/39): 5 curated events come after publication
     assert f["events"].precision >= 0.80
-    assert f["terms"].recall >= 0.14
+    assert f["statements"].precision >= 0.35  # what a desk keeps of the statements dated by tense
+    assert f["terms"].recall >= 0.60
+    assert f["terms"].precision >= 0.45  # measured 48%
     assert f["seconds"] < 5
 
 
 def test_the_fictional_article(fixture_figures):
     f = fixture_figures
     assert f["events"].recall >= 0.80
-    assert f["events_dated"] >= 10  # dates in agreement with the curator's (no more precise)
+    assert f["events_dated"] >= 13  # dates in agreement with the curator's (no more precise)
     assert f["quotes"].recall >= 0.95
     assert f["entities"].precision >= 0.70
     assert f["entities"].recall >= 0.90
-    # below the issue's target (60% terms)
-    assert f["quotes_right_speaker"] >= 9
-    assert f["terms"].recall >= 0.35
+    assert f["quotes_right_speaker"] >= 11
+    assert f["terms"].recall >= 0.60
+
+
+def test_the_third_article(third_figures):
+    f = third_figures
+    assert f["entities"].recall >= 0.90 and f["entities"].precision >= 0.70
+    assert f["events"].recall >= 0.80 and f["events_dated"] >= 10
+    assert f["quotes"].recall >= 0.95 and f["quotes_right_speaker"] == 5
+    assert f["terms"].recall >= 0.60
 
 
 def test_fifty_thousand_words_in_under_ten_seconds():

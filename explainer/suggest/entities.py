@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .kinds import AGENT_NEXT, TITLES, kind_of, note_cues
+from .kinds import AGENT_NEXT, ORG_WORDS, PLACE_WORDS, TITLES, kind_of, note_cues
 from .text import MONTHS, Word
 
 CONNECTORS = frozenset("of for de del della da di du van von der den la le al bin y".split())
@@ -112,9 +112,21 @@ def _run_end(text: str, found: list[Word], i: int) -> int:
         elif (nxt.text in CONNECTORS and j + 2 < len(found) and _joined(text, nxt, found[j + 2])
               and is_capitalised(found[j + 2])):
             j += 2  # "Department of Defense"
+        elif nxt.text in CONNECTORS and _body_of_the(text, found, j):
+            j += 3  # "Ministry for the Ecological Transition", "Department of the Interior"
         else:
             break
     return j
+
+
+def _body_of_the(text: str, found: list[Word], j: int) -> bool:
+    """Word j is an institution's word ("Ministry", "Department", "Gulf") followed by "of the" or
+    "for the" and a capitalised word: one name. After any other word, "for the" joins two names
+    ("launches for SpaceX for the Pentagon")."""
+    if j + 3 >= len(found) or found[j].text.lower() not in ORG_WORDS | PLACE_WORDS:
+        return False
+    the, name = found[j + 2], found[j + 3]
+    return the.text == "the" and is_capitalised(name) and _joined(text, found[j + 1], the) and _joined(text, the, name)
 
 
 def _trimmed(paragraph: int, text: str, found: list[Word], i: int, j: int, lowercase_words: set[str]) -> list[Run]:
@@ -159,7 +171,7 @@ def _run(paragraph: int, text: str, found: list[Word], a: int, b: int) -> Run:
 # festival"), and bodies named after a place ("city council of Novo Mesto"). Kept to heads that
 # name one thing: "government", "company" or "project" after a name is a description, not a name.
 NAME_HEADS = frozenset("""line railway river lake canal dam reservoir airport station port harbour harbor tunnel
-highway motorway pipeline bridge strait bay valley basin festival summit games championship conference accords
+highway motorway pipeline plant aquifer bridge strait bay valley basin festival summit games championship conference accords
 treaty council party committee commission assembly""".split())
 BODIES_OF = frozenset("council assembly parliament court".split())
 BODY_QUALIFIERS = frozenset("""city town county island regional municipal district provincial state village

@@ -28,6 +28,7 @@ PATTERNS = [  # most specific first; a later pattern never claims words an earli
     ("decade", re.compile(r"\b(?:the )?(?P<decade>1[6-9]\d|20\d)0s\b")),
     ("year", re.compile(rf"(?<![$€£\d.,-])\b(?:(?:in|since|by|until|from|of|during|before|after) )?{_Y}\b(?![%\d]|\.\d|,\d)")),
     ("month-day", re.compile(rf"\b{_M} (?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b")),
+    ("month-day", re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)? (?:of )?{_M}")),  # "on 2 October": the year is publication's
     ("month-alone", re.compile(rf"\b(?:in|on|since|by|until|last|this|next|early|late|mid|until) {_M}(?! [0-3]?\d| ?\d{{4}})\b")),
     ("weekday", re.compile(r"\b(?:(?P<which>[Oo]n|[Ll]ast|[Nn]ext|[Tt]his) )?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|"
                            r"Friday|Saturday|Sunday)\b")),
@@ -79,9 +80,9 @@ def _relative(kind: str, match: re.Match, published: FuzzyDate | None) -> tuple[
     p0, p1 = published.earliest, published.latest
     if kind == "month-day":
         month, day = _month_number(match.group("month")), int(match.group("day"))
-        if p0.year != p1.year or not 1 <= day <= calendar.monthrange(p0.year, month)[1]:
+        if p0.year != p1.year:
             return None, False
-        return dt.date(p0.year, month, day).isoformat(), False
+        return dt.date(p0.year, month, day).isoformat(), False  # "31 February": ValueError, not a date
     if kind == "weekday":
         if published.precision != "day":
             return None, False

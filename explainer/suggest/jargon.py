@@ -25,7 +25,7 @@ subsidy quota deficit surplus bond yield rate debt loan grant levy tax credit re
 shareholder dividend equity valuation margin domain deterrence escalation ceasefire blockade embargo doctrine
 arsenal warhead payload constellation terminal launch booster orbit backup bandwidth latency encryption stock
 grid emission offset footprint runoff obligation regulator regulation framework protocol threshold ceiling
-benchmark index inflation recession stimulus austerity""".split())
+benchmark index inflation recession stimulus austerity tariff assessment partnership emergency""".split())
 # Policy words that are terms on their own.
 JARGON_WORDS = frozenset("""monopoly monopolies cartel annexation sanctions embargo filibuster gerrymandering
 impeachment indictment subpoena injunction lobbying procurement acquisitions consolidation deregulation

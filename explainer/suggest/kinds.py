@@ -16,7 +16,8 @@ PUBLICATION_WORDS = frozenset("""journal times post news magazine review gazette
 guardian economist wire press daily weekly monitor observer chronicle reporter standard""".split())
 PLACE_WORDS = frozenset("""island islands river sea ocean mountains mountain province county city republic
 kingdom strait bay valley peninsula lake desert coast region district square bridge street avenue line
-railway canal dam reservoir airport station port harbour harbor tunnel highway motorway pipeline""".split())
+railway canal dam reservoir airport station port harbour harbor tunnel highway motorway pipeline plant aquifer
+gulf""".split())
 EVENT_WORDS = frozenset("festival summit games championship conference accords treaty".split())
 PROGRAM_WORDS = frozenset("programme program scheme initiative project".split())
 PRODUCT_NEXT = frozenset("""rocket rockets satellite satellites capsule spacecraft app apps phone phones service
