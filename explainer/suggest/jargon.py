@@ -4,9 +4,10 @@ common ("swing state", "prime contractor", "security clearance", "talking points
 Nothing in the words' frequencies singles these out, so the rules use what does: a head noun from
 a small list of the heads policy, law, business and security writing builds its terms on
 ("state", "contractor", "clearance", "points"), with the modifiers before it; policy words that are
-terms on their own ("monopoly", "annexation"); and the adverb-participle-noun pattern of legal and
-business language ("privately owned company"). The lists are written by hand, for news in
-general; docs/suggest.md says which of their words the measured articles use.
+terms on their own ("monopoly", "annexation"); how a business is held ("privately owned
+company"); and a head with its object ("constellation of satellites"). The lists are written by
+hand, for news in general; docs/suggest.md says which of their words came from the articles the
+rules are measured on.
 """
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ import re
 
 from .terms import COMMON, TermFinding
 
-# Head nouns of policy, legal, business, security and technology terms (singular; a plural s is
-# allowed). Chosen for news writing in general, not for one article: docs/suggest.md lists the
-# ones the evaluated articles use.
+# Head nouns of policy, legal, business, security and technology terms (singular; plurals are
+# allowed).
 JARGON_HEADS = frozenset("""state law act bill order clearance treaty sanction mandate veto amendment clause caucus
 coalition filibuster constituency hawk dove points base injunction ruling warrant subpoena indictment precedent
 jurisdiction immunity testimony inquiry tribunal verdict settlement plea parole custody liability statute
@@ -41,13 +41,13 @@ _FRAGMENT = re.compile(r"[^.?!;:,“”\"()—–]+")
 # "privately owned company", "publicly traded firm", "state-owned enterprise": how a business is held.
 _HELD = re.compile(r"\b(?P<term>(?:[a-z]{3,}ly |[a-z]+-)(?:owned|held|traded|listed|funded|run|backed|controlled) "
                    r"(?:company|companies|firm|firms|corporation|business|enterprise|enterprises|entity|bank|fund))\b")
-# "constellation of satellites", "denial of service": a jargon head with its object.
+# "constellation of satellites", "consolidation of contractors": a jargon head with its object.
 _OF = re.compile(r"\b(?P<term>(?P<head>[a-z]{4,}) of (?P<object>[a-z]{4,}))\b")
 
 
 def jargon_terms(paragraphs: dict[int, str]) -> list[TermFinding]:
-    """Compounds on a jargon head, jargon words, and adverb-participle-noun phrases, each at its
-    first use."""
+    """Compounds on a jargon head, jargon words, how a business is held, and a head with its
+    object, each at its first use."""
     found: dict[str, TermFinding] = {}
     for index, text in paragraphs.items():
         for fragment in _FRAGMENT.finditer(text):

@@ -32,7 +32,7 @@ _MIXED = re.compile(r"\b(?P<term>[a-z]{3,} [A-Z]{2,6}s?)\b")  # "super PACs"
 @dataclass
 class TermFinding:
     term: str
-    reason: str  # "quoted", "defined", "acronym", "repeated"
+    reason: str  # "acronym", "defined", "quoted", "jargon", "repeated" or "rare"
     paragraph: int
     start: int
     aliases: tuple[str, ...] = ()
