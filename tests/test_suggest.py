@@ -211,11 +211,12 @@ def test_jargon_in_plain_words():
 
     text = ("Voters in the swing state of Pennsylvania heard Russian talking points. He holds a security clearance "
             "and runs a privately owned company with a constellation of satellites that broke the monopoly. "
-            "Major contractors gave him a newly created position and donated terminals.")
+            "Major contractors gave him a newly created position and donated terminals. It speeds up public contracts.")
     found = {t.term: t for t in jargon_terms({1: text})}
     assert {"swing state", "talking points", "security clearance", "privately owned company",
             "constellation of satellites", "monopoly"} <= set(found)
-    assert not {"Major contractors", "newly created position", "donated terminals", "contractors"} & set(found)
+    assert not {"Major contractors", "newly created position", "donated terminals", "contractors",
+                "up public contracts"} & set(found)
     for term in found.values():
         assert text[term.start:term.start + len(term.term)] == term.term  # the offset is the first use
 

@@ -73,8 +73,8 @@ def _is_head(word: str) -> bool:
 
 
 def _modifier(word: str) -> bool:
-    return bool(_WORD.fullmatch(word)) and word not in COMMON and word not in PLAIN_ADJECTIVES \
-        and not word.endswith(("ly", "ed"))  # "newly", "donated": an adverb or a verb, rarely part of a term
+    return len(word) >= 3 and bool(_WORD.fullmatch(word)) and word not in COMMON and word not in PLAIN_ADJECTIVES \
+        and not word.endswith(("ly", "ed"))  # "up", "newly", "donated": a particle, adverb or verb, rarely in a term
 
 
 def _compound(tokens: list[tuple[str, int]], head: int) -> tuple[str, int] | None:
