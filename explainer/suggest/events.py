@@ -215,10 +215,14 @@ def statement_interval(text: str, published: FuzzyDate) -> tuple[str, str] | Non
     return None
 
 
+_PARENTHETICAL = re.compile(r"\s*(?:which|who|whom|whose|where|when|a|an|the|[a-z]+ed|[a-z]+en)\b")
+
+
 def enclosed(finding: EventFinding) -> bool:
-    """A date inside a clause set off by commas ("Crimea, annexed by Russia in 2014, is …") dates
-    that clause, not the sentence's main statement."""
+    """A date inside a clause set off by commas that modifies a word before it ("Crimea, annexed
+    by Russia in 2014, is …", "ULA, which was formed in 2006, …") dates that clause, not the
+    sentence's main statement."""
     text = finding.sentence.text
     at = text.find(finding.phrase)
     before, after = text.rfind(",", 0, at), text.find(",", at + len(finding.phrase))
-    return before > 0 and after > 0 and not text[before + 1:at].strip().lower().startswith(("in ", "on ", "since "))
+    return before > 0 and after > 0 and bool(_PARENTHETICAL.match(text, before + 1))

@@ -91,16 +91,17 @@ def to_yaml(s: Suggestions) -> str:
     parts = [f"# Suggestions for {s.article.path} (seed '{s.article.slug}'). Review every entry before pasting;\n"
              "# each document below goes at the end of the file it names. Nothing was written.\n"]
 
-    def document(path: str, entries: list[str], comments: list[str] = ()) -> None:
+    def document(path: str, entries: list[str], comments: list[str] = (), after: list[str] = ()) -> None:
         parts.append(f"--- # {path}\n")
         parts.extend(f"# {c}\n" for c in comments)
         parts.append("\n".join(entries) if entries else "[]\n")
+        parts.extend(f"# {c}\n" for c in after)  # ranked below the entries
 
     covered = [f"{e.covered_by} ({e.name}): add aliases {_flow(e.missing_aliases)}" for e in s.entities
                if e.covered_by and e.missing_aliases]
     covered += [f"{e.covered_by} ({e.name}): covered" for e in s.entities if e.covered_by and not e.missing_aliases]
     document("content/entities.yaml", entity_entries(s), ["already curated: " + c for c in covered])
-    document("content/timeline.yaml", event_entries(s), [_undated_comment(u) for u in s.undated])
+    document("content/timeline.yaml", event_entries(s), after=[_undated_comment(u) for u in s.undated])
     document("content/glossary.yaml", term_entries(s),
              [f"already curated: {t.covered_by} ({t.term})" for t in s.terms if t.covered_by])
     document("content/quotes.yaml", quote_entries(s))
