@@ -248,6 +248,9 @@ def test_statements_without_a_date_word_carry_only_what_the_tense_supports():
     assert 3 not in statements and 4 not in statements  # a future statement; a quotation
     assert statements[5].date == "../2024-11-04"  # 2014 dates the clause between the commas, not the post
     assert 6 not in statements  # dated by its words
+    rainfall = _article("Across the Canary Islands, rainfall this year has been the lowest, according to the CIWO.",
+                        published="2025-09-18")
+    assert not suggest(rainfall, None).undated  # "this year" is not in a clause set off by commas
     hearing = _article("The council will hold a hearing on 2 October.", published="2025-09-18")
     assert [(e.phrase, e.date) for e in suggest(hearing, None).events] == [("2 October", "2025-10-02")]
     no_published = _article("NASA administrator Bill Nelson called for an investigation of Musk’s ties.")
