@@ -282,3 +282,22 @@ def test_word_frequencies_are_wordfreqs_without_the_package():
             f"a, l = load_inputs(__import__('pathlib').Path({str(REPO)!r}), __import__('pathlib').Path({str(SEED)!r}))\n"
             "assert any(t.reason == 'rare' for t in suggest(a, None).terms)")
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+STATEMENT_PIECES = ["Musk", " Musk", " NASA", " called", " has taken", " is developing", " will launch", " reportedly",
+                    " the contract", ", annexed by Russia in 2014,", " in 2016", " on 2 October", " this year", ". ",
+                    "“", "”", " said", " which", ", ", " Critics are", " convinced", " should", "\n"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(pieces=st.lists(st.sampled_from(STATEMENT_PIECES) | st.text(max_size=6), max_size=30),
+       published=st.sampled_from(["2024", "2024-10", "2025-09-18", "2024-10-25/2024-11-04"]))
+def test_statements_are_verbatim_and_never_more_precise_than_publication(pieces, published):
+    from explainer.dates import parse_date
+
+    paragraphs = [p for p in "".join(pieces).split("\n") if p.strip()] or ["Musk called."]
+    article = _article(*paragraphs, published=published)
+    date = parse_date(published)
+    for statement in suggest(article, None).undated:
+        assert statement.excerpt in paragraphs[statement.paragraph - 1]
+        assert statement.date in (None, f"../{date.latest.isoformat()}", published)
