@@ -148,7 +148,7 @@ def check_command(obj: dict, strict: bool, fmt: str, drafts: bool) -> None:
 @click.pass_obj
 def serve_command(obj: dict, port: int, host: str, out: Path | None) -> None:
     """Preview with live reload: rebuild what each save affects; drafts are included."""
-    from explainer.incremental import Session
+    from explainer.reuse.session import Session
     from explainer.serve import serve
 
     if host not in ("127.0.0.1", "localhost", "::1"):

@@ -19,7 +19,7 @@ from markupsafe import escape
 
 from .data_names import DATA_FILES, SCHEMAS
 from .model import Event, SourceRef
-from .pages import PageBuilder, PagePlan, _plain
+from .pages import PageBuilder, PagePlan, _plain, planned
 
 SCHEMA_FOLDER = Path(__file__).parent / "schemas"
 _HREF = re.compile(r'href="(/[^"]*)"')
@@ -51,13 +51,13 @@ def data_plan(builder: PageBuilder, name: str) -> PagePlan:
     if name != "graph.json" and not name.startswith("schemas/"):  # the names its markdown links show
         deps |= {f"entity-card:{e.id}" for e in lib.entities} | {f"term-card:{t.id}" for t in lib.terms}
     text = DataFiles(builder).files()[name]()
-    return PagePlan(builder.urls.page(f"data/{name}"), f"data/{name}", "", "data", name, "", {"body": text},
+    return planned(builder.urls, builder.urls.page(f"data/{name}"), "", "data", name, "", {"body": text},
                     frozenset(deps))
 
 
 def data_index_plan(builder: PageBuilder) -> PagePlan:
     """/data/: what each file holds, and how to embed the timeline."""
-    return PagePlan(builder.urls.page("data/"), "data/index.html", "data.html", "data-index", "The explainer’s data",
+    return planned(builder.urls, builder.urls.page("data/"), "data.html", "data-index", "The explainer’s data",
                     f"The timeline, entities, glossary and relationship network of {builder.lib.site.title}, "
                     "as JSON and CSV for reuse.",
                     {"timeline_url": builder.urls.absolute(builder.urls.page("data/timeline.json"))},

@@ -52,6 +52,15 @@ class FileCache:
         self._trusted = False
         self._many = None
 
+    def stamps(self) -> dict[Path, tuple[int, int]]:
+        """Each cached file's stamp (modification time, size) as it was when parsed."""
+        return {path: entry[0] for path, entry in self._entries.items()}
+
+    def vouch(self, path: Path, stamp: tuple[int, int]) -> None:
+        """Take the cached parse of `path` as current for the file now stamped `stamp` (the CI
+        cache found its content unchanged: a fresh checkout gives every file a new time)."""
+        self._entries[path] = (stamp, self._entries[path][1])
+
     def list_files(self, folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
         key = (folder, suffixes)
         if not self._trusted or key not in self._listings:

@@ -73,6 +73,7 @@ class Entity:
     # positions of each alias and related id, for precise warnings
     alias_src: tuple[Location, ...] = ()
     related_src: tuple[Location, ...] = ()
+    redirect_src: tuple[Location, ...] = ()  # where each redirect_from id is written
     sort_name: str = ""  # how lists sort it, when the rule in sort_key gets it wrong ("Xi Jinping")
 
     @property

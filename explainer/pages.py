@@ -57,6 +57,11 @@ class PagePlan:
     deps: frozenset[str] = frozenset()
 
 
+def planned(urls: Urls, url: str, *fields, **named) -> PagePlan:
+    """A page's plan, with its output file found from its URL (by Urls.output, like every page's)."""
+    return PagePlan(url, urls.output(url), *fields, **named)
+
+
 class PageBuilder:
     """Builds the context of each page from the linked library."""
 
@@ -250,7 +255,7 @@ class PageBuilder:
             jsonld["datePublished"] = _machine_date(article.published)
         if article.url:
             jsonld["isBasedOn"] = article.url
-        return PagePlan(url, f"articles/{article.slug}/index.html", "article.html",
+        return planned(self.urls, url, "article.html",
                         "article", article.title, description,
                         {"article": article, "meta": meta, "paragraphs": paragraphs, "toc": self.toc(article),
                          "jsonld": jsonld, "og_type": "article"}, frozenset(deps))
@@ -324,7 +329,7 @@ class PageBuilder:
         deps |= {f"seed:{self.quotes[q].seed}" for q in self.linked.entity_quotes.get(entity.id, [])}
         deps |= {f"seed:{self.notes[n].seed}" for n in self.linked.entity_notes.get(entity.id, [])}
         deps |= self.cited_seeds(s for n in self.linked.entity_notes.get(entity.id, []) for s in self.notes[n].sources)
-        return PagePlan(self.urls.entity(entity.id), f"entities/{entity.id}/index.html", "entity.html", "entity",
+        return planned(self.urls, self.urls.entity(entity.id), "entity.html", "entity",
                         entity.name, entity.summary, context, frozenset(deps))
 
     def entity_jsonld(self, entity: Entity) -> dict:
@@ -357,7 +362,7 @@ class PageBuilder:
                     for e in members]})
         deps = {"template:entities.html", "site", "ids"} | {f"entity-card:{e.id}" for e in self.lib.entities}
         deps |= {f"seed-mentions:{a.slug}" for a in self.lib.articles}  # mention counts
-        return PagePlan(self.urls.page("entities/"), "entities/index.html", "entities.html", "entities",
+        return planned(self.urls, self.urls.page("entities/"), "entities.html", "entities",
                         "People, organisations and places", f"Everyone and everything named in {self.lib.site.title}.",
                         {"groups": groups}, frozenset(deps))
 
@@ -372,7 +377,7 @@ class PageBuilder:
         deps = {"template:timeline.html", "site", "ids"} | {f"event:{e.id}" for e in self.lib.events}
         deps |= self.cited_seeds(s for e in self.lib.events for s in e.sources)
         deps |= {f"entity-card:{i}" for i in involved}
-        return PagePlan(self.urls.page("timeline/"), "timeline/index.html", "timeline.html", "timeline", "Timeline",
+        return planned(self.urls, self.urls.page("timeline/"), "timeline.html", "timeline", "Timeline",
                         f"What happened when, each event tied to its source: {self.lib.site.title}.",
                         {"years": years, "kinds": kinds, "filter_entities": [self.entity_ref(i) for i in involved]},
                         frozenset(deps))
@@ -387,7 +392,7 @@ class PageBuilder:
         deps = {"template:glossary.html", "site", "ids"} | {f"term:{t.id}" for t in self.lib.terms}
         deps |= {f"term-card:{t.id}" for t in self.lib.terms}
         deps |= {f"seed-{part}:{a.slug}" for a in self.lib.articles for part in ("mentions", "meta")}  # uses
-        return PagePlan(self.urls.page("glossary/"), "glossary/index.html", "glossary.html", "glossary", "Glossary",
+        return planned(self.urls, self.urls.page("glossary/"), "glossary.html", "glossary", "Glossary",
                         f"Plain-language definitions of the terms used in {self.lib.site.title}.",
                         {"letters": letters, "one_article": len(self.lib.articles) == 1, "jsonld": {
                             "@context": "https://schema.org", "@type": "DefinedTermSet", "name": "Glossary",
@@ -437,7 +442,7 @@ class PageBuilder:
 
     def articles_page(self) -> PagePlan:
         deps = {"template:articles.html", "site", "ids"} | {f"seed-meta:{a.slug}" for a in self.lib.articles}
-        return PagePlan(self.urls.page("articles/"), "articles/index.html", "articles.html", "articles", "Articles",
+        return planned(self.urls, self.urls.page("articles/"), "articles.html", "articles", "Articles",
                         f"Every article explained in {self.lib.site.title}.",
                         {"articles": [self.article_row(a) for a in self.newest_articles()]}, frozenset(deps))
 
@@ -453,7 +458,7 @@ class PageBuilder:
         deps = {"template:home.html", "site", "ids"} | {f"entity-card:{p['id']}" for p in players}
         deps |= {f"seed-{part}:{a.slug}" for a in self.lib.articles for part in ("mentions", "meta")}
         deps |= {f"event:{e['id']}" for e in preview}
-        return PagePlan(self.urls.page(""), "index.html", "home.html", "home", self.lib.site.title,
+        return planned(self.urls, self.urls.page(""), "home.html", "home", self.lib.site.title,
                         self.lib.site.description or self.lib.site.title,
                         {"points": points, "players": players, "timeline": preview, "articles": articles,
                          "counts": {"entities": len(self.lib.entities), "events": len(self.lib.events),
@@ -470,7 +475,7 @@ class PageBuilder:
         deps = {"template:map.html", "site", "ids"}
         deps |= {f"entity-card:{e.id}" for e in self.lib.entities} | {f"entity-related:{e.id}" for e in self.lib.entities}
         deps |= {f"seed-mentions:{a.slug}" for a in self.lib.articles} | {f"seed-meta:{a.slug}" for a in self.lib.articles}
-        return PagePlan(self.urls.page("map/"), "map/index.html", "map.html", "map", "Relationship map",
+        return planned(self.urls, self.urls.page("map/"), "map.html", "map", "Relationship map",
                         f"How the people, organisations and places in {self.lib.site.title} connect.",
                         {"svg": draw(drawing) if drawing else "", "shown": len(drawing.nodes) if drawing else 0,
                          "total": len(self.nodes), "edge_count": len(ties),
@@ -501,7 +506,7 @@ class PageBuilder:
                 "name": entity.name, "count": len(drawing.edges)}
 
     def search_page(self) -> PagePlan:
-        return PagePlan(self.urls.page("search/"), "search/index.html", "search.html", "search", "Search",
+        return planned(self.urls, self.urls.page("search/"), "search.html", "search", "Search",
                         f"Search the article, people, timeline and glossary of {self.lib.site.title}.", {},
                         frozenset({"template:search.html", "site"}))
 
@@ -523,7 +528,7 @@ class PageBuilder:
             entry["updated"] = (entry["updated"] or newest)
         entries.sort(key=lambda e: (e["updated"] or datetime.date.min, e["href"]), reverse=True)
         del entries[FEED_ENTRIES:]
-        return PagePlan(self.urls.page("feed.xml"), "feed.xml", "feed.xml", "feed", self.lib.site.title,
+        return planned(self.urls, self.urls.page("feed.xml"), "feed.xml", "feed", self.lib.site.title,
                         self.lib.site.description, {"entries": entries, "updated": newest},
                         frozenset({"template:feed.xml", "site", "ids"} | {f"event:{e.id}" for e in self.lib.events}
                                   | {f"seed-meta:{a.slug}" for a in self.lib.articles}))
@@ -533,29 +538,30 @@ class PageBuilder:
         urls = [self.urls.absolute(self.urls.page(p)) for p in paths]
         urls += [self.urls.absolute(self.urls.article(a.slug)) for a in self.lib.articles]
         urls += [self.urls.absolute(self.urls.entity(e.id)) for e in self.lib.entities]
-        return PagePlan(self.urls.page("sitemap.xml"), "sitemap.xml", "sitemap.xml", "sitemap", "Sitemap", "",
+        return planned(self.urls, self.urls.page("sitemap.xml"), "sitemap.xml", "sitemap", "Sitemap", "",
                         {"locations": sorted(urls)}, frozenset({"template:sitemap.xml", "site", "ids"}))
 
     def redirects(self) -> PagePlan:
         """Netlify's _redirects: an entity's old ids (redirect_from) go to its page, permanently."""
         rules = [(self.urls.entity(old), self.urls.entity(e.id)) for e in self.lib.entities for old in e.redirect_from]
-        return PagePlan(self.urls.page("_redirects"), "_redirects", "_redirects", "redirects", "_redirects", "",
-                        {"rules": sorted(rules)}, frozenset({"template:_redirects", "ids"}))
+        return planned(self.urls, self.urls.page("_redirects"), "_redirects", "redirects", "_redirects", "",
+                        {"rules": sorted(rules)},
+                        frozenset({"template:_redirects", "ids"} | {f"entity:{e.id}" for e in self.lib.entities}))
 
     def redirect_stub(self, old: str) -> PagePlan:
         """A page at an old entity URL that points to the new one, for hosts without _redirects."""
         entity = next(e for e in self.lib.entities if old in e.redirect_from)
-        return PagePlan(self.urls.entity(old), f"entities/{old}/index.html", "redirect.html", "redirect",
+        return planned(self.urls, self.urls.entity(old), "redirect.html", "redirect",
                         f"{entity.name} has moved", entity.summary, {"target": self.urls.entity(entity.id)},
                         frozenset({"template:redirect.html", "ids"}))
 
     def robots(self) -> PagePlan:
-        return PagePlan(self.urls.page("robots.txt"), "robots.txt", "robots.txt", "robots", "robots.txt", "",
+        return planned(self.urls, self.urls.page("robots.txt"), "robots.txt", "robots", "robots.txt", "",
                         {"sitemap": self.urls.absolute(self.urls.page("sitemap.xml"))},
                         frozenset({"template:robots.txt", "site"}))
 
     def not_found_page(self) -> PagePlan:
-        return PagePlan(self.urls.page("404.html"), "404.html", "404.html", "404", "Page not found",
+        return planned(self.urls, self.urls.page("404.html"), "404.html", "404", "Page not found",
                         "This page does not exist.", {}, frozenset({"template:404.html", "site"}))
 
 
@@ -667,6 +673,28 @@ def page_specs(lib: Library) -> list[PageSpec]:
     specs += [("data", name) for name in DATA_FILES]
     specs += [("redirect", old) for e in lib.entities for old in e.redirect_from]
     return specs
+
+
+# where each page of one kind lives under the base URL
+_SINGLE_PATHS = {"home": "", "articles": "articles/", "entities": "entities/", "timeline": "timeline/",
+                 "glossary": "glossary/", "map": "map/", "search": "search/", "404": "404.html", "feed": "feed.xml",
+                 "sitemap": "sitemap.xml", "robots": "robots.txt", "redirects": "_redirects", "data-index": "data/"}
+
+
+def spec_url(urls: Urls, spec: PageSpec) -> str:
+    """A page's URL from its spec alone, without planning it (the same URL its plan has)."""
+    kind, subject = spec
+    if kind == "article":
+        return urls.article(subject)
+    if kind in ("entity", "redirect"):
+        return urls.entity(subject)
+    if kind == "data":
+        return urls.page(f"data/{subject}")
+    return urls.page(_SINGLE_PATHS[kind])
+
+
+def spec_output(urls: Urls, spec: PageSpec) -> str:
+    return urls.output(spec_url(urls, spec))
 
 
 def plan_page(builder: PageBuilder, spec: PageSpec) -> PagePlan:

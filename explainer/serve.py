@@ -18,7 +18,7 @@ from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from .errors import ContentError, Problem
-from .incremental import Session
+from .reuse.session import Session
 from .output import claim_output
 
 WATCHED = ("content", "seeds", "templates", "static")

@@ -40,6 +40,12 @@ class Urls:
     def page(self, path: str) -> str:
         return self.prefix + path.lstrip("/")
 
+    def output(self, url: str) -> str:
+        """The file under the output folder that serves a page's URL: "/entities/x/" is
+        "entities/x/index.html" (every page's output path is made here)."""
+        path = url[len(self.prefix):] if url.startswith(self.prefix) else url.lstrip("/")
+        return path + "index.html" if path == "" or path.endswith("/") else path
+
     def absolute(self, url: str) -> str:
         """Make a URL from page() absolute, for canonical links, feeds and the sitemap."""
         return self.origin + url

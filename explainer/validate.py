@@ -281,6 +281,7 @@ def _entity(doc: YamlDoc, item: dict, base: tuple, ctx: _Context) -> Entity | No
         sort_name=item.get("sort_name", ""),
         alias_src=tuple(doc.where(base + ("aliases", i)) for i in range(len(aliases))),
         related_src=tuple(doc.where(base + ("related", i)) for i in range(len(item.get("related", [])))),
+        redirect_src=_item_positions(doc, base + ("redirect_from",), item.get("redirect_from", [])),
     )
 
 
@@ -413,9 +414,7 @@ def check_references(parts: dict, known: dict[str, set[str] | None], problems: P
             need("entity", "entities", ident, where)
             if ident == entity.id:
                 problems.error(where, f"entity '{entity.id}' lists itself as related", "remove it from 'related'")
-        for old in entity.redirect_from:
-            if old in entities:
-                problems.error(entity.src, f"redirect_from '{old}' is the id of an existing entity")
+    check_redirects(parts["entities"], entities, problems)
     for event in parts["timeline"]:
         for ident, where in zip(event.entities, event.entities_src or [event.src] * len(event.entities)):
             need("entity", "entities", ident, where)
@@ -434,6 +433,26 @@ def check_references(parts: dict, known: dict[str, set[str] | None], problems: P
         for ident, where in zip(note.entities, note.entities_src or [note.src] * len(note.entities)):
             need("entity", "entities", ident, where)
         need_sources(note.sources)
+
+
+def check_redirects(entities: list[Entity], ids: dict[str, Entity], problems: Problems) -> None:
+    """Each old id in redirect_from gets a page of its own (entities/<old>/): it must not be an
+    entity's id, nor claimed twice (reported at the second claim, with where the first is)."""
+    claimed: dict[str, tuple[str, Location]] = {}
+    for entity in entities:
+        for old, where in zip(entity.redirect_from, entity.redirect_src or [entity.src] * len(entity.redirect_from)):
+            if old in ids:
+                problems.error(where, f"redirect_from '{old}' is the id of an existing entity",
+                               "an old id must not be in use; remove it from 'redirect_from'")
+            elif old in claimed:
+                owner, first = claimed[old]
+                same = owner == entity.id
+                problems.error(where, f"redirect_from '{old}' is listed twice for '{owner}'" if same else
+                               f"redirect_from '{old}' is already claimed by '{owner}'",
+                               "remove the repeat" if same else
+                               f"an old id can lead to one entity only (see {first})")
+            else:
+                claimed[old] = (entity.id, where)
 
 
 def check_aliases(entities: list[Entity], terms: list[Term], problems: Problems) -> None:
@@ -595,7 +614,7 @@ def _seed_articles_anew(seeds: list[RawSeed], ctx: _Context,
 def _entity_checked(entity: Entity) -> tuple:
     """What the checks across collections, and draft pruning, read of an entity."""
     return (entity.id, entity.src, entity.name, entity.aliases, entity.alias_src, entity.related, entity.related_src,
-            entity.redirect_from, entity.draft)
+            entity.redirect_from, entity.redirect_src, entity.draft)
 
 
 def _term_checked(term: Term) -> tuple:

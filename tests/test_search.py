@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from explainer.incremental import Session
+from explainer.reuse.session import Session
 from explainer.pipeline import BuildOptions, build
 from explainer.search import (FIELD_WEIGHTS, SEARCH_FOLDER, SearchRecord, build_index, search_record, stem,
                               term_file, words)
@@ -169,7 +169,7 @@ def test_the_preview_refreshes_the_index_to_what_a_clean_build_writes(project: P
     assert not query(session.search_files, "zyxwvut")
     edit(project / "seeds/engines.txt", "agreed.", "agreed zyxwvut.")
     session.rebuild({project / "seeds/engines.txt"})
-    session._reindex()  # what the timer runs once the author pauses
+    session.search.refresh()  # what the timer runs once the author pauses
     fresh = tmp_path / "fresh"
     build(BuildOptions(root=project, out=fresh, fingerprint=False, jobs=1))
     assert tree_hash(session.options.out / SEARCH_FOLDER) == tree_hash(fresh / SEARCH_FOLDER)
@@ -187,7 +187,7 @@ def test_the_preview_reindex_waits_while_a_rebuild_runs(project: Path, tmp_path:
     edit(project / "seeds/engines.txt", "agreed.", "agreed zyxwvut.")
     session.rebuild({project / "seeds/engines.txt"})
     session._idle.clear()  # as if the next rebuild were running
-    reindex = threading.Thread(target=session._reindex)
+    reindex = threading.Thread(target=session.search.refresh)
     reindex.start()
     reindex.join(0.5)
     assert reindex.is_alive() and not query(session.search_files, "zyxwvut")  # waiting at a checkpoint

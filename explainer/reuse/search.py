@@ -1,0 +1,106 @@
+"""The preview's search index, refreshed off the save-to-page path once the author pauses."""
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+import time
+from typing import TYPE_CHECKING, Callable
+
+from selectolax.lexbor import LexborHTMLParser
+
+from ..pages import PageSpec
+from ..render import RenderedPage
+from ..search import SearchRecord, build_index, search_record
+
+if TYPE_CHECKING:
+    from .session import Session
+
+REINDEX_AFTER_SECONDS = 3.0  # the refresh waits for a pause in saving
+
+
+class SearchRefresh:
+    """The search index of a session's pages, as last written, and the timer that refreshes it."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.files: dict[str, bytes] = {}  # the search index as last written
+        self.records: dict[PageSpec, tuple[bytes, SearchRecord | None]] = {}  # per page: made from these bytes
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    def schedule(self) -> None:
+        """Re-index search once the author pauses (a few seconds after the last rebuild)."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(REINDEX_AFTER_SECONDS, self.refresh)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def index(self, pause: Callable[[], None] | None = None) -> dict[str, bytes]:
+        """The search index of the current pages (`pause`: the refresh's checkpoint)."""
+        session = self.session
+        with session._state_lock:  # a consistent set of pages; the index itself is built outside
+            pages = [(spec, session.site.pages.get(spec)) for spec in session.site.specs]
+        records = []
+        for number, (spec, page) in enumerate(pages):
+            if pause is not None:
+                pause()
+            if page is None or not page.output.endswith(".html"):
+                continue
+            record = page.search if page.search is not None else self._record(spec, page)
+            if record is not None:
+                records.append((number, record))
+        for gone in self.records.keys() - {spec for spec, _ in pages}:
+            del self.records[gone]
+        return build_index(records, pause=pause)
+
+    def _record(self, spec: PageSpec, page: RenderedPage) -> SearchRecord | None:
+        """The search record of a page rendered without one, made from its bytes once."""
+        known = self.records.get(spec)
+        if known is None or known[0] is not page.data:  # re-rendered since it was last indexed
+            if page.data is None:
+                return None
+            known = self.records[spec] = (page.data, search_record(LexborHTMLParser(page.data.decode("utf-8")), page.url))
+        return known[1]
+
+    def give_way(self) -> None:
+        """The refresh's checkpoint: wait while a build runs, or is about to (a template save was
+        just seen and is being compiled ahead: that must not share the interpreter either)."""
+        session = self.session
+        while True:
+            session._idle.wait()
+            if time.monotonic() >= session._rebuild_expected_until:
+                return
+            time.sleep(0.002)
+
+    def refresh(self, background: bool = True) -> None:
+        """Refresh the search index after the pages are on disk: only the index files that
+        changed are rewritten, each atomically. (`background` False: within a build, which it
+        then need not give way to.)
+
+        It runs in a thread of the server, so it stops at a checkpoint every few hundred
+        microseconds of work while a rebuild runs, and asks the interpreter to switch threads
+        often (every 0.5 ms instead of 5 ms): otherwise each file the rebuild writes could cost it
+        a 5 ms wait to get the interpreter back.
+        """
+        with self._lock:
+            interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(interval, 0.0005))
+            # no cyclic collection meanwhile: one would walk every object made since the last
+            # full build without a checkpoint (a rebuild re-enables it when it ends anyway)
+            gc.disable()
+            try:
+                pause = self.give_way if background else None
+                files = self.index(pause=pause)
+                stale = [name for name in self.files if name not in files]
+                changed = {name: data for name, data in files.items() if self.files.get(name) != data}
+                self.session.write_files(changed, stale, pause=pause)
+                self.files = files
+            except Exception:  # search is a convenience in preview; the next full build reports it
+                if not background:
+                    raise
+            finally:
+                sys.setswitchinterval(interval)
+                if self.session._idle.is_set():
+                    gc.enable()
