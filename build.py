@@ -14,6 +14,7 @@ import click
 from explainer.errors import ENVIRONMENT_EXIT, ContentError, Problem, environment_message
 from explainer.output import OutputRefused
 from explainer.pipeline import BuildOptions, build, render_site
+from explainer.reuse.disk import CacheRefused
 
 ROOT = Path(__file__).resolve().parent
 
@@ -37,6 +38,10 @@ def run_guarded(debug: bool, action):
         errors = sum(p.severity == "error" for p in error.problems)
         click.echo(f"{errors} error(s); nothing was written.", err=True)
         sys.exit(1)
+    except CacheRefused as refused:
+        click.echo(f"error: --cache {refused.folder} {refused.message}", err=True)
+        click.echo("Nothing was written.", err=True)
+        sys.exit(2)
     except OutputRefused as refused:
         click.echo(f"error: --out {refused.out} {refused.message}" + (f" ({refused.hint})" if refused.hint else ""),
                    err=True)
@@ -88,9 +93,12 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
 @click.option("--netlify", is_flag=True,
               help="Take the deploy context from Netlify's environment (CONTEXT, URL, DEPLOY_PRIME_URL): "
                    "production gets URL and minification; previews get DEPLOY_PRIME_URL, drafts and noindex.")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Reuse what this folder keeps of the last build (only what changed is rebuilt), and keep "
+                   "this build there for the next one. Off by default; the output is the same either way.")
 @click.pass_obj
 def build_command(obj: dict, out: Path, drafts: bool, base_url: str | None, jobs: int | None, minify: bool,
-                  noindex: bool, netlify: bool) -> None:
+                  noindex: bool, netlify: bool, cache: Path | None) -> None:
     """Build the site into --out (default: site/)."""
     started = time.perf_counter()
     out = out or obj["root"] / "site"
@@ -107,7 +115,15 @@ def build_command(obj: dict, out: Path, drafts: bool, base_url: str | None, jobs
                    f"{', drafts, noindex' if noindex else ''}")
     options = project_options(obj, out=out, drafts=drafts, base_url=base_url, minify=minify, noindex=noindex,
                               **({"jobs": jobs} if jobs else {}))
-    result = run_guarded(obj["debug"], lambda: build(options))
+    if cache is not None:
+        from explainer.reuse.ci import cached_build
+
+        def warn(message: str) -> None:
+            click.echo(f"warning: {message}", err=True)
+
+        result = run_guarded(obj["debug"], lambda: cached_build(options, cache, warn))
+    else:
+        result = run_guarded(obj["debug"], lambda: build(options))
     report(result.warnings)
     outputs = result.outputs
     pages = sum(name.endswith(".html") for name in outputs)

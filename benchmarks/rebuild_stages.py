@@ -25,11 +25,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-import explainer.incremental as incremental  # noqa: E402
+import explainer.engine as engine  # noqa: E402
 import explainer.link as link_stage  # noqa: E402
-import explainer.pipeline as pipeline  # noqa: E402
-from explainer.incremental import Session  # noqa: E402
-from explainer.pipeline import BuildOptions  # noqa: E402
+import explainer.reuse.session as session_module  # noqa: E402
+from explainer.engine import BuildOptions  # noqa: E402
+from explainer.reuse.session import Session  # noqa: E402
+from explainer.reuse.templates import TemplateGraph  # noqa: E402
 
 EDITS = {"seed": "seed paragraph", "entity": "entity summary", "template": "template"}
 
@@ -48,15 +49,15 @@ def instrument(timings: dict[str, list[float]]) -> None:
                 timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
         setattr(owner, name, timed)
 
-    for name in ("load_library", "link", "update_keys", "page_specs", "render_all", "pages_touched_by",
-                 "PageBuilder", "template_keys"):
-        wrap(incremental, name)
-    for name in ("load_content", "validate"):
-        wrap(pipeline, name)
+    for name in ("load_library", "link", "render_all", "PageBuilder", "load_content", "validate", "check_scanned"):
+        wrap(engine, name)
+    for name in ("update_keys", "page_specs", "pages_touched_by"):
+        wrap(session_module, name)
+    wrap(TemplateGraph, "affected")
     articles_linked = link_stage.link_articles
     link_stage.link_articles = lambda *args, **kwargs: list(articles_linked(*args, **kwargs))  # a generator: time it all
     wrap(link_stage, "link_articles")
-    for name in ("_check", "_write_changed", "_renderer"):
+    for name in ("_write_changed", "renderer", "tables"):
         wrap(Session, name)
 
 

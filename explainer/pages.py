@@ -546,14 +546,15 @@ class PageBuilder:
         rules = [(self.urls.entity(old), self.urls.entity(e.id)) for e in self.lib.entities for old in e.redirect_from]
         return planned(self.urls, self.urls.page("_redirects"), "_redirects", "redirects", "_redirects", "",
                         {"rules": sorted(rules)},
-                        frozenset({"template:_redirects", "ids"} | {f"entity:{e.id}" for e in self.lib.entities}))
+                        frozenset({"template:_redirects", "ids"} | {f"entity-redirects:{e.id}" for e in self.lib.entities}))
 
     def redirect_stub(self, old: str) -> PagePlan:
         """A page at an old entity URL that points to the new one, for hosts without _redirects."""
         entity = next(e for e in self.lib.entities if old in e.redirect_from)
         return planned(self.urls, self.urls.entity(old), "redirect.html", "redirect",
                         f"{entity.name} has moved", entity.summary, {"target": self.urls.entity(entity.id)},
-                        frozenset({"template:redirect.html", "ids"}))
+                        frozenset({"template:redirect.html", "ids", f"entity-card:{entity.id}",
+                                   f"entity-redirects:{entity.id}"}))
 
     def robots(self) -> PagePlan:
         return planned(self.urls, self.urls.page("robots.txt"), "robots.txt", "robots", "robots.txt", "",

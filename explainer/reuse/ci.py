@@ -30,16 +30,23 @@ def cached_build(options: BuildOptions, folder: Path, warn: Callable[[str], None
         gc.disable()
         try:
             if stored is not None:
-                disk.fill(staging, folder, set(stored.mirror))
+                disk.fill(staging, folder, stored.mirror)
                 session.adopt(stored.state)
-                report = session.rebuild(disk.changed_sources(session.memos.files, stored.hashes, options.root))
+                session.prefilled = set(stored.mirror)
+                changed, unchanged = disk.changed_sources(session.memos.files, stored.hashes, options.root)
+                report = session.rebuild(changed)
             else:
+                unchanged = {}
                 report = session.build_all()
         finally:
             if collecting:
                 gc.enable()
         names = session.outputs()
         swap_in(staging, out)
-        stored = disk.Stored(session.state(), disk.source_hashes(session.memos.files), disk.mirror(out, names, folder))
-        disk.write(folder, options, stored)
+        if stored is not None:
+            stamps = disk.update_mirror(out, session.written, session.deleted, folder, stored.mirror)
+        else:
+            stamps = disk.mirror(out, names, folder)
+        disk.write(folder, options, disk.Stored(session.state(), disk.source_hashes(session.memos.files, unchanged),
+                                                stamps))
     return BuildResult({name: b"" for name in names}, [], list(report.warnings))

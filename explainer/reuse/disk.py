@@ -125,12 +125,22 @@ def read(folder: Path, options: BuildOptions, warn) -> Stored | None:
     return stored
 
 
+def _checked(name: str) -> str:
+    """An output file's name, if it stays inside its folder (write.safe_relative's rule, for
+    strings: the mirror handles every file of the site on each build)."""
+    parts = name.split("/")
+    if name.startswith("/") or "\\" in name or any(part in ("", ".", "..") for part in parts):
+        safe_relative(name)  # raises, with its message
+    return name
+
+
 def _mirror_intact(mirror: Path, stamps: dict[str, tuple[int, int]]) -> bool:
     """Whether every file of the mirror is as it was linked (a file edited in the output, which
     shares it, would show as a new modification time or size)."""
+    base = f"{mirror}/"
     try:
         for name, stamp in stamps.items():
-            stat = mirror.joinpath(*safe_relative(name).parts).stat()
+            stat = os.stat(base + _checked(name))
             if (stat.st_mtime_ns, stat.st_size) != stamp:
                 return False
     except OSError:
@@ -138,10 +148,14 @@ def _mirror_intact(mirror: Path, stamps: dict[str, tuple[int, int]]) -> bool:
     return True
 
 
-def source_hashes(files: FileCache) -> dict[Path, bytes]:
-    """The content hash of every parsed file that is still as it was parsed."""
+def source_hashes(files: FileCache, known: dict[Path, bytes]) -> dict[Path, bytes]:
+    """The content hash of every parsed file that is still as it was parsed (`known`: the hashes
+    of the files found unchanged at the start of this build)."""
     hashes = {}
     for path, stamp in files.stamps().items():
+        if path in known:
+            hashes[path] = known[path]
+            continue
         try:
             data = path.read_bytes()
             stat = path.stat()
@@ -152,10 +166,11 @@ def source_hashes(files: FileCache) -> dict[Path, bytes]:
     return hashes
 
 
-def changed_sources(files: FileCache, hashes: dict[Path, bytes], root: Path) -> set[Path]:
+def changed_sources(files: FileCache, hashes: dict[Path, bytes], root: Path) -> tuple[set[Path], dict[Path, bytes]]:
     """The source files that differ from the ones the state was made from (added, edited or
-    removed); the unchanged ones are vouched for in `files`, so they are not parsed again."""
-    changed = set()
+    removed), and the hashes of the others, which are vouched for in `files` (so they are not
+    parsed again)."""
+    changed, same = set(), {}
     for path in files.stamps():
         try:
             data = path.read_bytes()
@@ -163,51 +178,78 @@ def changed_sources(files: FileCache, hashes: dict[Path, bytes], root: Path) -> 
         except OSError:
             changed.add(path)
             continue
-        if hashes.get(path) == _digest(data):
+        digest = _digest(data)
+        if hashes.get(path) == digest:
             files.vouch(path, (stat.st_mtime_ns, stat.st_size))
+            same[path] = digest
         else:
             changed.add(path)
     known = set(hashes)
     for folder in (root / "content", root / "seeds"):
         for base, _, names in os.walk(folder):
             changed |= {path for name in names if (path := Path(base) / name) not in known}
-    return changed
+    return changed, same
 
 
-def mirror(out: Path, names: set[str], folder: Path) -> dict[str, tuple[int, int]]:
-    """Make the cache's copy of the output: a hard link to each of its files (a copy across file
-    systems), in a fresh folder that then replaces the last one. Returns each file's stamp."""
+def _link_all(source: Path, target: Path, names) -> None:
+    """Hard-link each named file of `source` into `target` (copy it, across file systems)."""
+    source_base, target_base = f"{source}/", f"{target}/"
+    made: set[str] = set()
+    for name in sorted(names):
+        folder = _checked(name).rpartition("/")[0]
+        if folder and folder not in made:
+            os.makedirs(target_base + folder, exist_ok=True)
+            made.add(folder)
+        try:
+            os.link(source_base + name, target_base + name)
+        except OSError:
+            shutil.copyfile(source_base + name, target_base + name)
+
+
+def fill(staging: Path, folder: Path, names) -> None:
+    """Put the mirrored files of the last output into a fresh staging folder."""
+    _link_all(folder / MIRROR, staging, names)
+
+
+def mirror(out: Path, names, folder: Path) -> dict[str, tuple[int, int]]:
+    """Make the cache's copy of a new output: a hard link to each of its files, in a fresh folder
+    that then replaces the last one. Returns each file's stamp."""
     fresh = folder / f".{MIRROR}.new"
     _remove_ours(fresh)
     fresh.mkdir(parents=True)
     (fresh / MARKER).touch()
-    stamps = {}
-    for name in sorted(names):
-        target = fresh.joinpath(*safe_relative(name).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        source = out.joinpath(*safe_relative(name).parts)
-        _link_or_copy(source, target)
-        stat = target.stat()
-        stamps[name] = (stat.st_mtime_ns, stat.st_size)
+    _link_all(out, fresh, names)
     _remove_ours(folder / MIRROR)
     fresh.rename(folder / MIRROR)
-    return stamps
+    return _stamps(folder / MIRROR, names)
 
 
-def fill(staging: Path, folder: Path, names: set[str]) -> None:
-    """Put the mirrored files of the last output into a fresh staging folder (links, or copies)."""
-    source = folder / MIRROR
-    for name in sorted(names):
-        target = staging.joinpath(*safe_relative(name).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _link_or_copy(source.joinpath(*safe_relative(name).parts), target)
+def update_mirror(out: Path, written, removed, folder: Path, stamps: dict[str, tuple[int, int]]) -> dict:
+    """Bring the cache's copy of the output up to date with the files one build wrote over its
+    links and the files it removed; returns the new stamps."""
+    stamps = dict(stamps)
+    base = f"{folder / MIRROR}/"
+    for name in removed:
+        try:
+            os.unlink(base + _checked(name))
+        except FileNotFoundError:
+            pass
+        stamps.pop(name, None)
+    fresh = folder / f".{MIRROR}.file"
+    for name in written:
+        fresh.unlink(missing_ok=True)
+        try:
+            os.link(out / _checked(name), fresh)
+        except OSError:
+            shutil.copyfile(out / name, fresh)
+        os.makedirs((base + name).rpartition("/")[0], exist_ok=True)
+        os.replace(fresh, base + name)
+    return {**stamps, **_stamps(folder / MIRROR, written)}
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+def _stamps(folder: Path, names) -> dict[str, tuple[int, int]]:
+    base = f"{folder}/"
+    return {name: ((stat := os.stat(base + name)).st_mtime_ns, stat.st_size) for name in names}
 
 
 def _remove_ours(path: Path) -> None:

@@ -83,10 +83,11 @@ class _Hasher:
         keys: Keys = {}
         for item in items:
             if kind == "entity":
-                whole, card, related = self._memoised(item, lambda e: (
-                    _digest(e), _digest((e.name, e.kind, e.summary, e.sort_name)), _digest(e.related)))
+                whole, card, related, redirects = self._memoised(item, lambda e: (
+                    _digest(e), _digest((e.name, e.kind, e.summary, e.sort_name)), _digest(e.related),
+                    _digest(e.redirect_from)))
                 keys.update({f"entity:{item.id}": whole, f"entity-card:{item.id}": card,
-                             f"entity-related:{item.id}": related})
+                             f"entity-related:{item.id}": related, f"entity-redirects:{item.id}": redirects})
             elif kind == "term":
                 whole, card = self._memoised(item, lambda t: (_digest(t), _digest((t.term, t.definition))))
                 keys.update({f"term:{item.id}": whole, f"term-card:{item.id}": card})
@@ -106,7 +107,7 @@ def _collections(library: Library) -> tuple[tuple[str, tuple], ...]:
 def _ids_key(keys: Keys, library: Library) -> str:
     """One hash over every id and alias: when it changes, links change everywhere."""
     ids = sorted(k for k in keys if ":" in k and "-card:" not in k and "-related:" not in k
-                 and not k.startswith(("seed-meta:", "seed-mentions:")))
+                 and "-redirects:" not in k and not k.startswith(("seed-meta:", "seed-mentions:")))
     aliases = [(e.id, e.name, e.aliases) for e in library.entities]
     aliases += [(t.id, t.term, t.aliases, t.case_sensitive) for t in library.terms]
     # plain strings and tuples only, so repr() is already position-free (no _fingerprint walk)

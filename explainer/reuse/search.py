@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import sys
 import threading
 import time
@@ -11,7 +12,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..pages import PageSpec
 from ..render import RenderedPage
-from ..search import SearchRecord, build_index, search_record
+from ..search import SearchRecord, build_index, page_fragment_path, search_record
 
 if TYPE_CHECKING:
     from .session import Session
@@ -19,12 +20,18 @@ if TYPE_CHECKING:
 REINDEX_AFTER_SECONDS = 3.0  # the refresh waits for a pause in saving
 
 
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
 class SearchRefresh:
     """The search index of a session's pages, as last written, and the timer that refreshes it."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.files: dict[str, bytes] = {}  # the search index as last written
+        self.files: dict[str, bytes] = {}  # the search index as last made
+        self.digests: dict[str, bytes] = {}  # a hash of each index file as it is on disk
+        self.kept: set[str] = set()  # passage files left as they are (pages whose record has no passages)
         self.records: dict[PageSpec, tuple[bytes, SearchRecord | None]] = {}  # per page: made from these bytes
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
@@ -42,7 +49,7 @@ class SearchRefresh:
         session = self.session
         with session._state_lock:  # a consistent set of pages; the index itself is built outside
             pages = [(spec, session.site.pages.get(spec)) for spec in session.site.specs]
-        records = []
+        records, self.kept = [], set()
         for number, (spec, page) in enumerate(pages):
             if pause is not None:
                 pause()
@@ -51,9 +58,17 @@ class SearchRefresh:
             record = page.search if page.search is not None else self._record(spec, page)
             if record is not None:
                 records.append((number, record))
+                if record.fragment is None:  # (a CI cache's record: the file of the build before stands)
+                    self.kept.add(page_fragment_path(number))
         for gone in self.records.keys() - {spec for spec, _ in pages}:
             del self.records[gone]
         return build_index(records, pause=pause)
+
+    def made(self, files: dict[str, bytes], digests: dict[str, bytes] | None = None) -> None:
+        """The index files now on disk (with the passage files `index` kept as they were)."""
+        kept = {name: self.digests[name] for name in self.kept if name in self.digests}
+        self.files = files
+        self.digests = {**kept, **(digests if digests is not None else {n: _digest(d) for n, d in files.items()})}
 
     def _record(self, spec: PageSpec, page: RenderedPage) -> SearchRecord | None:
         """The search record of a page rendered without one, made from its bytes once."""
@@ -93,10 +108,11 @@ class SearchRefresh:
             try:
                 pause = self.give_way if background else None
                 files = self.index(pause=pause)
-                stale = [name for name in self.files if name not in files]
-                changed = {name: data for name, data in files.items() if self.files.get(name) != data}
+                digests = {name: _digest(data) for name, data in files.items()}
+                stale = [name for name in self.digests if name not in digests and name not in self.kept]
+                changed = {name: data for name, data in files.items() if self.digests.get(name) != digests[name]}
                 self.session.write_files(changed, stale, pause=pause)
-                self.files = files
+                self.made(files, digests)
             except Exception:  # search is a convenience in preview; the next full build reports it
                 if not background:
                     raise

@@ -12,98 +12,24 @@ import gc
 import os
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Collection
 
 from ..assets import collect_assets
 from ..engine import BuildOptions, LinkTables, Prepared, StageMemos, Work, run
-from ..errors import Problem
 from ..filecache import FileCache
-from ..model import Library
 from ..markdown import make_markdown
+from ..model import Library
 from ..pages import PageBuilder, PageSpec, page_specs
 from ..render import RenderedPage, Renderer, make_environment, precompile
 from ..write import FolderWriter, safe_relative, write_site
 from .keys import Keys, changed_keys, content_keys, pages_touched_by, update_keys
 from .search import SearchRefresh
+from .site import Change, Report, Site
 from .templates import TemplateGraph
 
 KEPT_PLANS = 8  # the pages in view keep their plans (contexts) while only templates change
-
-
-@dataclass
-class Report:
-    """What one rebuild did, for the one-line log and the tests."""
-
-    rendered: int
-    removed: int
-    outputs: tuple[str, ...]  # the files re-rendered
-    total: int
-    milliseconds: float
-    full: bool
-    first_milliseconds: float = 0.0  # until the first batch (the pages being looked at) was on disk
-    first_outputs: tuple[str, ...] = ()
-    warnings: tuple[Problem, ...] = ()
-
-
-@dataclass
-class Site:
-    """The last good build: its content, pages and link-check tables, and which page needs which key."""
-
-    prepared: Prepared | None = None
-    pages: dict[PageSpec, RenderedPage] = field(default_factory=dict)
-    keys: Keys = field(default_factory=dict)
-    specs: list[PageSpec] = field(default_factory=list)  # every page, in order
-    spec_index: dict[PageSpec, int] = field(default_factory=dict)
-    specs_order: dict[str, int] | None = None  # the article order `specs` were made from
-    tables: LinkTables = field(default_factory=LinkTables)
-    # per source key, the pages that depend on it (entries go stale when a page's deps change:
-    # a lookup checks the page's current deps; the index is made afresh by the next full build)
-    dependants: dict[str, list[PageSpec]] = field(default_factory=dict)
-    dependants_added: int = 0
-
-    def index_dependants(self) -> None:
-        self.dependants, self.dependants_added = {}, 0
-        for spec, page in self.pages.items():
-            for key in page.deps:
-                self.dependants.setdefault(key, []).append(spec)
-
-    def add_dependants(self, fresh: dict[PageSpec, RenderedPage]) -> None:
-        """Add the keys that re-rendered pages newly depend on (dropped ones are filtered on lookup)."""
-        for spec, page in fresh.items():
-            old = self.pages.get(spec)
-            if old is not None and old.deps is page.deps:
-                continue
-            for key in page.deps - old.deps if old is not None else page.deps:
-                self.dependants.setdefault(key, []).append(spec)
-                self.dependants_added += 1
-        if self.dependants_added > 100_000:  # stale entries piling up after many edits: start afresh
-            self.index_dependants()
-
-    def dependants_of(self, changed: set[str]) -> set[PageSpec]:
-        """The pages whose content depends on one of the changed keys."""
-        pages = self.pages
-        return {spec for key in changed for spec in self.dependants.get(key, ())
-                if (page := pages.get(spec)) is not None and key in page.deps}
-
-
-@dataclass
-class Change:
-    """One run of the session: the saved paths and what the planning found out about them."""
-
-    full: bool
-    template_names: set[str] = field(default_factory=set)
-    static_names: list[str] = field(default_factory=list)
-    content_changed: bool = True
-    viewing: Collection[str] = ()
-    prepared: Prepared | None = None
-    keys: Keys = field(default_factory=dict)
-    specs: list[PageSpec] = field(default_factory=list)
-    spec_index: dict[PageSpec, int] = field(default_factory=dict)
-    removed: list[str] = field(default_factory=list)
-    rendering: int = 0  # how many pages the run renders
-    tables: LinkTables | None = None
 
 
 class Session:
@@ -113,6 +39,9 @@ class Session:
         self.options = options
         self.out = out or options.out  # where the files are written
         self.staged = out is not None  # `out` is a fresh staging folder (a CI build's), written into directly
+        self.prefilled: set[str] = set()  # files the staging folder holds already (links to the last build's)
+        self.written: set[str] = set()  # files written and removed by write_files, for the CI cache's mirror
+        self.deleted: set[str] = set()
         self.eager_search = eager_search  # index for search within each run, not after a pause
         self.memos = StageMemos(FileCache(), {}, {}, {})
         self.card_memo: dict = {}  # preview-card text of glossary definitions, by definition
@@ -162,7 +91,7 @@ class Session:
 
     def outputs(self) -> set[str]:
         """The name of every file of the site."""
-        return set(self.assets) | {p.output for p in self.site.pages.values()} | set(self.search.files)
+        return set(self.assets) | {p.output for p in self.site.pages.values()} | set(self.search.digests)
 
     # --- the engine's questions (engine.Reuse) ---------------------------------------------------
     def unchanged(self) -> Prepared | None:
@@ -389,9 +318,11 @@ class Session:
         # when no longer referenced; only cycles wait for the next full build's unfreeze.
         gc.collect()
         gc.freeze()
-        self.search.files = self.search.index() if self.options.search else {}
+        self.search.made(self.search.index() if self.options.search else {})
         files = {**self.files(), **self.search.files}
-        if self.staged:
+        if self.prefilled:  # each file replaced (not written through its link), the rest removed
+            self.write_files(files, self.prefilled - files.keys())
+        elif self.staged:
             FolderWriter(self.out).write_all(files)
         else:
             write_site(self.out, files)
@@ -428,9 +359,10 @@ class Session:
         self.memos.builder = None
         self.digest_memo.clear()
         prepared = self.site.prepared
-        pages = {spec: replace(page, data=None) for spec, page in self.site.pages.items()}
+        pages = {spec: replace(page, data=None, search=replace(page.search, fragment=None) if page.search else None)
+                 for spec, page in self.site.pages.items()}
         return {"memos": self.memos, "card_memo": self.card_memo, "templates": self.templates,
-                "assets": (self.assets, self.asset_names), "search": self.search.files,
+                "assets": (self.assets, self.asset_names), "search": self.search.digests,
                 "content": (prepared.library, prepared.linked, prepared.urls) if prepared is not None else None,
                 "site": replace(self.site, pages=pages, prepared=None)}
 
@@ -438,7 +370,7 @@ class Session:
         """Continue from a state that `state()` gave (page bytes are read from the output when needed)."""
         self.memos, self.card_memo, self.templates = state["memos"], state["card_memo"], state["templates"]
         self.assets, self.asset_names = state["assets"]
-        self.search.files, self.search.records = state["search"], {}
+        self.search.files, self.search.digests, self.search.records = {}, state["search"], {}
         self.site = state["site"]
         if state["content"] is not None:
             library, linked, urls = state["content"]
@@ -498,10 +430,12 @@ class Session:
             temporary = target.with_name(f".{target.name}.tmp")
             temporary.write_bytes(data)
             os.replace(temporary, target)
+            self.written.add(name)
         for name in removed:
             target = out.joinpath(*safe_relative(name).parts)
             if target.is_file():
                 target.unlink()
+                self.deleted.add(name)
 
 
 def _same_entity_pages(old: Library, new: Library) -> bool:

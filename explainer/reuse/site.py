@@ -1,0 +1,85 @@
+"""What the preview session keeps of the last good build, and what one run of it finds out."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Collection
+
+from ..engine import LinkTables, Prepared
+from ..errors import Problem
+from ..pages import PageSpec
+from ..render import RenderedPage
+from .keys import Keys
+
+
+@dataclass
+class Report:
+    """What one rebuild did, for the one-line log and the tests."""
+
+    rendered: int
+    removed: int
+    outputs: tuple[str, ...]  # the files re-rendered
+    total: int
+    milliseconds: float
+    full: bool
+    first_milliseconds: float = 0.0  # until the first batch (the pages being looked at) was on disk
+    first_outputs: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass
+class Site:
+    """The last good build: its content, pages and link-check tables, and which page needs which key."""
+
+    prepared: Prepared | None = None
+    pages: dict[PageSpec, RenderedPage] = field(default_factory=dict)
+    keys: Keys = field(default_factory=dict)
+    specs: list[PageSpec] = field(default_factory=list)  # every page, in order
+    spec_index: dict[PageSpec, int] = field(default_factory=dict)
+    specs_order: dict[str, int] | None = None  # the article order `specs` were made from
+    tables: LinkTables = field(default_factory=LinkTables)
+    # per source key, the pages that depend on it (entries go stale when a page's deps change:
+    # a lookup checks the page's current deps; the index is made afresh by the next full build)
+    dependants: dict[str, list[PageSpec]] = field(default_factory=dict)
+    dependants_added: int = 0
+
+    def index_dependants(self) -> None:
+        self.dependants, self.dependants_added = {}, 0
+        for spec, page in self.pages.items():
+            for key in page.deps:
+                self.dependants.setdefault(key, []).append(spec)
+
+    def add_dependants(self, fresh: dict[PageSpec, RenderedPage]) -> None:
+        """Add the keys that re-rendered pages newly depend on (dropped ones are filtered on lookup)."""
+        for spec, page in fresh.items():
+            old = self.pages.get(spec)
+            if old is not None and old.deps is page.deps:
+                continue
+            for key in page.deps - old.deps if old is not None else page.deps:
+                self.dependants.setdefault(key, []).append(spec)
+                self.dependants_added += 1
+        if self.dependants_added > 100_000:  # stale entries piling up after many edits: start afresh
+            self.index_dependants()
+
+    def dependants_of(self, changed: set[str]) -> set[PageSpec]:
+        """The pages whose content depends on one of the changed keys."""
+        pages = self.pages
+        return {spec for key in changed for spec in self.dependants.get(key, ())
+                if (page := pages.get(spec)) is not None and key in page.deps}
+
+
+@dataclass
+class Change:
+    """One run of the session: the saved paths and what the planning found out about them."""
+
+    full: bool
+    template_names: set[str] = field(default_factory=set)
+    static_names: list[str] = field(default_factory=list)
+    content_changed: bool = True
+    viewing: Collection[str] = ()
+    prepared: Prepared | None = None
+    keys: Keys = field(default_factory=dict)
+    specs: list[PageSpec] = field(default_factory=list)
+    spec_index: dict[PageSpec, int] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+    rendering: int = 0  # how many pages the run renders
+    tables: LinkTables | None = None
