@@ -113,7 +113,7 @@ class LinkTables:
 
 
 class Reuse(Protocol):
-    """What a run may reuse (see incremental.Session for the preview's, reuse/ for the CI cache's)."""
+    """What a run may reuse (reuse.session.Session: the preview's, kept on disk for CI by reuse.ci)."""
 
     memos: StageMemos
 

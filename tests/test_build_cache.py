@@ -155,3 +155,13 @@ def test_the_cli_builds_with_a_cache(cli, project: Path, tmp_path: Path):
     assert result.exit_code == 0 and "warning: ignoring the build cache" in result.output
     result = cli("build", "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "out" / "c"))
     assert result.exit_code == 2 and "--cache" in result.output
+
+
+def test_a_cache_restored_by_copying_is_still_used(warm):
+    """Netlify restores the cache folder as copies (new files, new times): matched by content."""
+    project, out, cache = warm
+    copied = cache.parent / "copied"
+    shutil.copytree(cache, copied, copy_function=shutil.copyfile)
+    shutil.rmtree(cache)
+    copied.rename(cache)
+    assert _rebuilt_like_clean(project, out, cache) == []

@@ -17,9 +17,8 @@ MAX_LINES = 500
 # module → (its most complex function's complexity, its length) allowed until it is split
 PENDING: dict[str, tuple[int, int]] = {
     "explainer/link.py": (61, 640),
-    "explainer/validate.py": (29, 700),
+    "explainer/validate.py": (25, 700),
     "explainer/pages.py": (27, 740),
-    "explainer/load.py": (22, 620),
     "explainer/reuse/keys.py": (29, 500),
     "explainer/suggest/entities.py": (29, 500),
 }

@@ -41,7 +41,8 @@ def netlify_config(context: str) -> tuple[dict, str]:
 def test_netlify_reads_the_config_without_warnings(context):
     config, warnings = netlify_config(context)
     assert "syntax error" not in warnings.lower() and "warning" not in warnings.lower(), warnings
-    assert config["build"]["command"] == "python build.py build --netlify"
+    assert config["build"]["command"] == "python build.py build --netlify --cache .explainer-cache"
+    assert [(p["package"], p["inputs"]) for p in config["plugins"]] == [("netlify-plugin-cache", {"paths": [".explainer-cache"]})]
     assert Path(config["build"]["publish"]) == REPO / "site"
     assert config["build"]["environment"]["PYTHON_VERSION"] == "3.11"
     headers = {rule["for"]: rule["values"] for rule in config["headers"]}

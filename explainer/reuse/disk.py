@@ -78,13 +78,16 @@ def options_key(options: BuildOptions) -> str:
                        options.base_url, options.search, options.fingerprint, options.minify, options.noindex])
 
 
+Stamp = tuple[int, int, bytes]  # a file's modification time, size and content hash
+
+
 @dataclass
 class Stored:
     """What one cached build leaves for the next."""
 
     state: dict  # Session.state()
     hashes: dict[Path, bytes]  # the content hash of each source file the state was parsed from
-    mirror: dict[str, tuple[int, int]]  # each file of the mirror: (modification time, size) as linked
+    mirror: dict[str, Stamp]  # each file of the mirror as made
 
 
 def read(folder: Path, options: BuildOptions, warn) -> Stored | None:
@@ -134,15 +137,19 @@ def _checked(name: str) -> str:
     return name
 
 
-def _mirror_intact(mirror: Path, stamps: dict[str, tuple[int, int]]) -> bool:
-    """Whether every file of the mirror is as it was linked (a file edited in the output, which
-    shares it, would show as a new modification time or size)."""
+def _mirror_intact(mirror: Path, stamps: dict[str, Stamp]) -> bool:
+    """Whether every file of the mirror is as it was made. A file whose time or size differs
+    (a cache restored by copying; a file edited in the output, which shares it) is compared by
+    its content hash; the stamps are brought up to date for the files that pass."""
     base = f"{mirror}/"
     try:
-        for name, stamp in stamps.items():
+        for name, (mtime, size, digest) in stamps.items():
             stat = os.stat(base + _checked(name))
-            if (stat.st_mtime_ns, stat.st_size) != stamp:
-                return False
+            if (stat.st_mtime_ns, stat.st_size) != (mtime, size):
+                with open(base + name, "rb") as file:
+                    if _digest(file.read()) != digest:
+                        return False
+                stamps[name] = (stat.st_mtime_ns, stat.st_size, digest)
     except OSError:
         return False
     return True
@@ -211,7 +218,7 @@ def fill(staging: Path, folder: Path, names) -> None:
     _link_all(folder / MIRROR, staging, names)
 
 
-def mirror(out: Path, names, folder: Path) -> dict[str, tuple[int, int]]:
+def mirror(out: Path, names, folder: Path) -> dict[str, Stamp]:
     """Make the cache's copy of a new output: a hard link to each of its files, in a fresh folder
     that then replaces the last one. Returns each file's stamp."""
     fresh = folder / f".{MIRROR}.new"
@@ -224,7 +231,7 @@ def mirror(out: Path, names, folder: Path) -> dict[str, tuple[int, int]]:
     return _stamps(folder / MIRROR, names)
 
 
-def update_mirror(out: Path, written, removed, folder: Path, stamps: dict[str, tuple[int, int]]) -> dict:
+def update_mirror(out: Path, written, removed, folder: Path, stamps: dict[str, Stamp]) -> dict[str, Stamp]:
     """Bring the cache's copy of the output up to date with the files one build wrote over its
     links and the files it removed; returns the new stamps."""
     stamps = dict(stamps)
@@ -247,9 +254,13 @@ def update_mirror(out: Path, written, removed, folder: Path, stamps: dict[str, t
     return {**stamps, **_stamps(folder / MIRROR, written)}
 
 
-def _stamps(folder: Path, names) -> dict[str, tuple[int, int]]:
-    base = f"{folder}/"
-    return {name: ((stat := os.stat(base + name)).st_mtime_ns, stat.st_size) for name in names}
+def _stamps(folder: Path, names) -> dict[str, Stamp]:
+    base, stamps = f"{folder}/", {}
+    for name in names:
+        with open(base + name, "rb") as file:
+            stat = os.fstat(file.fileno())
+            stamps[name] = (stat.st_mtime_ns, stat.st_size, _digest(file.read()))
+    return stamps
 
 
 def _remove_ours(path: Path) -> None:
