@@ -20,7 +20,6 @@ PENDING: dict[str, tuple[int, int]] = {
     "explainer/validate.py": (25, 700),
     "explainer/pages.py": (27, 740),
     "explainer/reuse/keys.py": (29, 500),
-    "explainer/suggest/entities.py": (29, 500),
 }
 
 
