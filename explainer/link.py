@@ -1,19 +1,18 @@
-"""Stage 3, link: find mentions, place excerpts and quotes in their paragraphs, build the indexes.
+"""Stage 3, link: find mentions, place excerpts and quotes in their paragraphs (placement.py),
+build the indexes.
 
 The result, `Linked`, answers every question a page asks: where is this entity mentioned,
 which events rest on this paragraph, who is co-mentioned with whom.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterator, NamedTuple
-from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
-from .errors import Location, Problems, did_you_mean
+from .errors import Location, Problems
 from .linker import AliasEntry, AliasMatcher, Match
 from .linkpolicy import KIND_RANK, choose_links
 from .markdown import (
@@ -24,13 +23,14 @@ from .markdown import (
     render_plain_paragraph,
     text_runs,
     visible_text,
-    wikilink_ids,
 )
 from .model import Article, Entity, Library, Paragraph, SourceRef
 from .parallel import fork_imap
+from .placement import Anchor, ParagraphKey, locate_excerpt, place
 from .urls import Urls
 
-ParagraphKey = tuple[str, int]  # (article slug, paragraph index)
+__all__ = ["Anchor", "ArticleLinks", "Linked", "LinkTargets", "Mention", "editorial_warnings", "link",
+           "locate_excerpt"]
 
 
 class Mention(NamedTuple):
@@ -45,20 +45,6 @@ class Mention(NamedTuple):
     target: str
     kind: str  # "entity" | "term"
     linked: bool  # whether the link policy makes this occurrence a link
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """A verbatim excerpt located in a seed: article, paragraph and offsets within it."""
-
-    article: str
-    paragraph: int
-    start: int
-    end: int
-
-    @property
-    def key(self) -> ParagraphKey:
-        return (self.article, self.paragraph)
 
 
 @dataclass
@@ -161,79 +147,6 @@ def find_paragraph_matches(md: MarkdownIt, article: Article, matcher: AliasMatch
     return visible_text(runs), matches, tokens
 
 
-def locate_excerpt(articles: dict[str, Article], seed: str, excerpt: str, where: Location, what: str,
-                   problems: Problems, memo: dict | None = None) -> Anchor | None:
-    """Find a verbatim excerpt in one paragraph of a seed; explain precisely when it is not there.
-
-    `memo` keeps the paragraphs an excerpt was found in, by article object and excerpt.
-    """
-    article = articles.get(seed)
-    if article is None:
-        return None  # unknown seeds were reported by validate
-    entry = memo.get((id(article), excerpt)) if memo is not None else None
-    if entry is not None and entry[0] is article:
-        hits = entry[1]
-    else:
-        hits = [(p.index, p.text.find(excerpt)) for p in article.paragraphs if excerpt in p.text]
-        if memo is not None:
-            memo[(id(article), excerpt)] = (article, hits)
-    if hits:
-        if len(hits) > 1:
-            problems.warning(where, f"{what} appears in {len(hits)} paragraphs of '{seed}'; using the first (p{hits[0][0]})",
-                             "quote more words to make it unique")
-        index, start = hits[0]
-        return Anchor(seed, index, start, start + len(excerpt))
-    problems.error(where, f"{what} is not verbatim in seed '{seed}'", _verbatim_hint(article, excerpt))
-    return None
-
-
-_STRAIGHTEN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "…": "..."})
-
-
-def _normalise(text: str) -> str:
-    return " ".join(text.translate(_STRAIGHTEN).split())
-
-
-def _verbatim_hint(article: Article, excerpt: str) -> str:
-    wanted = _normalise(excerpt)
-    for paragraph in article.paragraphs:
-        if wanted and wanted in _normalise(paragraph.text):
-            return (f"p{paragraph.index} has it with different quote marks, dashes or spaces; "
-                    "copy the text exactly, with curly quotes (’ “ ”) as in the seed")
-    whole = "\n".join(p.text for p in article.paragraphs)
-    if wanted and wanted in _normalise(whole.replace("\n", " ")):
-        return "an excerpt must lie within one paragraph"
-    return f"closest paragraph is p{(best := _closest_paragraph(article, excerpt)).index} (line {best.line})"
-
-
-_WORDS = re.compile(r"\w+")
-
-
-def _closest_paragraph(article: Article, excerpt: str) -> Paragraph:
-    """The paragraph that holds the most distinct words of the excerpt (the first of equals).
-
-    Linear in the length of the article and the excerpt: a set of words per paragraph. (The
-    longest common substring, found by difflib, took O(n·m): 26 s for a 2 kB excerpt and a
-    400 kB paragraph.)"""
-    wanted = set(_WORDS.findall(excerpt.casefold()))
-    return max(article.paragraphs, key=lambda p: len(wanted.intersection(_WORDS.findall(p.text.casefold()))))
-
-
-def check_wikilinks(md: MarkdownIt, text: str, where: Location, known: set[str], problems: Problems,
-                    block_scalar: bool = True) -> None:
-    """Every [[id]] in a markdown field must name an entity or term."""
-    for ident, line in wikilink_ids(md, text):
-        if ident not in known:
-            # `where` is the field's key; a `|` block starts on the next line, indented two more
-            block = block_scalar and text.endswith("\n")
-            lines = text.split("\n")
-            column = lines[line].find("[[" + ident) if line < len(lines) else 0
-            spot = (Location(where.path, where.line + line + 1, where.col + 2 + max(column, 0)) if block
-                    else Location(where.path, where.line, where.col))
-            problems.error(spot, f"unknown link target [[{ident}]]",
-                           did_you_mean(ident, known) or "use the id of an entity or glossary term")
-
-
 PARALLEL_MIN_ARTICLES = 200  # below this, forking workers costs more than it saves
 
 
@@ -285,27 +198,6 @@ def link_articles(articles: tuple[Article, ...], md: MarkdownIt, matcher: AliasM
     results = forked if forked is not None else (link_article(md, matcher, a, policy, targets) for a in articles)
     # the paragraphs are the main process's own tuple: the preview server recognises unchanged articles by it
     return (ArticleLinks(article.paragraphs, *result) for article, result in zip(articles, results))
-
-
-def check_field_links(md: MarkdownIt, text: str, where: Location, problems: Problems) -> None:
-    """Links in content fields must not be relative: a field shows on several pages, so a relative
-    link would point somewhere different on each. Root-relative paths are checked with the pages."""
-    block = text.endswith("\n")
-    for token in md.parse(text):
-        for child in token.children or []:
-            if child.type != "link_open":
-                continue
-            href = str(child.attrGet("href") or "")
-            if urlsplit(href).scheme or href.startswith("/"):
-                continue
-            line = (token.map[0] if token.map else 0)
-            lines = text.split("\n")
-            column = lines[line].find(href) if line < len(lines) else -1
-            spot = (Location(where.path, where.line + line + 1, where.col + 2 + max(column, 0)) if block
-                    else Location(where.path, where.line, where.col))
-            problems.error(spot, f"relative link '{href}' in a field that appears on several pages",
-                           "link entities and terms with [[id]], site pages with a path from the root "
-                           "(/timeline/), other sites with a full https:// URL")
 
 
 def _add_article(linked: Linked, article: Article, done: ArticleLinks) -> None:
@@ -396,170 +288,65 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
         previous = None
         cache.clear()
     linked = Linked(library, previous.matcher if previous is not None else build_matcher(library))
-    policy = library.site.linking
-    same_order = previous is not None and len(previous.library.articles) == len(library.articles)
-    if same_order:  # only the articles that are not the very same objects as before can be stale
-        replaced = [(old, new) for old, new in zip(previous.library.articles, library.articles) if old is not new]
-        candidates = [new for _, new in replaced]
-    else:
-        candidates = library.articles
-    if same_order and all(old.slug == new.slug for old, new in replaced):
-        # the same slugs in the same order: update the previous lookups instead of rebuilding them
+    changed = _link_and_index(linked, md, cache, previous, jobs)
+    place(linked, previous, md, problems, {} if anchors is None else anchors, changed)
+    return linked
+
+
+def _replaced(previous: Linked | None, library: Library) -> list[tuple[Article, Article]] | None:
+    """The articles that are not the very same objects as in the previous library, when both
+    have as many articles (None otherwise)."""
+    if previous is None or len(previous.library.articles) != len(library.articles):
+        return None
+    return [(old, new) for old, new in zip(previous.library.articles, library.articles) if old is not new]
+
+
+def _article_lookups(linked: Linked, previous: Linked | None, replaced: list | None) -> None:
+    """Each slug's article and position: the same slugs in the same order update the previous lookups."""
+    if replaced is not None and all(old.slug == new.slug for old, new in replaced):
         linked.articles, linked.article_order = previous.articles, previous.article_order
         previous.articles, previous.article_order = {}, {}
         for _, new in replaced:
             linked.articles[new.slug] = new
     else:
-        linked.articles = {a.slug: a for a in library.articles}
-        linked.article_order = {a.slug: n for n, a in enumerate(library.articles)}
-    articles = linked.articles
+        linked.articles = {a.slug: a for a in linked.library.articles}
+        linked.article_order = {a.slug: n for n, a in enumerate(linked.library.articles)}
+
+
+def _link_and_index(linked: Linked, md: MarkdownIt, cache: dict[str, ArticleLinks], previous: Linked | None,
+                    jobs: int) -> set[str]:
+    """Link the articles whose text `cache` has not seen and index every article's mentions;
+    returns the slugs of the articles that changed, came or went since `previous`."""
+    library = linked.library
+    replaced = _replaced(previous, library)
+    _article_lookups(linked, previous, replaced)
+    candidates = [new for _, new in replaced] if replaced is not None else library.articles
     stale = [a for a in candidates if a.slug not in cache or cache[a.slug].paragraphs is not a.paragraphs]
     # linking every article from scratch: index each one as it comes back, while the workers go on
     indexing_now = previous is None and len(stale) == len(library.articles)
     if stale:
         targets = LinkTargets(library, Urls(library.site.base_url))
-        for article, done in zip(stale, link_articles(tuple(stale), md, linked.matcher, policy, targets, jobs)):
+        for article, done in zip(stale, link_articles(tuple(stale), md, linked.matcher, library.site.linking,
+                                                      targets, jobs)):
             cache[article.slug] = done
             if indexing_now:
                 _add_article(linked, article, done)
-
     if previous is None:
         if not indexing_now:
             for article in library.articles:
                 _add_article(linked, article, cache[article.slug])
+        return set()
+    if replaced is not None:
+        old_articles = {old.slug: old for old, _ in replaced}
+        changed = {a.slug for a in stale} | {old.slug for old, new in replaced if old.slug != new.slug}
     else:
-        if same_order:
-            old_articles = {old.slug: old for old, _ in replaced}
-            changed = {a.slug for a in stale} | {old.slug for old, new in replaced if old.slug != new.slug}
-        else:
-            old_articles = {a.slug: a for a in previous.library.articles}
-            changed = {a.slug for a in stale} | (set(old_articles) - set(articles))
-        _take_over_indexes(linked, previous, {s: old_articles[s] for s in changed if s in old_articles})
-        for slug in changed:
-            if slug in articles:
-                _add_article(linked, articles[slug], cache[slug])
-
-    anchors = {} if anchors is None else anchors
-    old_library = previous.library if previous is not None else None
-    if previous is not None and previous.placed_cleanly and all(
-            getattr(library, part) is getattr(old_library, part) for part in ("site", "events", "terms", "quotes", "notes")) \
-            and _same_ids(old_library.entities, library.entities):
-        # The same collections (entities may differ, but not in their ids, names or aliases): only
-        # excerpts, quotes and notes in the changed articles can have moved (one paragraph edited
-        # on a large site), and only the edited entities' descriptions need their links checked.
-        _take_over_placement(linked, previous)
-        if changed & previous.anchored_seeds:
-            _place(linked, library, articles, md, problems, anchors, only=changed & previous.anchored_seeds)
-        if library.entities is not old_library.entities:
-            before = len(problems.items)
-            known = {e.id for e in library.entities} | {t.id for t in library.terms}
-            for old, entity in zip(old_library.entities, library.entities):
-                if old is not entity:
-                    _check_field(md, entity.description, entity.text_src or entity.src, known, problems)
-            linked.placed_cleanly = linked.placed_cleanly and len(problems.items) == before
-    else:
-        _place(linked, library, articles, md, problems, anchors)
-    return linked
-
-
-def _place(linked: Linked, library: Library, articles: dict[str, Article], md: MarkdownIt, problems: Problems,
-           anchors: dict, only: set[str] | None = None) -> None:
-    """Locate every excerpt, quote and note in its paragraph, index them, and check the links in
-    the collections' text fields.
-
-    With `only` (a rebuild whose collections are the very same objects as last time, with a clean
-    placement taken over from it), just the excerpts, quotes and notes in those seeds are placed
-    again; the link checks of the collections' fields, which no seed can change, are skipped.
-    """
-    before = len(problems.items)
-    if only is not None:
-        _unplace(linked, only)
-
-    def wanted(seed: str) -> bool:
-        return only is None or seed in only
-
-    def locate(seed, excerpt, where, what):
-        return locate_excerpt(articles, seed, excerpt, where, what, problems, anchors)
-
-    for event in library.events:
-        for ref in event.sources:
-            if ref.is_seed and wanted(ref.seed):
-                anchor = locate(ref.seed, ref.excerpt, ref.src, "excerpt")
-                if anchor:
-                    linked.source_anchor[ref] = anchor
-                    if event.id not in linked.paragraph_events[anchor.key]:
-                        linked.paragraph_events[anchor.key].append(event.id)
-        if only is None:
-            for entity_id in event.entities:
-                linked.entity_events[entity_id].append(event.id)
-    for item in (*library.terms, *(n for n in library.notes if only is None or n.seed not in only)):
-        for ref in item.sources:
-            if ref.is_seed and wanted(ref.seed):
-                anchor = locate(ref.seed, ref.excerpt, ref.src, "excerpt")
-                if anchor:
-                    linked.source_anchor[ref] = anchor
-    for number, point in enumerate(library.site.key_points):
-        for ref in point.sources:
-            if ref.is_seed and wanted(ref.seed):
-                anchor = locate(ref.seed, ref.excerpt, ref.src, "excerpt")
-                if anchor:
-                    linked.source_anchor[ref] = anchor
-                    linked.paragraph_points[anchor.key].append(number)
-    for quote in library.quotes:
-        if wanted(quote.seed):
-            anchor = locate(quote.seed, quote.text, quote.src, f"quote '{quote.id}'")
-            if anchor:
-                linked.quote_anchor[quote.id] = anchor
-                linked.paragraph_quotes[anchor.key].append(quote.id)
-        if only is None:
-            linked.entity_quotes[quote.speaker].append(quote.id)
-    for note in library.notes:
-        if not wanted(note.seed):
-            continue
-        anchor = locate(note.seed, note.excerpt, note.src, f"excerpt of note '{note.id}'")
-        involved = list(note.entities)
-        if anchor:
-            linked.note_anchor[note.id] = anchor
-            linked.paragraph_notes[anchor.key].append(note.id)
-            for mention in linked.mentions.get(anchor.key, []):
-                if mention.kind == "entity" and mention.start < anchor.end and mention.end > anchor.start \
-                        and linked.visible[anchor.key] == articles[anchor.article].paragraphs[anchor.paragraph - 1].text:
-                    involved.append(mention.target)
-        for ref in note.sources:
-            if ref.is_seed:  # all of a placed note's sources, in their order
-                ref_anchor = locate(ref.seed, ref.excerpt, ref.src, "excerpt")
-                if ref_anchor:
-                    linked.source_anchor[ref] = ref_anchor
-        linked.note_entities[note.id] = tuple(dict.fromkeys(involved))
-    linked.entity_notes = defaultdict(list)
-    for note in library.notes:
-        for entity_id in linked.note_entities.get(note.id, ()):
-            linked.entity_notes[entity_id].append(note.id)
-
-    if only is None:
-        known = {e.id for e in library.entities} | {t.id for t in library.terms}
-        fields = ([(e.description, e.text_src or e.src) for e in library.entities] +
-                  [(e.body, e.text_src or e.src) for e in library.events] +
-                  [(t.definition, t.text_src or t.src) for t in library.terms] +
-                  [(q.context, q.text_src or q.src) for q in library.quotes] +
-                  [(n.note, n.text_src or n.src) for n in library.notes] +
-                  [(p.text, p.text_src or p.src) for p in library.site.key_points])
-        for text, where in fields:
-            _check_field(md, text, where, known, problems)
-        linked.anchored_seeds = frozenset(
-            [ref.seed for item in (*library.events, *library.terms, *library.site.key_points, *library.notes)
-             for ref in item.sources if ref.is_seed] + [q.seed for q in library.quotes] + [n.seed for n in library.notes])
-    linked.placed_cleanly = len(problems.items) == before
-
-
-def _check_field(md: MarkdownIt, text: str, where: Location, known: set[str], problems: Problems) -> None:
-    """The [[id]] links and the URLs of one markdown field of a collection entry."""
-    if "[[" in text:
-        check_wikilinks(md, text, where, known, problems)
-    if "](" in text or "]:" in text or "<a" in text:
-        check_field_links(md, text, where, problems)
-
-
+        old_articles = {a.slug: a for a in previous.library.articles}
+        changed = {a.slug for a in stale} | (set(old_articles) - set(linked.articles))
+    _take_over_indexes(linked, previous, {s: old_articles[s] for s in changed if s in old_articles})
+    for slug in changed:
+        if slug in linked.articles:
+            _add_article(linked, linked.articles[slug], cache[slug])
+    return changed
 def _same_aliases(old: Library, new: Library) -> bool:
     """Whether every entity and term has the same id, name and aliases as before, looking only at
     the entries that are not the very same objects (a summary edit in a 500-entity file)."""
@@ -570,32 +357,6 @@ def _same_aliases(old: Library, new: Library) -> bool:
                 a is not b and view(a) != view(b) for a, b in zip(before, after))):
             return False
     return True
-
-
-def _same_ids(old: tuple[Entity, ...], new: tuple[Entity, ...]) -> bool:
-    return old is new or len(old) == len(new) and all(a is b or a.id == b.id for a, b in zip(old, new))
-
-
-def _unplace(linked: Linked, seeds: set[str]) -> None:
-    """Forget where the excerpts, quotes and notes in `seeds` were (they are about to be placed again)."""
-    for ref in [r for r, anchor in linked.source_anchor.items() if anchor.article in seeds or r.seed in seeds]:
-        del linked.source_anchor[ref]
-    for table in (linked.quote_anchor, linked.note_anchor):
-        for ident in [i for i, anchor in table.items() if anchor.article in seeds]:
-            del table[ident]
-    for table in (linked.paragraph_events, linked.paragraph_notes, linked.paragraph_quotes, linked.paragraph_points):
-        for key in [k for k in table if k[0] in seeds]:
-            del table[key]
-
-
-_PLACEMENT = ("source_anchor", "quote_anchor", "note_anchor", "paragraph_events", "paragraph_notes", "paragraph_quotes",
-              "paragraph_points", "entity_events", "entity_quotes", "entity_notes", "note_entities", "anchored_seeds",
-              "placed_cleanly")
-
-
-def _take_over_placement(linked: Linked, previous: Linked) -> None:
-    for name in _PLACEMENT:
-        setattr(linked, name, getattr(previous, name))
 
 
 def editorial_warnings(linked: Linked, problems: Problems) -> None:

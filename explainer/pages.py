@@ -5,64 +5,49 @@ A page's `deps` name what it was built from ("entity:elon-musk", "seed:<slug>", 
 """
 from __future__ import annotations
 
-import datetime
 import functools
 import heapq
-import html as html_lib
-import re
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any, Iterator
 from urllib.parse import quote
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .data_names import DATA_FILES
-from .dates import FuzzyDate, parse_date
-from .graph import EXPLICIT_WEIGHT, MAX_NEIGHBOURS, Edge, Node, network, neighbourhood, overview, strength_order, why
-from .graph_svg import KINDS, SHAPE_NAMES, draw, legend_mark
+from .graph import Node
 from .link import Linked, LinkTargets
+from .map_plans import MapPlans
 from .markdown import (
     LinkTarget,
     MarkdownRenderer,
 )
 from .model import Article, Entity, Event, Library, SourceRef, Term
+from .plans import PagePlan, planned
+from .site_files import FEED_ENTRIES, SiteFilePlans
 from .urls import Urls
+from .views import (
+    KIND_LABELS,
+    _iso,
+    _machine_date,
+    _one_citation_per_paragraph,
+    _plain,
+    _published_phrase,
+    _schema_type,
+    entity_facts,
+    snippet,
+)
 
-KIND_LABELS = {
-    "person": ("Person", "People"), "organization": ("Organization", "Organizations"),
-    "place": ("Place", "Places"), "program": ("Programme", "Programmes"), "product": ("Product", "Products"),
-    "publication": ("Publication", "Publications"), "event": ("Event", "Events"), "concept": ("Concept", "Concepts"),
-}
-SNIPPET_RADIUS = 110  # characters of context on each side of a mention
+__all__ = ["FEED_ENTRIES", "KIND_LABELS", "PageBuilder", "PagePlan", "PageSpec", "Urls", "page_specs", "plan_page",
+           "planned", "spec_output", "spec_url"]
+
 SNIPPET_ARTICLES = 25  # an entity page quotes its mentions in this many articles, then lists the rest
-MAX_CO_MENTIONED = 30  # co-mentioned entities listed on an entity page (explicit relations always are)
 GLOSSARY_ARTICLES = 5  # a glossary term lists where it is used in this many articles, then links to search
 GLOSSARY_USES = 12  # …and this many of its paragraphs in each
-FEED_ENTRIES = 50  # the feed holds the newest articles and events (readers poll it; 5,000 entries were 2.4 MB)
 HOME_ARTICLES = 10  # articles listed on the home page; all of them are on /articles/
 KEY_PLAYERS = 8
 TIMELINE_PREVIEW = 5
 
 
-@dataclass(frozen=True)
-class PagePlan:
-    url: str  # site-relative, "/entities/elon-musk/"
-    output: str  # file under the output folder, "entities/elon-musk/index.html"
-    template: str  # "" for a data file: its text is context["body"]
-    kind: str  # home | article | entity | entities | timeline | glossary | 404
-    title: str
-    description: str
-    context: dict[str, Any] = field(hash=False, compare=False)
-    deps: frozenset[str] = frozenset()
-
-
-def planned(urls: Urls, url: str, *fields, **named) -> PagePlan:
-    """A page's plan, with its output file found from its URL (by Urls.output, like every page's)."""
-    return PagePlan(url, urls.output(url), *fields, **named)
-
-
-class PageBuilder:
+class PageBuilder(MapPlans, SiteFilePlans):
     """Builds the context of each page from the linked library."""
 
     def __init__(self, linked: Linked, urls: Urls, md, previous: PageBuilder | None = None):
@@ -94,40 +79,10 @@ class PageBuilder:
         self.keep_plans: set = set()  # see plan_page
         self.kept_plans: dict = {}
 
-    def network(self) -> Iterator[Edge]:
-        """The whole network, tie by tie (only the map needs it; an entity page needs its own ties only)."""
-        return network(self.linked.co_mentions, {e.id: e.related for e in self.lib.entities})
-
-    def shared_paragraphs(self, a: str, b: str, limit: int) -> list[tuple[str, int]]:
-        """The first `limit` paragraphs, in site order, that name both entities: a co-mention's evidence."""
-        first, second = self.linked.by_target.get(a, {}), self.linked.by_target.get(b, {})
-        found: list[tuple[str, int]] = []
-        for slug in sorted(first.keys() & second.keys(), key=self.article_order.__getitem__):
-            both = {m.paragraph for m in first[slug]} & {m.paragraph for m in second[slug]}
-            found += [(slug, index) for index in sorted(both)]
-            if len(found) >= limit:
-                break
-        return found[:limit]
-
     @functools.cached_property
     def sort_names(self) -> dict[str, str]:
         """Each entity's name as lists sort it (case-folded)."""
         return {ident: entity.name.casefold() for ident, entity in self.entities.items()}
-
-    def edges_touching(self, entity: Entity, strongest: int) -> list[Edge]:
-        """The `strongest` ties of one entity (heaviest first, then by their ends), exactly as in
-        `network`, without building the rest."""
-        me = entity.id
-        shared = self.linked.co_mentions.get(me, {})
-        listed: Counter = Counter(other for other in entity.related if other != me)
-        listed.update(other for other in self.related_to.get(me, ()) if other != me)
-        weights = Counter({o: count for o, count in shared.items() if o != me and count})
-        for other, sides in listed.items():
-            weights[other] += EXPLICIT_WEIGHT * sides
-        # an entity of a large site shares paragraphs with hundreds: make Edges of those shown only
-        chosen = heapq.nsmallest(strongest, weights.items(),
-                                 key=lambda item: strength_order(item[1], min(me, item[0]), max(me, item[0])))
-        return [Edge(min(me, o), max(me, o), shared.get(o, 0), listed[o]) for o, _ in chosen]
 
     def cards(self, memo: dict[str, str] | None = None) -> dict[str, dict]:
         """Preview-card data for every entity and term, keyed like the links' data-card attribute.
@@ -280,10 +235,30 @@ class PageBuilder:
         return sorted(rows, key=lambda r: r["index"])
 
     def entity_page(self, entity: Entity) -> PagePlan:
+        groups, more_groups, ordered = self.mention_groups(entity)
+        related, more_related = self.related(entity)
+        events = [self.event_row(self.events[i]) for i in self.linked.entity_events.get(entity.id, [])]
+        context = {
+            "entity": entity, "kind_label": KIND_LABELS[entity.kind][0],
+            "description": self.md.block(entity.description) if entity.description else "",
+            "mention_groups": groups, "more_mention_groups": more_groups,
+            "mention_count": sum(map(len, self.linked.by_target.get(entity.id, {}).values())),
+            "events": events, "quotes": [self.quote_row(q) for q in self.linked.entity_quotes.get(entity.id, [])],
+            "facts": entity_facts(groups, more_groups, events),
+            "notes": [self.note_row(n) for n in self.linked.entity_notes.get(entity.id, [])],
+            "related": related, "more_related": more_related,
+            "neighbourhood": self.neighbourhood_view(entity),
+            "og_type": "profile" if entity.kind == "person" else "website",
+            "jsonld": self.entity_jsonld(entity),
+        }
+        return planned(self.urls, self.urls.entity(entity.id), "entity.html", "entity",
+                       entity.name, entity.summary, context, self.entity_deps(entity, ordered, related))
+
+    def mention_groups(self, entity: Entity) -> tuple[list[dict], list[dict], list[str]]:
+        """Where an entity is mentioned, article by article in site order: the first articles with
+        a snippet per paragraph, the rest as paragraph links (so the page of an entity named in
+        thousands of articles stays readable and light); and the articles' slugs in that order."""
         by_article = self.linked.by_target.get(entity.id, {})  # slug → its mentions of the entity
-        mention_count = sum(map(len, by_article.values()))
-        # every mention is listed; past the first articles, as paragraph links without snippets,
-        # so the page of an entity named in thousands of articles stays readable and light
         groups, more_groups = [], []
         ordered = sorted(by_article, key=self.article_order.__getitem__)
         for number, slug in enumerate(ordered):
@@ -300,37 +275,23 @@ class PageBuilder:
                 more_groups.append({"article": self.articles[slug].title, "href": href,
                                     "rows": [(index, self.urls.paragraph_in(href, index))
                                              for index in sorted({m.paragraph for m in by_article[slug]})]})
-        related, more_related = self.related(entity)
-        kind_label = KIND_LABELS[entity.kind][0]
-        events = [self.event_row(self.events[i]) for i in self.linked.entity_events.get(entity.id, [])]
-        quotes = [self.quote_row(q) for q in self.linked.entity_quotes.get(entity.id, [])]
-        context = {
-            "entity": entity, "kind_label": kind_label,
-            "description": self.md.block(entity.description) if entity.description else "",
-            "mention_groups": groups, "more_mention_groups": more_groups, "mention_count": mention_count,
-            "events": events, "quotes": quotes,
-            "facts": entity_facts(groups, more_groups, events),
-            "notes": [self.note_row(n) for n in self.linked.entity_notes.get(entity.id, [])],
-            "related": related, "more_related": more_related,
-            "neighbourhood": self.neighbourhood_view(entity),
-            "og_type": "profile" if entity.kind == "person" else "website",
-            "jsonld": self.entity_jsonld(entity),
-        }
+        return groups, more_groups, ordered
+
+    def entity_deps(self, entity: Entity, ordered: list[str], related: list[dict]) -> frozenset[str]:
+        """What an entity page is built from: the articles shown with snippets depend on their
+        text; the others, on where the entity is mentioned and on their titles only."""
+        events = self.linked.entity_events.get(entity.id, [])
+        quotes = self.linked.entity_quotes.get(entity.id, [])
+        notes = self.linked.entity_notes.get(entity.id, [])
         deps = {f"entity:{entity.id}", "template:entity.html", "site"}
-        # the articles shown with snippets depend on their text; the others, on where the entity
-        # is mentioned and on their titles only
         deps |= {f"seed:{slug}" for slug in ordered[:SNIPPET_ARTICLES]}
         deps |= {f"seed-mentions:{slug}" for slug in ordered} | {f"seed-meta:{slug}" for slug in ordered}
-        deps |= {f"event:{i}" for i in self.linked.entity_events.get(entity.id, [])}
-        deps |= {f"quote:{q}" for q in self.linked.entity_quotes.get(entity.id, [])}
-        deps |= {f"note:{n}" for n in self.linked.entity_notes.get(entity.id, [])}
+        deps |= {f"event:{i}" for i in events} | {f"quote:{q}" for q in quotes} | {f"note:{n}" for n in notes}
         deps |= {f"entity-card:{r['id']}" for r in related} | {f"entity-related:{r['id']}" for r in related}
-        deps |= self.cited_seeds(s for i in self.linked.entity_events.get(entity.id, []) for s in self.events[i].sources)
-        deps |= {f"seed:{self.quotes[q].seed}" for q in self.linked.entity_quotes.get(entity.id, [])}
-        deps |= {f"seed:{self.notes[n].seed}" for n in self.linked.entity_notes.get(entity.id, [])}
-        deps |= self.cited_seeds(s for n in self.linked.entity_notes.get(entity.id, []) for s in self.notes[n].sources)
-        return planned(self.urls, self.urls.entity(entity.id), "entity.html", "entity",
-                        entity.name, entity.summary, context, frozenset(deps))
+        deps |= self.cited_seeds(s for i in events for s in self.events[i].sources)
+        deps |= {f"seed:{self.quotes[q].seed}" for q in quotes} | {f"seed:{self.notes[n].seed}" for n in notes}
+        deps |= self.cited_seeds(s for n in notes for s in self.notes[n].sources)
+        return frozenset(deps)
 
     def entity_jsonld(self, entity: Entity) -> dict:
         data = {"@context": "https://schema.org", "@type": _schema_type(entity.kind), "name": entity.name,
@@ -340,17 +301,6 @@ class PageBuilder:
         if entity.links:
             data["sameAs"] = [link.url for link in entity.links]
         return data
-
-    def related(self, entity: Entity) -> tuple[list[dict], int]:
-        """Explicit relations (both directions) and the strongest co-mentions; and how many more
-        entities share a paragraph with it (listed on the map, not here, so big sites stay light)."""
-        explicit = (set(entity.related) | self.related_to.get(entity.id, set())) - {entity.id}
-        counts: Counter = Counter(self.linked.co_mentions.get(entity.id, {}))
-        others = [i for i in counts if i not in explicit and i != entity.id]
-        shown = heapq.nsmallest(MAX_CO_MENTIONED, others, key=lambda i: (-counts[i], self.sort_names[i]))
-        rows = [dict(self.entity_ref(i), count=counts.get(i, 0), explicit=i in explicit) for i in explicit | set(shown)]
-        rows.sort(key=lambda r: (not r["explicit"], -r["count"], r["name"].casefold()))
-        return rows, len(others) - len(shown)
 
     def entities_page(self) -> PagePlan:
         groups = []
@@ -467,198 +417,6 @@ class PageBuilder:
                                     "description": self.lib.site.description,
                                     "url": self.urls.absolute(self.urls.page(""))}},
                         frozenset(deps))
-
-    def map_page(self) -> PagePlan:
-        shown = overview(self.nodes, self.network)
-        drawing = shown.drawing
-        ties = [self.tie_row(edge) for edge in drawing.edges] if drawing else []
-        deps = {"template:map.html", "site", "ids"}
-        deps |= {f"entity-card:{e.id}" for e in self.lib.entities} | {f"entity-related:{e.id}" for e in self.lib.entities}
-        deps |= {f"seed-mentions:{a.slug}" for a in self.lib.articles} | {f"seed-meta:{a.slug}" for a in self.lib.articles}
-        return planned(self.urls, self.urls.page("map/"), "map.html", "map", "Relationship map",
-                        f"How the people, organisations and places in {self.lib.site.title} connect.",
-                        {"svg": draw(drawing) if drawing else "", "shown": len(drawing.nodes) if drawing else 0,
-                         "total": len(self.nodes), "edge_count": len(ties),
-                         "total_edges": shown.total_edges, "ties": ties, "legend": self.legend({n.kind for n in self.nodes.values()})},
-                        frozenset(deps))
-
-    def tie_row(self, edge: Edge, evidence: int = 8) -> dict:
-        """One tie as the map lists it: its ends, what it is made of, and links to the first
-        `evidence` paragraphs that name both."""
-        several = len(self.articles) > 1
-        links = [{"href": self.urls.paragraph(slug, index), "label": f"¶{index}",
-                  "aria": f"paragraph {index}" + (f" of {self.articles[slug].title}" if several else "")}
-                 for slug, index in self.shared_paragraphs(edge.a, edge.b, evidence)]
-        return {"a": self.entity_ref(edge.a), "b": self.entity_ref(edge.b), "why": why(edge), "evidence": links,
-                "more": max(0, edge.paragraphs - len(links))}
-
-    @staticmethod
-    def legend(kinds: set[str]) -> list[dict]:
-        return [{"kind": kind, "label": KIND_LABELS[kind][1], "shape": SHAPE_NAMES[kind], "mark": legend_mark(kind)}
-                for kind in KINDS if kind in kinds]
-
-    def neighbourhood_view(self, entity: Entity) -> dict | None:
-        """An entity's strongest ties drawn (see graph.neighbourhood), with the legend of the kinds in it."""
-        drawing = neighbourhood(self.nodes[entity.id], self.nodes, self.edges_touching(entity, strongest=MAX_NEIGHBOURS))
-        if drawing is None:
-            return None
-        return {"svg": draw(drawing), "legend": self.legend({node.kind for node, _ in drawing.nodes}),
-                "name": entity.name, "count": len(drawing.edges)}
-
-    def search_page(self) -> PagePlan:
-        return planned(self.urls, self.urls.page("search/"), "search.html", "search", "Search",
-                        f"Search the article, people, timeline and glossary of {self.lib.site.title}.", {},
-                        frozenset({"template:search.html", "site"}))
-
-    def feed(self) -> PagePlan:
-        """An Atom feed of the newest articles and timeline events (FEED_ENTRIES of them), newest
-        first, with stable dates; the lists and the sitemap hold them all."""
-        entries = []
-        for article in self.lib.articles:
-            day = article.published.latest if article.published else None
-            entries.append({"title": article.title, "href": self.urls.absolute(self.urls.article(article.slug)),
-                            "updated": day, "summary": article.summary or self.lib.site.description})
-        for event in self.lib.events:
-            entries.append({"title": f"{event.display_date}: {event.title}",
-                            "href": self.urls.absolute(self.urls.event(event.id)), "updated": event.date.latest,
-                            "summary": _plain(self.md.block(event.body)) if event.body else event.title})
-        dated = [e["updated"] for e in entries if e["updated"]]
-        newest = max(dated) if dated else None
-        for entry in entries:
-            entry["updated"] = (entry["updated"] or newest)
-        entries.sort(key=lambda e: (e["updated"] or datetime.date.min, e["href"]), reverse=True)
-        del entries[FEED_ENTRIES:]
-        return planned(self.urls, self.urls.page("feed.xml"), "feed.xml", "feed", self.lib.site.title,
-                        self.lib.site.description, {"entries": entries, "updated": newest},
-                        frozenset({"template:feed.xml", "site", "ids"} | {f"event:{e.id}" for e in self.lib.events}
-                                  | {f"seed-meta:{a.slug}" for a in self.lib.articles}))
-
-    def sitemap(self) -> PagePlan:
-        paths = ["", "articles/", "entities/", "timeline/", "glossary/", "map/", "search/"]
-        urls = [self.urls.absolute(self.urls.page(p)) for p in paths]
-        urls += [self.urls.absolute(self.urls.article(a.slug)) for a in self.lib.articles]
-        urls += [self.urls.absolute(self.urls.entity(e.id)) for e in self.lib.entities]
-        return planned(self.urls, self.urls.page("sitemap.xml"), "sitemap.xml", "sitemap", "Sitemap", "",
-                        {"locations": sorted(urls)}, frozenset({"template:sitemap.xml", "site", "ids"}))
-
-    def redirects(self) -> PagePlan:
-        """Netlify's _redirects: an entity's old ids (redirect_from) go to its page, permanently."""
-        rules = [(self.urls.entity(old), self.urls.entity(e.id)) for e in self.lib.entities for old in e.redirect_from]
-        return planned(self.urls, self.urls.page("_redirects"), "_redirects", "redirects", "_redirects", "",
-                        {"rules": sorted(rules)},
-                        frozenset({"template:_redirects", "ids"} | {f"entity-redirects:{e.id}" for e in self.lib.entities}))
-
-    def redirect_stub(self, old: str) -> PagePlan:
-        """A page at an old entity URL that points to the new one, for hosts without _redirects."""
-        entity = next(e for e in self.lib.entities if old in e.redirect_from)
-        return planned(self.urls, self.urls.entity(old), "redirect.html", "redirect",
-                        f"{entity.name} has moved", entity.summary, {"target": self.urls.entity(entity.id)},
-                        frozenset({"template:redirect.html", "ids", f"entity-card:{entity.id}",
-                                   f"entity-redirects:{entity.id}"}))
-
-    def robots(self) -> PagePlan:
-        return planned(self.urls, self.urls.page("robots.txt"), "robots.txt", "robots", "robots.txt", "",
-                        {"sitemap": self.urls.absolute(self.urls.page("sitemap.xml"))},
-                        frozenset({"template:robots.txt", "site"}))
-
-    def not_found_page(self) -> PagePlan:
-        return planned(self.urls, self.urls.page("404.html"), "404.html", "404", "Page not found",
-                        "This page does not exist.", {}, frozenset({"template:404.html", "site"}))
-
-
-def entity_facts(groups: list[dict], more_groups: list[dict], events: list[dict]) -> dict:
-    """The figures an entity page's "at a glance" box states: in how many paragraphs (and articles)
-    it is named, where first, and the years its timeline events span."""
-    paragraphs = sum(len(g["rows"]) for g in groups + more_groups)
-    first = groups[0]["rows"][0] if groups and groups[0]["rows"] else None
-    years = sorted({e["year"] for e in events})
-    span = "" if not years else str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
-    return {"paragraphs": paragraphs, "articles": len(groups) + len(more_groups),
-            "first": first, "event_span": span}
-
-
-def snippet(text: str, spans: list[tuple[int, int]], radius: int = SNIPPET_RADIUS) -> Markup:
-    """Cut a window of text around the first span, marking every span inside the window."""
-    first = spans[0][0]
-    start = max(0, first - radius)
-    end = min(len(text), spans[0][1] + radius)
-    if start > 0:
-        space = text.find(" ", start)
-        start = space + 1 if 0 <= space < first else start
-    if end < len(text):
-        space = text.rfind(" ", spans[0][1], end)
-        end = space if space > spans[0][1] else end
-    out = ["…" if start > 0 else ""]
-    cursor = start
-    for a, b in sorted(spans):
-        if a < start or b > end:
-            continue
-        out.append(str(escape(text[cursor:a])))
-        out.append(f"<mark>{escape(text[a:b])}</mark>")
-        cursor = b
-    out.append(str(escape(text[cursor:end])))
-    out.append("…" if end < len(text) else "")
-    return Markup("".join(out))
-
-
-_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|div|blockquote|tr)>|<br\s*/?>")
-_TAGS = re.compile(r"<[^>]+>")
-
-
-def _plain(html: str) -> str:
-    """Text of a rendered fragment, for meta descriptions, cards and feeds."""
-    text = _TAGS.sub("", _BLOCK_END.sub(" ", str(html)))
-    return " ".join(html_lib.unescape(text).split())
-
-
-def _schema_type(kind: str) -> str:
-    return {"person": "Person", "organization": "Organization", "place": "Place", "publication": "Organization",
-            "event": "Event", "product": "Product", "program": "Thing", "concept": "Thing"}.get(kind, "Thing")
-
-
-def _one_citation_per_paragraph(views: list[dict]) -> list[dict]:
-    """Key-point citations with each paragraph once ("¶4 ¶12", not "¶4 ¶4 ¶12"); the excerpts of a
-    paragraph cited twice are joined for the link's tooltip."""
-    merged: list[dict] = []
-    by_href: dict[str, dict] = {}
-    for view in views:
-        first = by_href.get(view["href"]) if view["kind"] == "seed" else None
-        if first is None:
-            merged.append(dict(view))
-            if view["kind"] == "seed":
-                by_href[view["href"]] = merged[-1]
-        else:
-            first["excerpt"] = f"{first['excerpt']} … {view['excerpt']}"
-    return merged
-
-
-def _published_phrase(date: FuzzyDate) -> str:
-    """How a publication date reads after "Source: Vox, ": a range says that the day is not known."""
-    if "/" in date.text:
-        first, last = (parse_date(part) for part in date.text.split("/"))
-        start = first.display
-        if first.year == last.year and first.precision != "year":
-            start = start.removesuffix(f" {first.year}")  # "between 25 October and 4 November 2024"
-        return f"published between {start} and {last.display}"
-    return f"published {date.display}"
-
-
-def _machine_date(date: FuzzyDate) -> str:
-    """An ISO 8601 date for <time datetime> and JSON-LD: a range gives only the year or month its two ends
-    share ("" when they share none), so no machine reads a day the evidence does not give."""
-    parts = [part.rstrip("?~%").split("-") for part in date.text.split("/")]
-    shared = []
-    for fields in zip(*parts):
-        if len(set(fields)) > 1:
-            break
-        shared.append(fields[0])
-    return "-".join(shared)
-
-
-def _iso(event: Event) -> str:
-    """A machine-readable <time datetime> value at the event's precision: for a range, what its two ends
-    share ("8 or 9 September 2023" is 2023-09), or the first year when they share nothing."""
-    return _machine_date(event.date) or str(event.date.year)
 
 
 PageSpec = tuple[str, str]  # (page kind, subject id or slug): enough to build the page anywhere

@@ -16,10 +16,7 @@ MAX_COMPLEXITY = 25
 MAX_LINES = 500
 # module → (its most complex function's complexity, its length) allowed until it is split
 PENDING: dict[str, tuple[int, int]] = {
-    "explainer/link.py": (61, 640),
     "explainer/validate.py": (25, 700),
-    "explainer/pages.py": (27, 740),
-    "explainer/reuse/keys.py": (29, 500),
 }
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-from typing import Mapping
+from dataclasses import dataclass
+from typing import Iterable, Mapping
 
 from ..errors import Location
 from ..link import ArticleLinks, Linked
@@ -141,6 +142,21 @@ def content_keys(library: Library, memo: dict[int, tuple[object, object]] | None
     return keys
 
 
+@dataclass
+class _Update:
+    """Keys being brought up to date, and every key that was replaced or added on the way."""
+
+    keys: Keys
+    touched: set[str]
+
+    def swap(self, stale: Iterable[str], fresh: Keys) -> None:
+        for key in stale:
+            self.keys.pop(key, None)
+            self.touched.add(key)
+        self.keys.update(fresh)
+        self.touched |= fresh.keys()
+
+
 def update_keys(old_library: Library, old_keys: Keys, library: Library,
                 memo: dict[int, tuple[object, object]] | None = None,
                 links: Mapping[str, ArticleLinks] | None = None) -> tuple[Keys, set[str]]:
@@ -151,52 +167,35 @@ def update_keys(old_library: Library, old_keys: Keys, library: Library,
         keys = content_keys(library, memo, links)
         return keys, changed_keys(old_keys, keys)
     hasher = _Hasher(memo, links)
-    keys = dict(old_keys)
-    touched: set[str] = set()
+    update = _Update(dict(old_keys), set())
     if library.site is not old_library.site:
-        keys["site"] = _digest(library.site)
-        touched.add("site")
+        update.swap((), {"site": _digest(library.site)})
+    ids_may_change = False
     for old, new in zip(old_library.articles, library.articles):
-        if old is new:
-            continue
-        for key in (f"seed:{old.slug}", f"seed-meta:{old.slug}", f"seed-mentions:{old.slug}"):
-            keys.pop(key, None)
-            touched.add(key)
-        fresh = hasher.article(new)
-        keys.update(fresh)
-        touched |= fresh.keys()
-    ids_may_change = any(old.slug != new.slug for old, new in zip(old_library.articles, library.articles)
-                         if old is not new)
+        if old is not new:
+            update.swap((f"seed:{old.slug}", f"seed-meta:{old.slug}", f"seed-mentions:{old.slug}"), hasher.article(new))
+            ids_may_change = ids_may_change or old.slug != new.slug
     for (kind, old_items), (_, items) in zip(_collections(old_library), _collections(library)):
-        if old_items is items:
-            continue
-        if len(old_items) == len(items):
-            pairs = [(a, b) for a, b in zip(old_items, items) if a is not b]
-            if not pairs:
-                continue
-            if all(a.id == b.id for a, b in pairs):  # edited in place: hash just those entries
-                for old, new in pairs:
-                    for key in hasher.collection(kind, [old]):
-                        keys.pop(key, None)
-                        touched.add(key)
-                    fresh = hasher.collection(kind, [new])
-                    keys.update(fresh)
-                    touched |= fresh.keys()
-                    ids_may_change = ids_may_change or kind in ("entity", "term") and \
-                        _names(kind, [old]) != _names(kind, [new])
-                continue
-        for key in hasher.collection(kind, old_items):
-            keys.pop(key, None)
-            touched.add(key)
-        fresh = hasher.collection(kind, items)
-        keys.update(fresh)
-        touched |= fresh.keys()
-        ids_may_change = ids_may_change or [i.id for i in old_items] != [i.id for i in items] or \
-            kind in ("entity", "term") and _names(kind, old_items) != _names(kind, items)
+        if old_items is not items:
+            ids_may_change = _update_collection(update, hasher, kind, old_items, items) or ids_may_change
     if ids_may_change:
-        keys["ids"] = _ids_key(keys, library)
-        touched.add("ids")
-    return keys, {key for key in touched if old_keys.get(key) != keys.get(key)}
+        update.swap((), {"ids": _ids_key(update.keys, library)})
+    return update.keys, {key for key in update.touched if old_keys.get(key) != update.keys.get(key)}
+
+
+def _update_collection(update: _Update, hasher: _Hasher, kind: str, old_items: tuple, items: tuple) -> bool:
+    """Update the keys of one collection's entries; returns whether its ids or names may have changed."""
+    if len(old_items) == len(items):
+        pairs = [(a, b) for a, b in zip(old_items, items) if a is not b]
+        if not pairs:
+            return False
+        if all(a.id == b.id for a, b in pairs):  # edited in place: hash just those entries
+            for old, new in pairs:
+                update.swap(hasher.collection(kind, [old]), hasher.collection(kind, [new]))
+            return kind in ("entity", "term") and any(_names(kind, [a]) != _names(kind, [b]) for a, b in pairs)
+    update.swap(hasher.collection(kind, old_items), hasher.collection(kind, items))
+    return [i.id for i in old_items] != [i.id for i in items] or \
+        kind in ("entity", "term") and _names(kind, old_items) != _names(kind, items)
 
 
 def changed_keys(old: Keys, new: Keys) -> set[str]:
@@ -205,32 +204,54 @@ def changed_keys(old: Keys, new: Keys) -> set[str]:
 
 def pages_touched_by(changed: set[str], linked: Linked) -> set[PageSpec]:
     """Pages where a changed object appears now (their old deps cannot know about new appearances)."""
+    appearances = _Appearances(linked)
     specs: set[PageSpec] = set()
-    library = linked.library
-    events = {e.id: e for e in library.events}
-    quotes = {q.id: q for q in library.quotes}
     for key in changed:
         kind, _, ident = key.partition(":")
-        if kind == "seed":
-            specs.add(("article", ident))
-        elif kind == "seed-mentions":  # the entities it mentions now (those it no longer does have it in their deps)
-            article = linked.articles.get(ident)
-            specs |= {("entity", m.target) for p in (article.paragraphs if article is not None else ())
-                      for m in linked.mentions.get((ident, p.index), []) if m.kind == "entity"}
-        elif kind == "entity":
-            specs.add(("entity", ident))
-        elif kind == "entity-related":
-            specs |= {("entity", r) for e in library.entities if e.id == ident for r in e.related}
-        elif kind == "event" and ident in events:
-            specs |= {("entity", e) for e in events[ident].entities}
-            specs |= {("article", a.article) for r in events[ident].sources
-                      if (a := linked.source_anchor.get(r)) is not None}
-        elif kind == "quote" and ident in quotes:
-            specs.add(("entity", quotes[ident].speaker))
-        elif kind == "quote-placed" and ident in linked.quote_anchor:  # its speaker, beside its paragraph
-            specs.add(("article", linked.quote_anchor[ident].article))
-        elif kind == "note" and ident in linked.note_anchor:
-            specs.add(("article", linked.note_anchor[ident].article))
-            specs |= {("entity", e) for e in linked.note_entities.get(ident, ())}
+        find = appearances.by_kind.get(kind)
+        if find is not None:
+            specs |= find(ident)
     return specs
 
+
+class _Appearances:
+    """The pages each kind of changed object appears on now, by the kind of its key."""
+
+    def __init__(self, linked: Linked) -> None:
+        self.linked = linked
+        self.events = {e.id: e for e in linked.library.events}
+        self.quotes = {q.id: q for q in linked.library.quotes}
+        self.by_kind = {"seed": lambda slug: {("article", slug)}, "seed-mentions": self.mentioned,
+                        "entity": lambda ident: {("entity", ident)}, "entity-related": self.related,
+                        "event": self.event, "quote": self.speaker, "quote-placed": self.quoted_beside,
+                        "note": self.note}
+
+    def mentioned(self, slug: str) -> set[PageSpec]:
+        """The entities an article mentions now (those it no longer does have it in their deps)."""
+        article = self.linked.articles.get(slug)
+        return {("entity", m.target) for p in (article.paragraphs if article is not None else ())
+                for m in self.linked.mentions.get((slug, p.index), []) if m.kind == "entity"}
+
+    def related(self, ident: str) -> set[PageSpec]:
+        return {("entity", r) for e in self.linked.library.entities if e.id == ident for r in e.related}
+
+    def event(self, ident: str) -> set[PageSpec]:
+        event = self.events.get(ident)
+        if event is None:
+            return set()
+        return {("entity", e) for e in event.entities} | {
+            ("article", a.article) for r in event.sources if (a := self.linked.source_anchor.get(r)) is not None}
+
+    def speaker(self, ident: str) -> set[PageSpec]:
+        return {("entity", self.quotes[ident].speaker)} if ident in self.quotes else set()
+
+    def quoted_beside(self, ident: str) -> set[PageSpec]:
+        """Its speaker is named beside its paragraph."""
+        anchor = self.linked.quote_anchor.get(ident)
+        return {("article", anchor.article)} if anchor is not None else set()
+
+    def note(self, ident: str) -> set[PageSpec]:
+        anchor = self.linked.note_anchor.get(ident)
+        if anchor is None:
+            return set()
+        return {("article", anchor.article)} | {("entity", e) for e in self.linked.note_entities.get(ident, ())}
