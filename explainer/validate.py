@@ -5,17 +5,13 @@ later checks can still run and report what else is wrong, all at once.
 """
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-import jsonschema
-
+from .crosscheck import check_aliases, check_references, check_unique_ids, drop_drafts, raw_ids
 from . import schema
 from .dates import DateError, date_hint, parse_date
-from .errors import Location, Problems, did_you_mean, shown
+from .errors import Location, Problems
 from .load import RawContent, RawSeed, YamlDoc
 from .model import (
     Article,
@@ -31,114 +27,10 @@ from .model import (
     SourceRef,
     Term,
 )
+from .schema_check import _suggest_id, _type_of, _validator, check_schema
 from .urls import is_safe_url
 
-MIN_ALIAS_LENGTH = 2
-_TYPE_NAMES = {"string": "text", "integer": "a whole number", "boolean": "true or false", "array": "a list",
-               "object": "a mapping of keys to values", "null": "empty", "number": "a number"}
-
-
-def _type_of(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-@functools.lru_cache(maxsize=None)
-def _validator(name: str) -> jsonschema.Draft202012Validator:
-    """Compile each schema once per process (compiling costs far more than checking one entry)."""
-    return jsonschema.Draft202012Validator(getattr(schema, name))
-
-
-def check_schema(doc: YamlDoc, data: Any, base: tuple, rules: str, problems: Problems) -> bool:
-    """Validate one value against the named schema; report each error at its own position. True if clean."""
-    validator = _validator(rules)
-    if validator.is_valid(data):
-        return True
-    for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
-        _report_schema_error(doc, error, base + tuple(error.absolute_path), problems)
-    return False
-
-
-def _report_schema_error(doc: YamlDoc, error: jsonschema.ValidationError, path: tuple, problems: Problems) -> None:
-    """Report one schema error at the value (or, for an unknown key, at the key) it is about."""
-    if error.validator == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        for extra in sorted(set(error.instance) - set(allowed)):
-            hint = did_you_mean(extra, allowed) or f"allowed keys: {', '.join(allowed)}"
-            problems.error(doc.where(path + (extra,), key=True), f"unknown key {shown(extra)}", hint)
-        return
-    problems.error(doc.where(path), *_schema_message(error))
-
-
-def _schema_message(error: jsonschema.ValidationError) -> tuple[str, str]:
-    """The message and hint for one schema error, in the author's terms."""
-    field = next((str(p) for p in reversed(error.absolute_path) if isinstance(p, str)), "")
-    name = f"'{field}'" if field else "value"
-    kind, wanted = error.validator, error.validator_value
-    if kind == "required":
-        missing = re.search(r"'([^']+)' is a required property", error.message)
-        key = missing.group(1) if missing else "?"
-        return f"missing required key '{key}'", _required_hint(key)
-    if kind == "type":
-        expected = wanted if isinstance(wanted, list) else [wanted]
-        hint = "a list is written as lines starting with '- ' or as [a, b]" if "array" in expected else ""
-        types = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
-        return f"{name} must be {types}, not {_type_of(error.instance)}", hint
-    if kind == "pattern":
-        return _pattern_message(name, error.instance, wanted)
-    if kind == "enum":
-        choices = [str(c) for c in wanted]
-        return (f"unknown {field or 'value'} {shown(error.instance)}",
-                did_you_mean(error.instance, choices) or f"choose one of: {', '.join(choices)}")
-    if kind == "minLength":
-        return f"{name} must not be empty", ""
-    if kind == "maxLength":
-        return f"{name} is too long ({len(error.instance):,} characters, at most {wanted:,})", ""
-    if kind in ("maxItems", "minItems"):
-        bound = "at most" if kind == "maxItems" else "at least"
-        return f"{name} must have {bound} {wanted} items, found {len(error.instance)}", ""
-    return f"{name}: {error.message}", ""
-
-
-def _pattern_message(name: str, value: str, pattern: str) -> tuple[str, str]:
-    """The message and hint for a value that does not have the form its field asks for."""
-    if pattern == schema.ID_PATTERN:
-        return (f"{shown(value)} is not a valid id",
-                f"ids are lowercase words joined by hyphens, such as '{_suggest_id(value)}'")
-    if pattern in schema.INVISIBLE_PATTERNS:
-        return _invisible(name, value, pattern)
-    return f"{name} has an unexpected form: {shown(value)}", ""
-
-
-def _invisible(name: str, value: str, pattern: str) -> tuple[str, str]:
-    """The message and hint for a character a field must not hold: which one, and where in the value."""
-    at = next(i for i, char in enumerate(value) if not re.fullmatch(pattern, char))
-    char = value[at]
-    kind = "a control character" if unicodedata.category(char) == "Cc" else "an invisible character"
-    label = f"U+{ord(char):04X}" + (f" {unicodedata.name(char)}" if unicodedata.name(char, "") else "")
-    return (f"{name} holds {kind} ({label}) at character {at + 1}",
-            "delete it: it cannot be seen in an editor, yet it changes how the text reads or matches")
-
-
-def _required_hint(key: str) -> str:
-    return {"id": "every entry needs a unique id such as 'elon-musk'",
-            "sources": "cite a seed excerpt ({seed, excerpt}) or an external page ({title, url})"}.get(key, "")
-
-
-def _suggest_id(value: Any) -> str:
-    text = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
-    return text or "my-id"
+__all__ = ["check_schema", "validate"]
 
 
 @dataclass
@@ -367,172 +259,6 @@ def validate_collection(name: str, docs: list[YamlDoc], ctx: _Context) -> list:
         if ctx.memo is not None and len(ctx.problems.items) == before:
             ctx.memo[key] = (doc, built[start:])
     return built
-
-
-def check_unique_ids(groups: list[tuple[str, list]], problems: Problems) -> None:
-    """Ids are unique within a collection; entities and terms also share one namespace for [[id]] links."""
-    for label, objs in groups:
-        seen: dict[str, Location] = {}
-        for obj in objs:
-            if obj.id in seen:
-                problems.error(obj.src, f"duplicate {label} id '{obj.id}'", f"first defined at {seen[obj.id]}")
-            else:
-                seen[obj.id] = obj.src
-
-
-def raw_ids(docs: list[YamlDoc]) -> set[str] | None:
-    """Ids written in a collection's files, even in entries that failed their schema; None when a
-    file is not a list at all (its ids cannot be known, so references into it are not checked)."""
-    if any(doc.data is not None and not isinstance(doc.data, list) for doc in docs):
-        return None
-    return {item["id"] for doc in docs if isinstance(doc.data, list)
-            for item in doc.data if isinstance(item, dict) and isinstance(item.get("id"), str)}
-
-
-def check_references(parts: dict, known: dict[str, set[str] | None], problems: Problems) -> None:
-    """Every id an entry refers to must exist. `known[x]` is None when collection x could not be read:
-    then references into it are not checked, rather than reported as a cascade of false errors."""
-    entities = {e.id: e for e in parts["entities"]}
-    terms = {t.id: t for t in parts["glossary"]}
-    for term_id in set(entities) & set(terms):
-        problems.error(terms[term_id].src, f"id '{term_id}' is used by both an entity and a glossary term",
-                       f"[[{term_id}]] links must be unambiguous; rename one (entity at {entities[term_id].src})")
-
-    def need(kind: str, collection: str, ident: str, where: Location) -> None:
-        table = known[collection]
-        if table is not None and ident not in table:
-            hint = did_you_mean(ident, table) or f"no {kind} has this id"
-            problems.error(where, f"unknown {kind} '{ident}'", hint)
-
-    def need_sources(refs) -> None:
-        for ref in refs:
-            if ref.is_seed:
-                need("seed", "seeds", ref.seed, ref.src)
-
-    for entity in entities.values():
-        for ident, where in zip(entity.related, entity.related_src):
-            need("entity", "entities", ident, where)
-            if ident == entity.id:
-                problems.error(where, f"entity '{entity.id}' lists itself as related", "remove it from 'related'")
-    check_redirects(parts["entities"], entities, problems)
-    for event in parts["timeline"]:
-        for ident, where in zip(event.entities, event.entities_src or [event.src] * len(event.entities)):
-            need("entity", "entities", ident, where)
-        need_sources(event.sources)
-    for term in terms.values():
-        for ident, where in zip(term.see_also, term.see_also_src or [term.src] * len(term.see_also)):
-            need("glossary term", "glossary", ident, where)
-            if ident == term.id:
-                problems.error(where, f"term '{term.id}' lists itself in see_also", "remove it from 'see_also'")
-        need_sources(term.sources)
-    for quote in parts["quotes"]:
-        need("entity", "entities", quote.speaker, quote.src)
-        need("seed", "seeds", quote.seed, quote.src)
-    for note in parts["notes"]:
-        need("seed", "seeds", note.seed, note.src)
-        for ident, where in zip(note.entities, note.entities_src or [note.src] * len(note.entities)):
-            need("entity", "entities", ident, where)
-        need_sources(note.sources)
-
-
-def check_redirects(entities: list[Entity], ids: dict[str, Entity], problems: Problems) -> None:
-    """Each old id in redirect_from gets a page of its own (entities/<old>/): it must not be an
-    entity's id, nor claimed twice (reported at the second claim, with where the first is)."""
-    claimed: dict[str, tuple[str, Location]] = {}
-    for entity in entities:
-        for old, where in zip(entity.redirect_from, entity.redirect_src or [entity.src] * len(entity.redirect_from)):
-            if old in ids:
-                problems.error(where, f"redirect_from '{old}' is the id of an existing entity",
-                               "an old id must not be in use; remove it from 'redirect_from'")
-            elif old in claimed:
-                owner, first = claimed[old]
-                same = owner == entity.id
-                problems.error(where, f"redirect_from '{old}' is listed twice for '{owner}'" if same else
-                               f"redirect_from '{old}' is already claimed by '{owner}'",
-                               "remove the repeat" if same else
-                               f"an old id can lead to one entity only (see {first})")
-            else:
-                claimed[old] = (entity.id, where)
-
-
-def check_aliases(entities: list[Entity], terms: list[Term], problems: Problems) -> None:
-    """Aliases must be usable: not empty, not a single letter, and claimed by one entry only.
-
-    A case-insensitive term claims every spelling of its aliases, so it collides with an entity
-    alias that differs from it only in case.
-    """
-    exact: dict[str, tuple[str, Location]] = {}  # case-sensitive aliases
-    folded: dict[str, tuple[str, Location]] = {}  # case-insensitive aliases, lower-cased
-    exact_folded: dict[str, tuple[str, Location]] = {}  # case-sensitive aliases, lower-cased
-    entries = ([(e, True, [(e.name, e.src, True)] + [(a, w, False) for a, w in zip(e.aliases, e.alias_src)])
-                for e in entities] +
-               [(t, t.case_sensitive, [(t.term, t.src, True)] + [(a, w, False) for a, w in zip(t.aliases, t.alias_src)])
-                for t in terms])
-    for owner, case_sensitive, forms in entries:
-        own: set[str] = set()
-        for form, where, is_name in forms:
-            stripped = form.strip()
-            if not stripped:
-                problems.error(where, f"empty alias in '{owner.id}'", "remove it")
-                continue
-            if stripped != form:
-                problems.error(where, f"alias '{form}' has spaces at its start or end", f"write '{stripped}'")
-                continue
-            if len(stripped) < MIN_ALIAS_LENGTH and not is_name:
-                problems.error(where, f"alias '{form}' of '{owner.id}' is too short to link safely",
-                               "use a longer form; only an entry's own name may be one character")
-                continue
-            key = form if case_sensitive else form.lower()
-            if key in own:
-                if not is_name and key != (forms[0][0] if case_sensitive else forms[0][0].lower()):
-                    problems.error(where, f"alias '{form}' is listed twice for '{owner.id}'", "remove the repeat")
-                continue  # repeating the entry's own name as an alias is harmless
-            own.add(key)
-            lower = form.lower()
-            if case_sensitive:
-                clash = (exact.get(form) if exact.get(form, (owner.id,))[0] != owner.id else None) or \
-                        (folded.get(lower) if folded.get(lower, (owner.id,))[0] != owner.id else None)
-            else:
-                clash = (folded.get(lower) if folded.get(lower, (owner.id,))[0] != owner.id else None) or \
-                        (exact_folded.get(lower) if exact_folded.get(lower, (owner.id,))[0] != owner.id else None)
-            if clash:
-                other, first = clash
-                problems.error(where, f"alias '{form}' of '{owner.id}' is already an alias of '{other}'",
-                               f"an alias can link to one entry only (see {first})")
-                continue
-            if case_sensitive:
-                exact.setdefault(form, (owner.id, where))
-                exact_folded.setdefault(lower, (owner.id, where))
-            else:
-                folded.setdefault(lower, (owner.id, where))
-
-
-def _pruned(obj, **fields):
-    """The object with some reference lists filtered, or the same object when nothing was dropped
-    (the preview server recognises unchanged objects by identity)."""
-    changes = {name: value for name, value in fields.items() if value != getattr(obj, name)}
-    return replace(obj, **changes) if changes else obj
-
-
-def drop_drafts(parts: dict) -> dict:
-    """Leave out entries marked `draft: true`, and every reference to them."""
-    kept = {name: [o for o in objs if not o.draft] for name, objs in parts.items()}
-    entity_ids = {e.id for e in kept["entities"]}
-    term_ids = {t.id for t in kept["glossary"]}
-    slugs = {a.slug for a in kept["articles"]}
-
-    def sources(refs):
-        return tuple(r for r in refs if not r.is_seed or r.seed in slugs)
-
-    kept["entities"] = [_pruned(e, related=tuple(r for r in e.related if r in entity_ids)) for e in kept["entities"]]
-    kept["timeline"] = [_pruned(e, entities=tuple(i for i in e.entities if i in entity_ids), sources=sources(e.sources))
-                        for e in kept["timeline"]]
-    kept["glossary"] = [_pruned(t, see_also=tuple(i for i in t.see_also if i in term_ids), sources=sources(t.sources))
-                        for t in kept["glossary"]]
-    kept["quotes"] = [q for q in kept["quotes"] if q.speaker in entity_ids and q.seed in slugs]
-    kept["notes"] = [_pruned(n, entities=tuple(i for i in n.entities if i in entity_ids))
-                     for n in kept["notes"] if n.seed in slugs]
-    return kept
 
 
 def _seed_article(seed: RawSeed, ctx: _Context, memo: dict | None) -> Article | None:

@@ -9,7 +9,6 @@ that changed (keys.py), the pages being looked at first. It writes the changed f
 from __future__ import annotations
 
 import gc
-import os
 import threading
 import time
 from dataclasses import replace
@@ -23,7 +22,7 @@ from ..markdown import make_markdown
 from ..model import Library
 from ..pages import PageBuilder, PageSpec, page_specs
 from ..render import RenderedPage, Renderer, make_environment, precompile
-from ..write import FolderWriter, safe_relative, write_site
+from ..write import FolderWriter, atomic_write, safe_relative, write_site
 from .keys import Keys, changed_keys, content_keys, pages_touched_by, update_keys
 from .search import SearchRefresh
 from .site import Change, Report, Site
@@ -409,7 +408,7 @@ class Session:
             return str(path)
 
     def _write_changed(self, pages: list[RenderedPage], removed: list[str], static_names: list[str]) -> None:
-        """Replace just the changed files, each atomically (write a temporary file, then rename)."""
+        """Replace just the changed files, each atomically."""
         updates = {p.output: p.data for p in pages}
         for name in static_names:
             rel = name.split("/", 1)[1]
@@ -426,10 +425,7 @@ class Session:
             target = out.joinpath(*safe_relative(name).parts)
             if target.is_file() and target.read_bytes() == data:
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, target)
+            atomic_write(target, data, durable=False)  # (a CI build's staging: replaces the link)
             self.written.add(name)
         for name in removed:
             target = out.joinpath(*safe_relative(name).parts)
