@@ -1,4 +1,5 @@
-"""The documentation's own links: every relative link and #anchor in the Markdown files resolves.
+"""The documentation's own links: every relative link and #anchor in the Markdown files resolves,
+and every file of the repository the docs name in a code span (`explainer/engine.py`) exists.
 
 Links are read with markdown-it-py (so reference links, code spans and fenced code are treated as
 a renderer treats them), and anchors are made from headings by GitHub's rule: the heading's text
@@ -17,6 +18,10 @@ from markdown_it import MarkdownIt
 ROOT = Path(__file__).resolve().parent.parent
 SKIPPED = {".git", ".venv", "node_modules", "site", "test-artifacts", "_work", "fixtures"}
 NOT_ANCHOR_TEXT = re.compile(r"[^\w\- ]")
+# A file named by its path from the repository root, as the docs write it in a code span; the
+# benchmarks' scratch folder is made by running them, so it is not in a fresh clone.
+REPO_FILE = re.compile(r"\A(?:explainer|tests|benchmarks|static|templates|content|seeds|docs)/[\w./-]*\.\w+\Z")
+SCRATCH = "benchmarks/_work/"
 
 
 def markdown_files(root: Path) -> list[Path]:
@@ -79,6 +84,19 @@ def broken_links(root: Path) -> list[str]:
     return broken
 
 
+def missing_files(root: Path) -> list[str]:
+    """`file:line: path` for every repository file named in a code span that does not exist."""
+    md = MarkdownIt("commonmark")
+    missing = []
+    for path in markdown_files(root):
+        for token in md.parse(path.read_text(encoding="utf-8")):
+            for child in token.children or ():
+                name = child.content.split(":")[0].strip() if child.type == "code_inline" else ""
+                if REPO_FILE.match(name) and not name.startswith(SCRATCH) and not (root / name).is_file():
+                    missing.append(f"{path.relative_to(root)}:{(token.map or (0, 0))[0] + 1}: {name}")
+    return missing
+
+
 @pytest.mark.parametrize("heading, anchor", [
     ("Deploy (Netlify)", "deploy-netlify"),
     ("Screenshot baselines (tests/browser/test_visual.py)", "screenshot-baselines-testsbrowsertest_visualpy"),
@@ -114,6 +132,19 @@ def test_the_checker_finds_a_missing_file_and_a_missing_heading(tmp_path: Path):
 def test_every_relative_link_and_anchor_in_the_docs_resolves():
     assert markdown_files(ROOT), "no Markdown files found"
     assert broken_links(ROOT) == []
+
+
+def test_the_checker_finds_a_file_the_docs_name_that_is_gone(tmp_path: Path):
+    (tmp_path / "explainer").mkdir()
+    (tmp_path / "explainer" / "engine.py").write_text("")
+    (tmp_path / "README.md").write_text(
+        "# Top\n\n`explainer/engine.py` and `explainer/incremental.py:42`, not `site/index.html`,\n"
+        "`benchmarks/_work/x.json` or `content/entities/`.\n")
+    assert missing_files(tmp_path) == ["README.md:3: explainer/incremental.py"]
+
+
+def test_every_repository_file_the_docs_name_exists():
+    assert missing_files(ROOT) == []
 
 
 def test_the_readme_shows_the_test_command_ci_runs():
