@@ -432,6 +432,18 @@ class Session:
             if target.is_file():
                 target.unlink()
                 self.deleted.add(name)
+                _remove_empty_folders(target.parent, out)
+
+
+def _remove_empty_folders(folder: Path, out: Path) -> None:
+    """Remove the folders a removed page leaves empty, up to the output folder (a clean build
+    would not make them: a page's folder goes with its page)."""
+    while folder != out and out in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (or not ours to remove): stop here
+            return
+        folder = folder.parent
 
 
 def _same_entity_pages(old: Library, new: Library) -> bool:
