@@ -26,6 +26,7 @@ from .site_files import FEED_ENTRIES, SiteFilePlans
 from .urls import Urls
 from .views import (
     KIND_LABELS,
+    Mentions,
     _iso,
     _machine_date,
     _one_citation_per_paragraph,
@@ -33,13 +34,15 @@ from .views import (
     _published_phrase,
     _schema_type,
     entity_facts,
+    entity_jsonld,
     snippet,
 )
 
 __all__ = ["FEED_ENTRIES", "KIND_LABELS", "PageBuilder", "PagePlan", "PageSpec", "Urls", "page_specs", "plan_page",
            "planned", "spec_output", "spec_url"]
 
-SNIPPET_ARTICLES = 25  # an entity page quotes its mentions in this many articles, then lists the rest
+SNIPPET_ARTICLES = 25  # an entity page quotes its mentions in this many articles, then lists more
+LISTED_ARTICLES = 100  # …up to this many in all (by mentions); the rest it counts and sends to search
 GLOSSARY_ARTICLES = 5  # a glossary term lists where it is used in this many articles, then links to search
 GLOSSARY_USES = 12  # …and this many of its paragraphs in each
 HOME_ARTICLES = 10  # articles listed on the home page; all of them are on /articles/
@@ -235,72 +238,73 @@ class PageBuilder(MapPlans, SiteFilePlans):
         return sorted(rows, key=lambda r: r["index"])
 
     def entity_page(self, entity: Entity) -> PagePlan:
-        groups, more_groups, ordered = self.mention_groups(entity)
+        mentions = self.mention_groups(entity)
         related, more_related = self.related(entity)
         events = [self.event_row(self.events[i]) for i in self.linked.entity_events.get(entity.id, [])]
         context = {
             "entity": entity, "kind_label": KIND_LABELS[entity.kind][0],
             "description": self.md.block(entity.description) if entity.description else "",
-            "mention_groups": groups, "more_mention_groups": more_groups,
+            "mention_groups": mentions.groups, "more_mention_groups": mentions.more_groups,
+            "unlisted_mention_articles": mentions.unlisted, "mentions_search_href": mentions.search_href,
             "mention_count": sum(map(len, self.linked.by_target.get(entity.id, {}).values())),
             "events": events, "quotes": [self.quote_row(q) for q in self.linked.entity_quotes.get(entity.id, [])],
-            "facts": entity_facts(groups, more_groups, events),
+            "facts": entity_facts(mentions, events),
             "notes": [self.note_row(n) for n in self.linked.entity_notes.get(entity.id, [])],
             "related": related, "more_related": more_related,
             "neighbourhood": self.neighbourhood_view(entity),
             "og_type": "profile" if entity.kind == "person" else "website",
-            "jsonld": self.entity_jsonld(entity),
+            "jsonld": entity_jsonld(entity, self.urls.absolute(self.urls.entity(entity.id))),
         }
         return planned(self.urls, self.urls.entity(entity.id), "entity.html", "entity",
-                       entity.name, entity.summary, context, self.entity_deps(entity, ordered, related))
+                       entity.name, entity.summary, context, self.entity_deps(entity, mentions, related))
 
-    def mention_groups(self, entity: Entity) -> tuple[list[dict], list[dict], list[str]]:
-        """Where an entity is mentioned, article by article in site order: the first articles with
-        a snippet per paragraph, the rest as paragraph links (so the page of an entity named in
-        thousands of articles stays readable and light); and the articles' slugs in that order."""
+    def mention_groups(self, entity: Entity) -> Mentions:
+        """Where an entity is mentioned, the articles that name it most first (ties in site order):
+        the first articles with a snippet per paragraph, then more as paragraph links with their
+        counts; the rest are counted and sent to search, so the page of an entity named in
+        thousands of articles stays readable and light."""
         by_article = self.linked.by_target.get(entity.id, {})  # slug → its mentions of the entity
+        ordered = sorted(by_article, key=lambda slug: (-len(by_article[slug]), self.article_order[slug]))
         groups, more_groups = [], []
-        ordered = sorted(by_article, key=self.article_order.__getitem__)
-        for number, slug in enumerate(ordered):
+        for slug in ordered[:LISTED_ARTICLES]:
             href = self.urls.article(slug)
-            if number < SNIPPET_ARTICLES:
-                paragraphs: dict[int, list] = {}
-                for mention in by_article[slug]:
-                    paragraphs.setdefault(mention.paragraph, []).append(mention)
+            paragraphs: dict[int, list] = {}
+            for mention in by_article[slug]:
+                paragraphs.setdefault(mention.paragraph, []).append(mention)
+            if len(groups) < SNIPPET_ARTICLES:
                 rows = [{"index": index, "href": self.urls.paragraph_in(href, index),
                          "snippet": snippet(self.linked.visible[(slug, index)], [(m.start, m.end) for m in mentions]),
                          "count": len(mentions)} for index, mentions in sorted(paragraphs.items())]
                 groups.append({"article": self.articles[slug].title, "href": href, "rows": rows})
             else:  # (index, href) pairs: the template's loop over them is the page's longest
                 more_groups.append({"article": self.articles[slug].title, "href": href,
-                                    "rows": [(index, self.urls.paragraph_in(href, index))
-                                             for index in sorted({m.paragraph for m in by_article[slug]})]})
-        return groups, more_groups, ordered
+                                    "count": len(by_article[slug]),
+                                    "rows": [(index, self.urls.paragraph_in(href, index)) for index in sorted(paragraphs)]})
+        first = min(((self.article_order[slug], min(m.paragraph for m in found), slug)
+                     for slug, found in by_article.items()), default=None)
+        return Mentions(groups, more_groups, ordered,
+                        first and {"index": first[1], "href": self.urls.paragraph_in(self.urls.article(first[2]), first[1])},
+                        paragraphs=sum(len({m.paragraph for m in found}) for found in by_article.values()),
+                        unlisted=len(ordered) - len(groups) - len(more_groups),
+                        search_href=f"{self.urls.page('search/')}?q={quote(entity.name)}")
 
-    def entity_deps(self, entity: Entity, ordered: list[str], related: list[dict]) -> frozenset[str]:
+    def entity_deps(self, entity: Entity, mentions: Mentions, related: list[dict]) -> frozenset[str]:
         """What an entity page is built from: the articles shown with snippets depend on their
-        text; the others, on where the entity is mentioned and on their titles only."""
+        text; the ones listed, on their titles; all, on where the entity is mentioned (which
+        orders them and counts the paragraphs)."""
+        ordered = mentions.order
         events = self.linked.entity_events.get(entity.id, [])
         quotes = self.linked.entity_quotes.get(entity.id, [])
         notes = self.linked.entity_notes.get(entity.id, [])
         deps = {f"entity:{entity.id}", "template:entity.html", "site"}
         deps |= {f"seed:{slug}" for slug in ordered[:SNIPPET_ARTICLES]}
-        deps |= {f"seed-mentions:{slug}" for slug in ordered} | {f"seed-meta:{slug}" for slug in ordered}
+        deps |= {f"seed-mentions:{slug}" for slug in ordered} | {f"seed-meta:{slug}" for slug in ordered[:LISTED_ARTICLES]}
         deps |= {f"event:{i}" for i in events} | {f"quote:{q}" for q in quotes} | {f"note:{n}" for n in notes}
         deps |= {f"entity-card:{r['id']}" for r in related} | {f"entity-related:{r['id']}" for r in related}
         deps |= self.cited_seeds(s for i in events for s in self.events[i].sources)
         deps |= {f"seed:{self.quotes[q].seed}" for q in quotes} | {f"seed:{self.notes[n].seed}" for n in notes}
         deps |= self.cited_seeds(s for n in notes for s in self.notes[n].sources)
         return frozenset(deps)
-
-    def entity_jsonld(self, entity: Entity) -> dict:
-        data = {"@context": "https://schema.org", "@type": _schema_type(entity.kind), "name": entity.name,
-                "description": entity.summary, "url": self.urls.absolute(self.urls.entity(entity.id))}
-        if entity.aliases:
-            data["alternateName"] = list(entity.aliases)
-        if entity.links:
-            data["sameAs"] = [link.url for link in entity.links]
-        return data
 
     def entities_page(self) -> PagePlan:
         groups = []

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 from .dates import FuzzyDate, parse_date
-from .model import Event
+from .model import Entity, Event
 
 KIND_LABELS = {
     "person": ("Person", "People"), "organization": ("Organization", "Organizations"),
@@ -18,15 +19,26 @@ KIND_LABELS = {
 SNIPPET_RADIUS = 110  # characters of context on each side of a mention
 
 
-def entity_facts(groups: list[dict], more_groups: list[dict], events: list[dict]) -> dict:
+@dataclass(frozen=True)
+class Mentions:
+    """Where an entity is named, as its page lists it (PageBuilder.mention_groups)."""
+
+    groups: list[dict]  # the articles quoted with a snippet per paragraph
+    more_groups: list[dict]  # then more, as paragraph links with their counts
+    order: list[str]  # every article that names it, most mentions first (ties in site order)
+    first: dict | None  # its first mention in site order: {"index", "href"}
+    paragraphs: int  # paragraphs that name it, in all articles
+    unlisted: int  # articles that name it but are not listed (the page sends readers to search)
+    search_href: str
+
+
+def entity_facts(mentions: Mentions, events: list[dict]) -> dict:
     """The figures an entity page's "at a glance" box states: in how many paragraphs (and articles)
     it is named, where first, and the years its timeline events span."""
-    paragraphs = sum(len(g["rows"]) for g in groups + more_groups)
-    first = groups[0]["rows"][0] if groups and groups[0]["rows"] else None
     years = sorted({e["year"] for e in events})
     span = "" if not years else str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
-    return {"paragraphs": paragraphs, "articles": len(groups) + len(more_groups),
-            "first": first, "event_span": span}
+    return {"paragraphs": mentions.paragraphs, "articles": len(mentions.order),
+            "first": mentions.first, "event_span": span}
 
 
 def snippet(text: str, spans: list[tuple[int, int]], radius: int = SNIPPET_RADIUS) -> Markup:
@@ -111,3 +123,14 @@ def _iso(event: Event) -> str:
     """A machine-readable <time datetime> value at the event's precision: for a range, what its two ends
     share ("8 or 9 September 2023" is 2023-09), or the first year when they share nothing."""
     return _machine_date(event.date) or str(event.date.year)
+
+
+def entity_jsonld(entity: Entity, url: str) -> dict:
+    """An entity page's schema.org description (`url`: the page's absolute URL)."""
+    data = {"@context": "https://schema.org", "@type": _schema_type(entity.kind), "name": entity.name,
+            "description": entity.summary, "url": url}
+    if entity.aliases:
+        data["alternateName"] = list(entity.aliases)
+    if entity.links:
+        data["sameAs"] = [link.url for link in entity.links]
+    return data
