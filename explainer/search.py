@@ -215,6 +215,15 @@ def _role(node) -> str:
     return "copy" if "data-search-copy" in attributes else ""
 
 
+def term_path(word: str) -> str:
+    """The index file that holds a word's postings."""
+    return f"{SEARCH_FOLDER}/terms/{term_file(word)}.json"
+
+
+def is_term_path(name: str) -> bool:
+    return name.startswith(f"{SEARCH_FOLDER}/terms/")
+
+
 def page_fragment_path(number: int) -> str:
     return f"{SEARCH_FOLDER}/pages/{number}.json"
 
@@ -259,10 +268,11 @@ def merge_postings(postings: Postings, later: Postings) -> None:
 
 
 def build_index(records: Iterable[tuple[int, SearchRecord]], postings: Postings | None = None,
-                pause: Callable[[], None] | None = None) -> dict[str, bytes]:
+                pause: Callable[[], None] | None = None, words: set[str] | None = None) -> dict[str, bytes]:
     """The files of the search index (paths relative to the output folder) for these pages, each
     with its number in the site's page order; `postings` when the render workers inverted the
-    pages' words already (their records then carry no terms). `pause` is called between steps."""
+    pages' words already (their records then carry no terms). `pause` is called between steps.
+    With `words`, only the term files that hold one of them are made (the others stand)."""
     records = sorted(records, key=lambda numbered: numbered[0])
     if postings is None:
         postings = invert(records, pause=pause)
@@ -285,8 +295,11 @@ def build_index(records: Iterable[tuple[int, SearchRecord]], postings: Postings 
             "b": BM25_B, "kinds": kinds, "averages": averages, "kind": kind_of, "lengths": lengths}
     files[f"{SEARCH_FOLDER}/meta.json"] = json.dumps(meta, separators=(",", ":")).encode()
     by_file: dict[str, list[str]] = defaultdict(list)
+    shards = None if words is None else {term_file(word) for word in words}
     for word in sorted(postings):
-        by_file[term_file(word)].append(word)
+        shard = term_file(word)
+        if shards is None or shard in shards:
+            by_file[shard].append(word)
     for name, shard_words in by_file.items():  # one term file at a time: millions of gaps as Python
         terms = {}                              # ints at once would be the build's largest object
         for word in shard_words:

@@ -1,6 +1,7 @@
 """The preview's search index, refreshed off the save-to-page path once the author pauses."""
 from __future__ import annotations
 
+import bisect
 import gc
 import hashlib
 import sys
@@ -12,7 +13,16 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..pages import PageSpec
 from ..render import RenderedPage
-from ..search import SearchRecord, build_index, page_fragment_path, search_record
+from ..search import (
+    Postings,
+    SearchRecord,
+    build_index,
+    invert,
+    is_term_path,
+    page_fragment_path,
+    search_record,
+    term_path,
+)
 
 if TYPE_CHECKING:
     from .session import Session
@@ -24,6 +34,50 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+class LivePostings:
+    """Each word's pages and counts (search.Postings, pages ascending), updated page by page: a
+    changed page's old words are taken out and its new ones put in, instead of inverting every
+    page again (at 5,000 articles, most of the index's cost)."""
+
+    def __init__(self, words: Postings) -> None:
+        self.words = words
+
+    def update(self, indexed: dict[int, SearchRecord], records: list[tuple[int, SearchRecord]]) -> set[str]:
+        """Bring the postings from the `indexed` records to `records`; returns the words whose
+        postings may have changed."""
+        touched: set[str] = set()
+        now = dict(records)
+        for number in indexed.keys() - now.keys():
+            touched |= self._remove(number, indexed[number])
+        for number, record in records:
+            old = indexed.get(number)
+            if old is not record:
+                if old is not None:
+                    touched |= self._remove(number, old)
+                touched |= self._add(number, record)
+        return touched
+
+    def _remove(self, number: int, record: SearchRecord) -> set[str]:
+        for word in record.terms:
+            pages, counts = self.words[word]
+            at = bisect.bisect_left(pages, number)
+            del pages[at], counts[at]
+            if not pages:
+                del self.words[word]
+        return set(record.terms)
+
+    def _add(self, number: int, record: SearchRecord) -> set[str]:
+        for word, count in record.terms.items():
+            entry = self.words.get(word)
+            if entry is None:
+                self.words[word] = ([number], [count])
+            else:
+                at = bisect.bisect_left(entry[0], number)
+                entry[0].insert(at, number)
+                entry[1].insert(at, count)
+        return set(record.terms)
+
+
 class SearchRefresh:
     """The search index of a session's pages, as last written, and the timer that refreshes it."""
 
@@ -31,7 +85,11 @@ class SearchRefresh:
         self.session = session
         self.files: dict[str, bytes] = {}  # the search index as last made
         self.digests: dict[str, bytes] = {}  # a hash of each index file as it is on disk
-        self.kept: set[str] = set()  # passage files left as they are (pages whose record has no passages)
+        self.kept: set[str] = set()  # index files left as they are (passages of a record without them, untouched terms)
+        # a CI build's (eager_search): each word's pages as last indexed, and the records they came from
+        self.postings: LivePostings | None = None
+        self.indexed: dict[int, SearchRecord] = {}  # the record indexed for each page number
+        self.numbered: list[PageSpec] | None = None  # the pages those numbers refer to
         self.records: dict[PageSpec, tuple[bytes, SearchRecord | None]] = {}  # per page: made from these bytes
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
@@ -62,7 +120,30 @@ class SearchRefresh:
                     self.kept.add(page_fragment_path(number))
         for gone in self.records.keys() - {spec for spec, _ in pages}:
             del self.records[gone]
-        return build_index(records, pause=pause)
+        if not session.eager_search:  # (the preview's refresh runs beside builds: it keeps no postings)
+            return build_index(records, pause=pause)
+        specs = [spec for spec, _ in pages]
+        if self.postings is None or self.numbered != specs:  # page numbers moved: invert every page again
+            self.postings = LivePostings(invert(records))
+            files = build_index(records, self.postings.words)
+        else:
+            touched = self.postings.update(self.indexed, records)
+            files = build_index(records, self.postings.words, words=touched)
+            shards = {term_path(word) for word in touched}
+            self.kept |= {name for name in self.digests if is_term_path(name) and name not in shards}
+        self.indexed, self.numbered = dict(records), specs
+        return files
+
+    def state(self, strip: Callable[[SearchRecord], SearchRecord]) -> dict:
+        """What a CI build keeps for the next: the index files' hashes, the postings and the
+        records they were made from (`strip`ped of their passages, as the pages keep them)."""
+        return {"digests": self.digests, "postings": self.postings, "numbered": self.numbered,
+                "indexed": {number: strip(record) for number, record in self.indexed.items()}}
+
+    def adopt(self, state: dict) -> None:
+        self.files, self.records = {}, {}
+        self.digests, self.postings, self.numbered = state["digests"], state["postings"], state["numbered"]
+        self.indexed = state["indexed"]
 
     def made(self, files: dict[str, bytes], digests: dict[str, bytes] | None = None) -> None:
         """The index files now on disk (with the passage files `index` kept as they were)."""

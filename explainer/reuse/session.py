@@ -22,6 +22,7 @@ from ..markdown import make_markdown
 from ..model import Library
 from ..pages import PageBuilder, PageSpec, page_specs
 from ..render import RenderedPage, Renderer, make_environment, precompile
+from ..search import SearchRecord
 from ..write import FolderWriter, atomic_write, safe_relative, write_site
 from .keys import Keys, changed_keys, content_keys, pages_touched_by, update_keys
 from .search import SearchRefresh
@@ -358,10 +359,18 @@ class Session:
         self.memos.builder = None
         self.digest_memo.clear()
         prepared = self.site.prepared
-        pages = {spec: replace(page, data=None, search=replace(page.search, fragment=None) if page.search else None)
+        stripped: dict[int, SearchRecord] = {}
+
+        def without_passages(record: SearchRecord | None) -> SearchRecord | None:
+            """The record without its passages (their files stand), the same object wherever it is kept."""
+            if record is not None and id(record) not in stripped:
+                stripped[id(record)] = replace(record, fragment=None)
+            return stripped[id(record)] if record is not None else None
+
+        pages = {spec: replace(page, data=None, search=without_passages(page.search))
                  for spec, page in self.site.pages.items()}
         return {"memos": self.memos, "card_memo": self.card_memo, "templates": self.templates,
-                "assets": (self.assets, self.asset_names), "search": self.search.digests,
+                "assets": (self.assets, self.asset_names), "search": self.search.state(without_passages),
                 "content": (prepared.library, prepared.linked, prepared.urls) if prepared is not None else None,
                 "site": replace(self.site, pages=pages, prepared=None)}
 
@@ -369,7 +378,7 @@ class Session:
         """Continue from a state that `state()` gave (page bytes are read from the output when needed)."""
         self.memos, self.card_memo, self.templates = state["memos"], state["card_memo"], state["templates"]
         self.assets, self.asset_names = state["assets"]
-        self.search.files, self.search.digests, self.search.records = {}, state["search"], {}
+        self.search.adopt(state["search"])
         self.site = state["site"]
         if state["content"] is not None:
             library, linked, urls = state["content"]
