@@ -33,8 +33,10 @@ from .views import (
     _plain,
     _published_phrase,
     _schema_type,
+    article_row,
     entity_facts,
     entity_jsonld,
+    newest_first,
     snippet,
 )
 
@@ -45,6 +47,7 @@ SNIPPET_ARTICLES = 25  # an entity page quotes its mentions in this many article
 LISTED_ARTICLES = 100  # …up to this many in all (by mentions); the rest it counts and sends to search
 GLOSSARY_ARTICLES = 5  # a glossary term lists where it is used in this many articles, then links to search
 GLOSSARY_USES = 12  # …and this many of its paragraphs in each
+ARTICLES_PER_PAGE = 1000  # the list of articles is paged past this many
 HOME_ARTICLES = 10  # articles listed on the home page; all of them are on /articles/
 KEY_PLAYERS = 8
 TIMELINE_PREVIEW = 5
@@ -381,24 +384,19 @@ class PageBuilder(MapPlans, SiteFilePlans):
         return {"use_groups": groups, "use_articles": len(paragraphs), "more_use_articles": len(paragraphs) - len(shown),
                 "search_href": f"{self.urls.page('search/')}?q={quote(term.term)}"}
 
-    def newest_articles(self) -> list[Article]:
-        """Articles, newest first where dated (undated ones keep their file order, after the dated)."""
-        order = {a.slug: n for n, a in enumerate(self.lib.articles)}
-        return sorted(self.lib.articles, key=lambda a: (a.published is None,
-                                                        -(a.published.earliest.toordinal() if a.published else 0),
-                                                        order[a.slug]))
-
-    def article_row(self, article: Article) -> dict:
-        return {"title": article.title, "href": self.urls.article(article.slug), "summary": article.summary,
-                "publication": article.publication,
-                "published": article.published.display if article.published else None,
-                "paragraphs": len(article.paragraphs)}
-
-    def articles_page(self) -> PagePlan:
+    def articles_page(self, number: int = 1) -> PagePlan:
+        """The list of articles, newest first, ARTICLES_PER_PAGE to a page: /articles/, then
+        /articles/page/2/ and on (a list of 20,000 would be a 2.5 MB page)."""
         deps = {"template:articles.html", "site", "ids"} | {f"seed-meta:{a.slug}" for a in self.lib.articles}
-        return planned(self.urls, self.urls.page("articles/"), "articles.html", "articles", "Articles",
-                        f"Every article explained in {self.lib.site.title}.",
-                        {"articles": [self.article_row(a) for a in self.newest_articles()]}, frozenset(deps))
+        count = article_list_pages(len(self.lib.articles))
+        first = (number - 1) * ARTICLES_PER_PAGE
+        shown = newest_first(self.lib.articles)[first:first + ARTICLES_PER_PAGE]
+        pages = [{"number": n, "href": self.urls.article_list(n)} for n in range(1, count + 1)]
+        title = "Articles" if count == 1 else f"Articles, page {number} of {count}"
+        return planned(self.urls, self.urls.article_list(number), "articles.html", "articles", title,
+                       f"Every article explained in {self.lib.site.title}.",
+                       {"articles": [article_row(a, self.urls) for a in shown], "start": first + 1, "total": len(self.lib.articles),
+                        "pager": {"number": number, "pages": pages} if count > 1 else None}, frozenset(deps))
 
     def home_page(self) -> PagePlan:
         points = []
@@ -408,7 +406,7 @@ class PageBuilder(MapPlans, SiteFilePlans):
         counts = Counter({e.id: self.linked.mention_counts[e.id] for e in self.lib.entities})
         players = [dict(self.entity_ref(i), mentions=n) for i, n in counts.most_common(KEY_PLAYERS) if n]
         preview = [self.event_row(e) for e in self.lib.events[-TIMELINE_PREVIEW:]]
-        articles = [self.article_row(a) for a in self.newest_articles()[:HOME_ARTICLES]]
+        articles = [article_row(a, self.urls) for a in newest_first(self.lib.articles)[:HOME_ARTICLES]]
         deps = {"template:home.html", "site", "ids"} | {f"entity-card:{p['id']}" for p in players}
         deps |= {f"seed-{part}:{a.slug}" for a in self.lib.articles for part in ("mentions", "meta")}
         deps |= {f"event:{e['id']}" for e in preview}
@@ -430,6 +428,7 @@ def page_specs(lib: Library) -> list[PageSpec]:
     """Every page of the site, in a stable order."""
     specs: list[PageSpec] = [(kind, "") for kind in ("home", "articles", "entities", "timeline", "glossary", "map",
                                                      "search", "404")]
+    specs += [("articles", str(n)) for n in range(2, article_list_pages(len(lib.articles)) + 1)]
     specs += [("article", a.slug) for a in lib.articles]
     specs += [("entity", e.id) for e in lib.entities]
     specs += [(kind, "") for kind in ("feed", "sitemap", "robots", "redirects", "data-index")]
@@ -444,9 +443,15 @@ _SINGLE_PATHS = {"home": "", "articles": "articles/", "entities": "entities/", "
                  "sitemap": "sitemap.xml", "robots": "robots.txt", "redirects": "_redirects", "data-index": "data/"}
 
 
+def article_list_pages(articles: int) -> int:
+    return max(1, -(-articles // ARTICLES_PER_PAGE))
+
+
 def spec_url(urls: Urls, spec: PageSpec) -> str:
     """A page's URL from its spec alone, without planning it (the same URL its plan has)."""
     kind, subject = spec
+    if kind == "articles" and subject:
+        return urls.article_list(int(subject))
     if kind == "article":
         return urls.article(subject)
     if kind in ("entity", "redirect"):
@@ -482,6 +487,8 @@ def _plan(builder: PageBuilder, spec: PageSpec) -> PagePlan:
         return builder.entity_page(builder.entities[subject])
     if kind == "redirect":
         return builder.redirect_stub(subject)
+    if kind == "articles" and subject:
+        return builder.articles_page(int(subject))
     if kind in ("data", "data-index"):
         from .data_export import data_index_plan, data_plan  # it builds on this module
 

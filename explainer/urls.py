@@ -40,6 +40,10 @@ class Urls:
     def page(self, path: str) -> str:
         return self.prefix + path.lstrip("/")
 
+    def article_list(self, number: int) -> str:
+        """Page `number` of the list of articles (1: /articles/)."""
+        return self.page("articles/" if number == 1 else f"articles/page/{number}/")
+
     def output(self, url: str) -> str:
         """The file under the output folder that serves a page's URL: "/entities/x/" is
         "entities/x/index.html" (every page's output path is made here)."""

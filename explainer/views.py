@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from .dates import FuzzyDate, parse_date
-from .model import Entity, Event
+from .model import Article, Entity, Event
 
 KIND_LABELS = {
     "person": ("Person", "People"), "organization": ("Organization", "Organizations"),
@@ -134,3 +134,16 @@ def entity_jsonld(entity: Entity, url: str) -> dict:
     if entity.links:
         data["sameAs"] = [link.url for link in entity.links]
     return data
+
+
+def newest_first(articles: tuple[Article, ...]) -> list[Article]:
+    """Articles, newest first where dated (undated ones keep their file order, after the dated)."""
+    order = {a.slug: n for n, a in enumerate(articles)}
+    return sorted(articles, key=lambda a: (a.published is None,
+                                           -(a.published.earliest.toordinal() if a.published else 0), order[a.slug]))
+
+
+def article_row(article: Article, urls) -> dict:
+    return {"title": article.title, "href": urls.article(article.slug), "summary": article.summary,
+            "publication": article.publication, "published": article.published.display if article.published else None,
+            "paragraphs": len(article.paragraphs)}
