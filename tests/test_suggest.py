@@ -301,3 +301,17 @@ def test_statements_are_verbatim_and_never_more_precise_than_publication(pieces,
     for statement in suggest(article, None).undated:
         assert statement.excerpt in paragraphs[statement.paragraph - 1]
         assert statement.date in (None, f"../{date.latest.isoformat()}", published)
+
+
+def test_speakers_named_by_the_text_itself():
+    """A participle's speaker is its sentence's subject; a possessive description the text names
+    ("Novak’s firm Alpen Rail") is that name; "the report" is the report the paragraph introduced."""
+    article = _article(
+        "Investors have long backed Novak’s firm Alpen Rail in its bids.",
+        "Last spring, Novak’s firm withdrew from the tender, saying the terms were “unworkable for anyone.”",
+        "A leaked internal review circulated in May. The review called the plan “a costly detour.”",
+        "Ana Kovač spoke at length. Later, the union struck, saying it had been “left out.”")
+    speakers = {q.text: q.speaker_words for q in suggest(article, None).quotes}
+    assert speakers["unworkable for anyone"] == "Alpen Rail"
+    assert speakers["a costly detour"] == "leaked internal review"
+    assert speakers["left out"] != "Ana Kovač"  # not the last person named: the sentence's own subject, or nobody

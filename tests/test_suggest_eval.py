@@ -45,7 +45,7 @@ def test_the_seed(seed_figures):
     assert f["entities"].recall >= 0.90
     assert f["entities"].precision >= 0.70
     assert f["quotes"].recall >= 0.95
-    assert f["quotes_right_speaker"] / f["quotes"].total >= 0.85
+    assert f["quotes_right_speaker"] / f["quotes"].total >= 0.95  # the issue: ≥ 95% with the right speaker (29/30)
     assert f["events"].recall >= 0.80  # a statement dated by tense alone counts only if its interval holds the date
     assert f["events_dated"] >= 30  # below 80% (measured 30/39): 5 curated events come after publication
     assert f["events"].precision >= 0.80

@@ -17,7 +17,7 @@ from .drift import Drift, find_drift
 from .entities import STOP, Cluster, adjectives, cluster_runs, event_runs, find_expansions, find_runs, normal_form
 from .events import enclosed, find_events, statement_interval
 from .jargon import jargon_terms
-from .quotes import UPPER, QuoteFinding, attribute
+from .quotes import UPPER, QuoteFinding, attribute, named_descriptions
 from .terms import defined_terms, quoted_terms, rare_words_and_phrases, repeated_phrases
 from .text import quoted_spans
 
@@ -182,9 +182,11 @@ def _quotes(doc: Document, mentions) -> list[_Spoken]:
             return None
         return before
 
+    named = named_descriptions(list(texts.values()))
     found = []
     for paragraph in doc.paragraphs:
         for finding in attribute(paragraph, person_before(paragraph.index)):
+            finding.speaker = named.get(finding.speaker, finding.speaker)
             found.append(_Spoken(finding))
     return found
 

@@ -3,7 +3,10 @@
 “…,” said David Burbach; Burbach said, “…”; a former official told Vox, “…”; according to X;
 Plumb, the former assistant defense secretary, said …, “…”. A pronoun ("he added") is the last
 person named before it. A quotation with no attribution of its own takes the speaker of the
-nearest attributed one in the same paragraph (“…?” a former official told Vox. “…”).
+nearest attributed one in the same paragraph (“…?” a former official told Vox. “…”). A
+participle ("…, saying “…”") with none before it takes its sentence's subject; "the report" is
+the work the paragraph introduced ("A leaked review …"); "Musk’s company" is the name the text
+gives it ("Musk’s company SpaceX").
 """
 from __future__ import annotations
 
@@ -36,6 +39,15 @@ _BEFORE = re.compile(rf"(?:(?<![\w’'])(?P<who>{_WHO}){_APPOSITIVE}{_AUX}\s+(?:
                      rf"|according to (?P<source>{_NAME}|{_DESCRIPTION}),?\s*"
                      rf"|(?P<participle>saying|adding|calling it|describing it as)\b[^“”\".]{{0,160}}?)$")
 PRONOUNS = frozenset({"he", "she", "they"})
+# the subject of a sentence, after an opening phrase ("At various points, Musk’s company has …")
+_SUBJECT = re.compile(rf"^(?:[A-Z][^,“”\"]{{0,60}},\s*)?(?P<who>{UPPER}[\w-]*[’']s\s+[a-z][\w-]*|{_NAME}|"
+                      rf"(?:[Tt]he|[Aa]n?)\s+[a-z][\w-]*){_AUX}\s+[a-z]")
+# "The publication described it as …": a work named by a description earlier in the paragraph
+_WORKS = r"publication|report|analysis|study|paper|article|op-ed|editorial|newspaper|magazine|outlet|review|survey|memo"
+_THE_WORK = re.compile(rf"^[Tt]he\s+(?:{_WORKS})$")
+_A_WORK = re.compile(rf"\b[Aa]n?\s+(?P<work>(?:[a-z-]+\s+){{0,3}}?(?:{_WORKS}))\b")
+# "Musk’s company SpaceX": a possessive description named by its apposition
+_NAMED_OWNED = re.compile(rf"(?P<owned>{UPPER}[\w-]*[’']s\s+[a-z]+)\s+(?P<name>{_NAME})")
 
 
 @dataclass
@@ -57,6 +69,27 @@ def _clean(who: str | None) -> str | None:
     return _LEADING.sub("", who) or None
 
 
+def _participle_subject(findings: list[QuoteFinding], text: str, at: int) -> str | None:
+    """Who speaks in "…, saying “…”": the speaker of the paragraph's last attributed quotation, or
+    else the subject of the sentence the participle closes."""
+    spoken = [f for f in findings if f.attributed]
+    if spoken:
+        return spoken[-1].speaker
+    sentence = re.split(r"(?<=[.?!])\s+", text[:at])[-1]
+    subject = _SUBJECT.match(sentence)
+    return subject.group("who") if subject else None
+
+
+def named_descriptions(texts: list[str]) -> dict[str, str]:
+    """What possessive descriptions the text itself names: "Musk’s company SpaceX" makes a later
+    "Musk’s company" SpaceX (the first naming wins)."""
+    named: dict[str, str] = {}
+    for text in texts:
+        for match in _NAMED_OWNED.finditer(text):
+            named.setdefault(match.group("owned"), match.group("name"))
+    return named
+
+
 def attribute(paragraph: Paragraph, person_before: Callable[[int], str | None]) -> list[QuoteFinding]:
     """The quotations of one paragraph with their speakers. `person_before(offset)` names the last
     person mentioned before an offset of this paragraph (or in the paragraphs before it)."""
@@ -74,9 +107,11 @@ def attribute(paragraph: Paragraph, person_before: Callable[[int], str | None]) 
             if before:
                 who = before.group("who") or before.group("source")
                 if before.group("participle"):
-                    spoken = [f for f in findings if f.attributed]
-                    who = spoken[-1].speaker if spoken else None
+                    who = _participle_subject(findings, text, span.outer_start - len(before.group(0)))
                     pronoun = who is None
+        if who and _THE_WORK.match(who):  # the work last introduced before it ("A recent analysis …")
+            works = list(_A_WORK.finditer(text, 0, span.outer_start))
+            who = works[-1].group("work") if works else who
         who = _clean(who)
         if pronoun or (who and who.lower() in PRONOUNS):
             who = person_before(span.outer_start)
