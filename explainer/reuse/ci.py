@@ -9,6 +9,8 @@ everything. Either way the cache is then written for the next build.
 from __future__ import annotations
 
 import gc
+import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -21,6 +23,9 @@ from .session import Session
 
 def cached_build(options: BuildOptions, folder: Path, warn: Callable[[str], None]) -> BuildResult:
     """Build into options.out, reusing what `folder` holds of the last build; then update it."""
+    # the state knows the source files by path: spelled one way, so a build of the same project
+    # through another path (a symlink) still finds them
+    options = replace(options, root=Path(os.path.realpath(options.root)))
     folder = disk.check_cache_place(folder, options)
     with claim_output(options.out, options.root, options.theme) as out, staging_folder(out) as staging:
         folder.mkdir(parents=True, exist_ok=True)
