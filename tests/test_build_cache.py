@@ -136,9 +136,11 @@ def test_the_cache_writes_only_inside_its_folder(tmp_path: Path):
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [disk.MIRROR, disk.STATE]
 
 
-@pytest.mark.parametrize("place", ["proj/seeds/cache", "proj/content", "site/cache", "proj/templates/c", "."])
+@pytest.mark.parametrize("place", ["proj/seeds/cache", "proj/content", "site/cache", "proj/templates/c", ".",
+                                   "proj/.git/cache", "a-file"])
 def test_the_cache_folder_is_apart_from_sources_and_output(tmp_path: Path, place: str):
     project = _project(tmp_path)
+    (tmp_path / "a-file").write_text("not a folder")
     with pytest.raises(disk.CacheRefused):
         cached_build(_options(project, tmp_path / "site"), tmp_path / place, print)
     assert not (tmp_path / "site").exists()

@@ -54,6 +54,8 @@ def check_cache_place(folder: Path, options: BuildOptions) -> Path:
     out = Path(os.path.realpath(os.path.abspath(options.out)))
     if real == out or out in real.parents or real in out.parents:
         raise CacheRefused(folder, f"overlaps the output folder {out}; keep the cache apart from it")
+    if real.exists() and not real.is_dir():
+        raise CacheRefused(folder, "is not a folder")
     return real
 
 
