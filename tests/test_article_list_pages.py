@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import MINI, REPO, parse, tree_hash
+from helpers import MINI, own_theme, parse, tree_hash
 
 import explainer.pages as pages
 from explainer.engine import BuildOptions
@@ -25,8 +25,7 @@ def small_pages(monkeypatch):
 def _project(root: Path, reports: int) -> Path:
     project = root / "proj"
     shutil.copytree(MINI, project)
-    shutil.copytree(REPO / "templates", project / "templates")
-    shutil.copytree(REPO / "static", project / "static")
+    own_theme(project)
     for number in range(reports):
         _add_report(project, number)
     return project

@@ -14,7 +14,7 @@ from explainer.errors import ContentError
 from explainer.pipeline import BuildOptions, build
 from explainer.reuse import disk
 from explainer.reuse.ci import cached_build
-from helpers import MINI, REPO, edit, tree_hash
+from helpers import MINI, edit, own_theme, tree_hash
 from test_incremental_property import CHEAP, EDITS
 
 FEWER = CHEAP.__class__(CHEAP, max_examples=max(1, CHEAP.max_examples // 2))  # each step is two whole builds
@@ -23,8 +23,7 @@ FEWER = CHEAP.__class__(CHEAP, max_examples=max(1, CHEAP.max_examples // 2))  # 
 def _project(root: Path) -> Path:
     project = root / "proj"
     shutil.copytree(MINI, project)
-    shutil.copytree(REPO / "templates", project / "templates")
-    shutil.copytree(REPO / "static", project / "static")
+    own_theme(project)
     return project
 
 
@@ -147,8 +146,7 @@ def test_the_cache_folder_is_apart_from_sources_and_output(tmp_path: Path, place
 
 
 def test_the_cli_builds_with_a_cache(cli, project: Path, tmp_path: Path):
-    shutil.copytree(REPO / "templates", project / "templates")
-    shutil.copytree(REPO / "static", project / "static")
+    own_theme(project)
     for _ in range(2):
         result = cli("build", "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache"), "--jobs", "1")
         assert result.exit_code == 0, result.output

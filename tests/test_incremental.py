@@ -1,7 +1,6 @@
 """Incremental rebuilds re-render only what an edit affects, and end byte-identical to a clean build."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -9,14 +8,13 @@ import pytest
 from explainer.errors import ContentError
 from explainer.reuse.session import Session
 from explainer.pipeline import BuildOptions, build
-from helpers import REPO, edit, tree_hash
+from helpers import edit, own_theme, tree_hash
 
 
 @pytest.fixture
 def live(project: Path, tmp_path: Path) -> Session:
     """A session over the mini project, with its own copy of the templates and static files."""
-    shutil.copytree(REPO / "templates", project / "templates")
-    shutil.copytree(REPO / "static", project / "static")
+    own_theme(project)
     session = Session(BuildOptions(root=project, out=tmp_path / "live", fingerprint=False, search=False, jobs=1))
     session.build_all()
     return session

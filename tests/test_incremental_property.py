@@ -16,7 +16,7 @@ from explainer.errors import ContentError, Problem
 from explainer.reuse.keys import content_keys
 from explainer.reuse.session import Session
 from explainer.pipeline import BuildOptions, build
-from helpers import REPO, tree_hash
+from helpers import own_theme, tree_hash
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 SECOND_SEED = ("---\ntitle: A second piece\nslug: second\npublication: Test Weekly\npublished: 2024-10\n---\n"
@@ -93,8 +93,7 @@ def test_any_edit_sequence_ends_like_a_clean_build(tmp_path_factory, names: list
     root = tmp_path_factory.mktemp("live")
     project = root / "proj"
     shutil.copytree(MINI, project)
-    shutil.copytree(REPO / "templates", project / "templates")
-    shutil.copytree(REPO / "static", project / "static")
+    own_theme(project)
     session = Session(BuildOptions(root=project, out=root / "site", fingerprint=False, search=False, jobs=1))
     session.build_all()
     options = BuildOptions(root=project, out=root / "fresh", fingerprint=False, search=False, jobs=1)

@@ -23,7 +23,7 @@ from explainer.reuse.session import Session
 from explainer.pipeline import BuildOptions, build
 from explainer.search import (FIELD_WEIGHTS, SEARCH_FOLDER, SearchRecord, build_index, search_record, stem,
                               term_file, words)
-from helpers import REPO, edit, tree_hash
+from helpers import REPO, edit, own_theme, tree_hash
 
 
 def query(files: dict[str, bytes], text: str) -> list[int]:
@@ -162,8 +162,7 @@ def test_the_real_site_ranks_the_entity_first(tmp_path: Path):
 
 
 def test_the_preview_refreshes_the_index_to_what_a_clean_build_writes(project: Path, tmp_path: Path):
-    shutil.copytree(REPO / "templates", project / "templates")
-    shutil.copytree(REPO / "static", project / "static")
+    own_theme(project)
     session = Session(BuildOptions(root=project, out=tmp_path / "live", fingerprint=False, jobs=1))
     session.build_all()
     assert not query(session.search_files, "zyxwvut")
@@ -180,8 +179,7 @@ def test_the_preview_refreshes_the_index_to_what_a_clean_build_writes(project: P
 def test_the_preview_reindex_waits_while_a_rebuild_runs(project: Path, tmp_path: Path):
     """The re-indexer is a thread of the preview server: it must not compete with a save being
     turned into a page, so it stops at its next checkpoint until the rebuild is over."""
-    shutil.copytree(REPO / "templates", project / "templates")
-    shutil.copytree(REPO / "static", project / "static")
+    own_theme(project)
     session = Session(BuildOptions(root=project, out=tmp_path / "live", fingerprint=False, jobs=1))
     session.build_all()
     edit(project / "seeds/engines.txt", "agreed.", "agreed zyxwvut.")
