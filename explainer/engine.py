@@ -25,6 +25,7 @@ from .pages import PageBuilder, PageSpec, Urls, page_specs, spec_output
 from .parallel import beside
 from .render import PARALLEL_MIN_PAGES, RenderedPage, Renderer, make_environment, render_all
 from .search import build_index, page_fragment_path
+from .sections import PageLimits, sections_of
 from .validate import validate
 from .write import FolderWriter
 
@@ -44,6 +45,7 @@ class BuildOptions:
     noindex: bool = False  # ask search engines not to index (deploy previews)
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # render processes
     theme: Path | None = None  # where templates/ and static/ live, if not in root (tests share the real ones)
+    page_limits: PageLimits = PageLimits()  # past these, the glossary and the timeline are split into pages
 
     @property
     def templates(self) -> Path:
@@ -152,14 +154,14 @@ def prepare(options: BuildOptions, problems: Problems, memos: StageMemos | None 
     library = load_library(options, problems, memos)
     md = make_markdown(allow_html=library.site.allow_html)
     previous, memos.previous = memos.previous, None  # link() takes over its indexes
+    urls = Urls(library.site.base_url, sections_of(library, options.page_limits))
     linked = link(library, md, problems, jobs=options.jobs, cache=memos.links, previous=previous,
-                  anchors=memos.anchors)
+                  anchors=memos.anchors, urls=urls)
     if on_linked is not None:
         on_linked(linked)
     if options.strict:
         editorial_warnings(linked, problems)
     problems.raise_if_errors()
-    urls = Urls(library.site.base_url)
     return Prepared(library, linked, PageBuilder(linked, urls, md, previous=memos.builder), urls)
 
 
@@ -208,7 +210,7 @@ def run(options: BuildOptions, reuse: Reuse | None = None, write_to: Path | None
         if prepared is None:
             prepared = prepare(options, problems, reuse.memos if reuse is not None else None,
                                reuse.linked if reuse is not None else None)
-        work = reuse.plan(prepared) if reuse is not None else Work(page_specs(prepared.library), [], True)
+        work = reuse.plan(prepared) if reuse is not None else Work(page_specs(prepared.library, prepared.urls), [], True)
         if work is None:  # the reuse layer could not use what it lent: prepare afresh
             prepared, problems = None, Problems()
     timings["load+link"] = time.perf_counter() - clock

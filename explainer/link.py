@@ -27,6 +27,7 @@ from .markdown import (
 from .model import Article, Entity, Library, Paragraph, SourceRef
 from .parallel import fork_imap
 from .placement import Anchor, ParagraphKey, locate_excerpt, place
+from .sections import sections_of
 from .urls import Urls
 
 __all__ = ["Anchor", "ArticleLinks", "Linked", "LinkTargets", "Mention", "editorial_warnings", "link",
@@ -271,14 +272,15 @@ def _take_over_indexes(linked: Linked, previous: Linked, removed: dict[str, Arti
 
 def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
          cache: dict[str, ArticleLinks] | None = None, previous: Linked | None = None,
-         anchors: dict | None = None) -> Linked:
+         anchors: dict | None = None, urls: Urls | None = None) -> Linked:
     """Cross-link the library; verbatim and reference problems go into `problems`.
 
     The preview server passes `cache` (per-article results, kept while no alias and no link
     policy changes) and `previous` (the last Linked, whose indexes this one takes over: do not
     use it afterwards): then only the articles whose text changed are parsed and matched, and the
     mention indexes are updated for them instead of rebuilt. `anchors` remembers where each
-    excerpt was found in an article that has not changed since.
+    excerpt was found in an article that has not changed since. `urls` places the links (by
+    default: the library's own, with the glossary and timeline split as sections.py decides).
     """
     cache = {} if cache is None else cache
     if previous is not None and not (_same_aliases(previous.library, library)
@@ -288,7 +290,8 @@ def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
         previous = None
         cache.clear()
     linked = Linked(library, previous.matcher if previous is not None else build_matcher(library))
-    changed = _link_and_index(linked, md, cache, previous, jobs)
+    urls = urls if urls is not None else Urls(library.site.base_url, sections_of(library))
+    changed = _link_and_index(linked, md, cache, previous, jobs, urls)
     place(linked, previous, md, problems, {} if anchors is None else anchors, changed)
     return linked
 
@@ -314,7 +317,7 @@ def _article_lookups(linked: Linked, previous: Linked | None, replaced: list | N
 
 
 def _link_and_index(linked: Linked, md: MarkdownIt, cache: dict[str, ArticleLinks], previous: Linked | None,
-                    jobs: int) -> set[str]:
+                    jobs: int, urls: Urls) -> set[str]:
     """Link the articles whose text `cache` has not seen and index every article's mentions;
     returns the slugs of the articles that changed, came or went since `previous`."""
     library = linked.library
@@ -325,7 +328,7 @@ def _link_and_index(linked: Linked, md: MarkdownIt, cache: dict[str, ArticleLink
     # linking every article from scratch: index each one as it comes back, while the workers go on
     indexing_now = previous is None and len(stale) == len(library.articles)
     if stale:
-        targets = LinkTargets(library, Urls(library.site.base_url))
+        targets = LinkTargets(library, urls)
         for article, done in zip(stale, link_articles(tuple(stale), md, linked.matcher, library.site.linking,
                                                       targets, jobs)):
             cache[article.slug] = done

@@ -6,7 +6,6 @@ A page's `deps` name what it was built from ("entity:elon-musk", "seed:<slug>", 
 from __future__ import annotations
 
 import functools
-import heapq
 from collections import Counter
 from urllib.parse import quote
 
@@ -20,8 +19,9 @@ from .markdown import (
     LinkTarget,
     MarkdownRenderer,
 )
-from .model import Article, Entity, Event, Library, SourceRef, Term
+from .model import Article, Entity, Event, Library, SourceRef
 from .plans import PagePlan, planned
+from .sectioned_plans import GLOSSARY_ARTICLES, GLOSSARY_USES, SectionedPlans
 from .site_files import FEED_ENTRIES, SiteFilePlans
 from .urls import Urls
 from .views import (
@@ -40,20 +40,18 @@ from .views import (
     snippet,
 )
 
-__all__ = ["FEED_ENTRIES", "KIND_LABELS", "PageBuilder", "PagePlan", "PageSpec", "Urls", "page_specs", "plan_page",
+__all__ = ["FEED_ENTRIES", "GLOSSARY_ARTICLES", "GLOSSARY_USES", "KIND_LABELS", "PageBuilder", "PagePlan", "PageSpec", "Urls", "page_specs", "plan_page",
            "planned", "spec_output", "spec_url"]
 
 SNIPPET_ARTICLES = 25  # an entity page quotes its mentions in this many articles, then lists more
 LISTED_ARTICLES = 100  # …up to this many in all (by mentions); the rest it counts and sends to search
-GLOSSARY_ARTICLES = 5  # a glossary term lists where it is used in this many articles, then links to search
-GLOSSARY_USES = 12  # …and this many of its paragraphs in each
 ARTICLES_PER_PAGE = 1000  # the list of articles is paged past this many
 HOME_ARTICLES = 10  # articles listed on the home page; all of them are on /articles/
 KEY_PLAYERS = 8
 TIMELINE_PREVIEW = 5
 
 
-class PageBuilder(MapPlans, SiteFilePlans):
+class PageBuilder(MapPlans, SectionedPlans, SiteFilePlans):
     """Builds the context of each page from the linked library."""
 
     def __init__(self, linked: Linked, urls: Urls, md, previous: PageBuilder | None = None):
@@ -65,7 +63,8 @@ class PageBuilder(MapPlans, SiteFilePlans):
         self.urls = urls
         self.articles = linked.articles
         self.article_order = linked.article_order
-        old = previous.lib if previous is not None and previous.urls.base == urls.base else None
+        same_urls = previous is not None and (previous.urls.base, previous.urls.sections) == (urls.base, urls.sections)
+        old = previous.lib if same_urls else None
         if old is not None and old.entities is lib.entities and old.terms is lib.terms:
             self.targets, self.entities, self.terms = previous.targets, previous.entities, previous.terms
             self.nodes, self.related_to = previous.nodes, previous.related_to
@@ -323,67 +322,6 @@ class PageBuilder(MapPlans, SiteFilePlans):
                         "People, organisations and places", f"Everyone and everything named in {self.lib.site.title}.",
                         {"groups": groups}, frozenset(deps))
 
-    def timeline_page(self) -> PagePlan:
-        years: list[dict] = []
-        for event in self.lib.events:
-            if not years or years[-1]["year"] != event.date.year:
-                years.append({"year": event.date.year, "events": []})
-            years[-1]["events"].append(self.event_row(event))
-        kinds = sorted({e.kind for e in self.lib.events if e.kind})
-        involved = sorted({i for e in self.lib.events for i in e.entities}, key=lambda i: self.entities[i].name.casefold())
-        deps = {"template:timeline.html", "site", "ids"} | {f"event:{e.id}" for e in self.lib.events}
-        deps |= self.cited_seeds(s for e in self.lib.events for s in e.sources)
-        deps |= {f"entity-card:{i}" for i in involved}
-        return planned(self.urls, self.urls.page("timeline/"), "timeline.html", "timeline", "Timeline",
-                        f"What happened when, each event tied to its source: {self.lib.site.title}.",
-                        {"years": years, "kinds": kinds, "filter_entities": [self.entity_ref(i) for i in involved]},
-                        frozenset(deps))
-
-    def glossary_page(self) -> PagePlan:
-        letters: list[dict] = []
-        for term in self.lib.terms:
-            letter = term.term[:1].upper() if term.term[:1].isalpha() else "#"
-            if not letters or letters[-1]["letter"] != letter:
-                letters.append({"letter": letter, "terms": []})
-            letters[-1]["terms"].append(self.term_row(term))
-        deps = {"template:glossary.html", "site", "ids"} | {f"term:{t.id}" for t in self.lib.terms}
-        deps |= {f"term-card:{t.id}" for t in self.lib.terms}
-        deps |= {f"seed-{part}:{a.slug}" for a in self.lib.articles for part in ("mentions", "meta")}  # uses
-        return planned(self.urls, self.urls.page("glossary/"), "glossary.html", "glossary", "Glossary",
-                        f"Plain-language definitions of the terms used in {self.lib.site.title}.",
-                        {"letters": letters, "one_article": len(self.lib.articles) == 1, "jsonld": {
-                            "@context": "https://schema.org", "@type": "DefinedTermSet", "name": "Glossary",
-                            "url": self.urls.absolute(self.urls.page("glossary/")),
-                            "hasDefinedTerm": [{"@type": "DefinedTerm", "name": t.term, "termCode": t.id,
-                                                "description": _plain(self.md.block(t.definition)),
-                                                "url": self.urls.absolute(self.urls.term(t.id))}
-                                               for t in self.lib.terms]}},
-                        frozenset(deps))
-
-    def term_row(self, term: Term) -> dict:
-        return {"id": term.id, "term": term.term, "aliases": term.aliases, "definition": self.md.block(term.definition),
-                "see_also": [{"id": i, "term": self.terms[i].term, "href": self.urls.term(i)} for i in term.see_also],
-                "sources": [self.source_view(s) for s in term.sources], **self.term_uses(term)}
-
-    def term_uses(self, term: Term) -> dict:
-        """Where a term is used: the paragraphs of the articles that use it most (first in site
-        order on a tie), a few of each; on a site of thousands of articles a common term is in
-        hundreds, and the glossary is one page, so the rest are counted and left to search."""
-        paragraphs: dict[str, set[int]] = {}
-        for mention in self.linked.mentions_of(term.id):
-            paragraphs.setdefault(mention.article, set()).add(mention.paragraph)
-        order = self.linked.article_order
-        shown = heapq.nsmallest(GLOSSARY_ARTICLES, paragraphs, key=lambda slug: (-len(paragraphs[slug]), order[slug]))
-        groups = []
-        for slug in sorted(shown, key=order.__getitem__):
-            title = self.articles[slug].title
-            indexes = sorted(paragraphs[slug])
-            groups.append({"article": title, "href": self.urls.article(slug), "more": len(indexes) - GLOSSARY_USES,
-                           "uses": [{"href": self.urls.paragraph(slug, index), "label": f"¶{index}", "article": title}
-                                    for index in indexes[:GLOSSARY_USES]]})
-        return {"use_groups": groups, "use_articles": len(paragraphs), "more_use_articles": len(paragraphs) - len(shown),
-                "search_href": f"{self.urls.page('search/')}?q={quote(term.term)}"}
-
     def articles_page(self, number: int = 1) -> PagePlan:
         """The list of articles, newest first, ARTICLES_PER_PAGE to a page: /articles/, then
         /articles/page/2/ and on (a list of 20,000 would be a 2.5 MB page)."""
@@ -424,11 +362,12 @@ class PageBuilder(MapPlans, SiteFilePlans):
 PageSpec = tuple[str, str]  # (page kind, subject id or slug): enough to build the page anywhere
 
 
-def page_specs(lib: Library) -> list[PageSpec]:
-    """Every page of the site, in a stable order."""
+def page_specs(lib: Library, urls: Urls) -> list[PageSpec]:
+    """Every page of the site, in a stable order (`urls` knows the pages of a split glossary and timeline)."""
     specs: list[PageSpec] = [(kind, "") for kind in ("home", "articles", "entities", "timeline", "glossary", "map",
                                                      "search", "404")]
     specs += [("articles", str(n)) for n in range(2, article_list_pages(len(lib.articles)) + 1)]
+    specs += [("glossary", s.key) for s in urls.sections.glossary] + [("timeline", s.key) for s in urls.sections.timeline]
     specs += [("article", a.slug) for a in lib.articles]
     specs += [("entity", e.id) for e in lib.entities]
     specs += [(kind, "") for kind in ("feed", "sitemap", "robots", "redirects", "data-index")]
@@ -452,6 +391,8 @@ def spec_url(urls: Urls, spec: PageSpec) -> str:
     kind, subject = spec
     if kind == "articles" and subject:
         return urls.article_list(int(subject))
+    if kind in ("glossary", "timeline") and subject:
+        return urls.glossary(subject) if kind == "glossary" else urls.timeline(subject)
     if kind == "article":
         return urls.article(subject)
     if kind in ("entity", "redirect"):
@@ -489,6 +430,8 @@ def _plan(builder: PageBuilder, spec: PageSpec) -> PagePlan:
         return builder.redirect_stub(subject)
     if kind == "articles" and subject:
         return builder.articles_page(int(subject))
+    if kind in ("glossary", "timeline") and subject:
+        return builder.glossary_page(subject) if kind == "glossary" else builder.timeline_page(subject)
     if kind in ("data", "data-index"):
         from .data_export import data_index_plan, data_plan  # it builds on this module
 

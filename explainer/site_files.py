@@ -44,10 +44,14 @@ class SiteFilePlans:
     def sitemap(self) -> PagePlan:
         paths = ["", "articles/", "entities/", "timeline/", "glossary/", "map/", "search/"]
         urls = [self.urls.absolute(self.urls.page(p)) for p in paths]
+        # a new date can give a split timeline a new page
+        moved = {f"event:{e.id}" for e in self.lib.events} if self.urls.sections.timeline else set()
+        urls += [self.urls.absolute(self.urls.glossary(s.key)) for s in self.urls.sections.glossary]
+        urls += [self.urls.absolute(self.urls.timeline(s.key)) for s in self.urls.sections.timeline]
         urls += [self.urls.absolute(self.urls.article(a.slug)) for a in self.lib.articles]
         urls += [self.urls.absolute(self.urls.entity(e.id)) for e in self.lib.entities]
         return planned(self.urls, self.urls.page("sitemap.xml"), "sitemap.xml", "sitemap", "Sitemap", "",
-                        {"locations": sorted(urls)}, frozenset({"template:sitemap.xml", "site", "ids"}))
+                        {"locations": sorted(urls)}, frozenset({"template:sitemap.xml", "site", "ids"} | moved))
 
     def redirects(self) -> PagePlan:
         """Netlify's _redirects: an entity's old ids (redirect_from) go to its page, permanently."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from .sections import Sections
+
 SAFE_SCHEMES = ("http", "https", "mailto")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
@@ -27,10 +29,12 @@ def is_safe_url(url: str, allow_relative: bool = True) -> bool:
 
 
 class Urls:
-    """Every URL of the site in one place, under the base URL's path."""
+    """Every URL of the site in one place, under the base URL's path. `sections` says which page of
+    a split glossary or timeline holds each term and event (sections.sections_of)."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, sections: Sections = Sections()):
         self.base = base_url
+        self.sections = sections
         parts = urlsplit(base_url)
         self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
         self.prefix = urlsplit(base_url).path or "/"
@@ -43,6 +47,14 @@ class Urls:
     def article_list(self, number: int) -> str:
         """Page `number` of the list of articles (1: /articles/)."""
         return self.page("articles/" if number == 1 else f"articles/page/{number}/")
+
+    def glossary(self, section: str = "") -> str:
+        """The glossary (its page `section`, "a", when it is split by letter)."""
+        return self.page(f"glossary/{section}/" if section else "glossary/")
+
+    def timeline(self, section: str = "") -> str:
+        """The timeline (its page `section`, "1990s" or "2024", when it is split by period)."""
+        return self.page(f"timeline/{section}/" if section else "timeline/")
 
     def output(self, url: str) -> str:
         """The file under the output folder that serves a page's URL: "/entities/x/" is
@@ -68,7 +80,7 @@ class Urls:
         return self.page(f"entities/{ident}/")
 
     def term(self, ident: str) -> str:
-        return self.page(f"glossary/#term-{ident}")
+        return f"{self.glossary(self.sections.term_page.get(ident, ''))}#term-{ident}"
 
     def event(self, ident: str) -> str:
-        return self.page(f"timeline/#event-{ident}")
+        return f"{self.timeline(self.sections.event_page.get(ident, ''))}#event-{ident}"

@@ -228,7 +228,19 @@
     window.addEventListener("resize", function () { cancelAnimationFrame(pending); pending = requestAnimationFrame(layout); });
   }
 
-  function start() { setupMargin(); setupCards(); setupTimelineFilter(); }
+  /* ---------- Old links into a split glossary or timeline ----------
+     A large site's glossary and timeline are a page per letter or period; their first page lists
+     every term and event under its old anchor (data-forward), so /glossary/#term-x still lands on
+     it without a script, and with one goes on to the term itself. */
+  function forwardMovedAnchor() {
+    var id;
+    try { id = decodeURIComponent(location.hash.slice(1)); } catch (e) { return; }
+    var entry = id && document.getElementById(id);
+    var link = entry && entry.hasAttribute("data-forward") && entry.querySelector("a[href]");
+    if (link) location.replace(link.href);
+  }
+
+  function start() { forwardMovedAnchor(); setupMargin(); setupCards(); setupTimelineFilter(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

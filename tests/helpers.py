@@ -14,6 +14,7 @@ MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 sys.path.insert(0, str(REPO))
 
 import build as build_cli  # noqa: E402  (the click entry point)
+from explainer.sections import PageLimits  # noqa: E402
 
 
 class Cli:
@@ -50,3 +51,34 @@ def own_theme(project: Path) -> None:
     static and template files are the ones the build reads."""
     shutil.copytree(REPO / "templates", project / "templates")
     shutil.copytree(REPO / "static", project / "static")
+
+
+SPLIT_LIMITS = PageLimits(glossary_terms=3, timeline_events=3)
+# term id, term, first letter's page (the mini project has "algorithm")
+SPLIT_TERMS = [("abacus", "abacus", "a"), ("bobbin", "Bobbin", "b"), ("cam", "cam", "c"),
+               ("three-d", "3D model", "other"), ("weave", "weave", "w")]
+SPLIT_YEARS = [1801, 1805, 1822, 1834, 1842]  # and the mini project's 1837 and 1843
+
+
+def split_project(root: Path) -> Path:
+    """The mini project with more terms and events, for a glossary and timeline split into pages
+    with SPLIT_LIMITS (tests/test_split_sections.py)."""
+    project = root / "proj"
+    shutil.copytree(MINI, project)
+    own_theme(project)
+    glossary = project / "content" / "glossary.yaml"
+    text = glossary.read_text(encoding="utf-8")
+    for ident, term, _ in SPLIT_TERMS:
+        see = "\n  see_also: [algorithm]" if ident == "cam" else ""
+        text += f"- id: {ident}\n  term: {term}\n  definition: A word about {term}, unlike [[algorithm]].{see}\n"
+    glossary.write_text(text, encoding="utf-8")
+    timeline = project / "content" / "timeline.yaml"
+    text = timeline.read_text(encoding="utf-8")
+    for year in SPLIT_YEARS:
+        text += (f"- id: loom-{year}\n  date: \"{year}\"\n  title: Looms of {year}\n  kind: industry\n"
+                 f"  entities: [ada-lovelace]\n  sources:\n    - seed: engines\n      excerpt: \"Babbage agreed\"\n")
+    timeline.write_text(text, encoding="utf-8")
+    seed = project / "seeds" / "engines.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "The abacus and the cam came before the weave of a 3D model.\n",
+                    encoding="utf-8")
+    return project

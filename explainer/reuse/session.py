@@ -111,7 +111,7 @@ class Session:
         change, site = self.change, self.site
         change.prepared = prepared
         if change.full:
-            specs = page_specs(prepared.library)
+            specs = page_specs(prepared.library, prepared.urls)
             change.specs, change.spec_index = specs, {spec: n for n, spec in enumerate(specs)}
             return Work(specs, [specs], True)
         changed: set[str] = set()
@@ -193,11 +193,14 @@ class Session:
         self.memos.validated = {key: entry for key, entry in validated.items() if current(key, entry)}
 
     def _plan_specs(self, prepared: Prepared) -> None:
-        """The pages of the site: the last build's, while its articles and entities stand."""
+        """The pages of the site: the last build's, while its articles, entities and the split of
+        the glossary and timeline stand."""
         change, site = self.change, self.site
         same_entities = site.prepared is not None and _same_entity_pages(site.prepared.library, prepared.library)
-        if change.content_changed and not (prepared.linked.article_order is site.specs_order and same_entities):
-            change.specs = page_specs(prepared.library)
+        same_sections = site.prepared is not None and site.prepared.urls.sections == prepared.urls.sections
+        if change.content_changed and not (prepared.linked.article_order is site.specs_order and same_entities
+                                           and same_sections):
+            change.specs = page_specs(prepared.library, prepared.urls)
             change.spec_index = {spec: n for n, spec in enumerate(change.specs)}
             change.removed = [page.output for spec, page in site.pages.items() if spec not in change.spec_index]
         else:

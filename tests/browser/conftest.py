@@ -109,6 +109,26 @@ def hub_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def split_site(tmp_path_factory) -> Path:
+    """The mini project with a glossary and a timeline split into pages (low limits passed in)."""
+    from helpers import SPLIT_LIMITS, split_project
+
+    from explainer.engine import BuildOptions
+    from explainer.pipeline import build
+
+    root = tmp_path_factory.mktemp("split")
+    out = root / "site"
+    build(BuildOptions(root=split_project(root), out=out, jobs=1, page_limits=SPLIT_LIMITS))
+    return out
+
+
+@pytest.fixture(scope="session")
+def split_url(split_site: Path):
+    with _serving(split_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         pytest.fail(f"{CHROMIUM} is missing: run ./setup.sh (it installs Debian's chromium)", pytrace=False)

