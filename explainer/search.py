@@ -50,6 +50,7 @@ SEARCH_FOLDER = "search-index"
 FORMAT_VERSION = 3
 BLOCK_TAGS = frozenset({"p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption",
                         "td", "th", "pre", "caption", "summary"})
+_BLOCK_SELECTOR = ",".join(sorted(BLOCK_TAGS))
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BOUNDARY = "\x00"  # marks where a nested block starts (parsed text never holds a NUL: the parser drops it)
 # BM25F field weights: how many times a word counts where it stands (the body counts once; a
@@ -173,15 +174,16 @@ def _passages(main, has_roles: bool) -> list[list[str]]:
     """
     outer: list[list] = []  # [its own anchor or None, node, role, the last heading's anchor]
     heading_anchor = ""
-    for node in main.css(",".join(sorted(BLOCK_TAGS))):
-        anchor, ancestor, nested = node.attributes.get("id"), node.parent, False
+    for node in main.css(_BLOCK_SELECTOR):
+        # (`.id`, not `.attributes.get("id")`: the attributes are a dict made on each call)
+        anchor, ancestor, nested = node.id, node.parent, False
         role = _role(node) if has_roles else ""
         while ancestor is not None and ancestor.tag != "main":
             if ancestor.tag in BLOCK_TAGS:
                 nested = True  # its text is part of the enclosing block's
                 break
             if not anchor:
-                anchor = ancestor.attributes.get("id")
+                anchor = ancestor.id
             if has_roles and not role:
                 role = _role(ancestor)
             ancestor = ancestor.parent

@@ -87,18 +87,42 @@ class FolderWriter:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._made: set[Path] = set()
+        self._made: dict[str, str] = {}  # a name's folder part → that folder on disk, made
 
     def write(self, name: str, data: bytes) -> None:
-        target = self.folder.joinpath(*safe_relative(name).parts)
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
-        target.write_bytes(data)
+        # A full build writes tens of thousands of files: plain strings and os calls, not a Path
+        # per file; a name that is not plainly "a/b/c" goes through safe_relative's checks.
+        folder, _, base = name.rpartition("/")
+        plain = base not in _SPECIAL_PARTS and "\\" not in base and not name.startswith("/")
+        where = self._made.get(folder) if plain else None  # (its keys are all checked folders)
+        if where is None:
+            parts = safe_relative(name).parts
+            folder, base = "/".join(parts[:-1]), parts[-1]
+            where = self._made.get(folder)
+            if where is None:
+                where = os.path.join(self.folder, *parts[:-1])
+                os.makedirs(where, exist_ok=True)
+                self._made[folder] = where
+        _write_file(os.path.join(where, base), data)
 
     def write_all(self, files: dict[str, bytes]) -> None:
         for name in sorted(files):
             self.write(name, files[name])
+
+
+_SPECIAL_PARTS = ("", ".", "..")
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def _write_file(path: str, data: bytes) -> None:
+    """`Path(path).write_bytes(data)` without the file object around the descriptor."""
+    descriptor = os.open(path, _NEW_FILE, 0o666)
+    try:
+        written = os.write(descriptor, data)
+        while written < len(data):  # (a regular file takes it all at once, but a write may stop short)
+            written += os.write(descriptor, memoryview(data)[written:])
+    finally:
+        os.close(descriptor)
 
 
 @contextmanager

@@ -2,10 +2,12 @@
 hand-made snippets, and the order of the inline rules that their output depends on."""
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from explainer.markdown import (
-    LinkTarget, PlannedLink, autolinks_plugin, make_markdown, render_markdown_block, safe_links_plugin, text_runs,
+    _BRACKET_TOKENS, LinkTarget, PlannedLink, autolinks_plugin, make_markdown, render_markdown_block, safe_links_plugin, text_runs,
     unclosed_brackets_plugin, wikilinks_plugin,
 )
 
@@ -59,3 +61,44 @@ def test_each_plugin_works_on_a_plain_parser():
     md.use(autolinks_plugin)
     assert inline("[ [[engine]] ![a](/b.png)", md) == (
         '[ <a href="/glossary/engine/" class="xref xref-term" data-card="term:engine">Engine</a> !<a href="/b.png">a</a>')
+
+
+# Text made of the characters the link and bracket rules react to, and a few URLs.
+_PIECES = st.sampled_from(["[", "]", "[[", "]]", "`", "``", "\\", "\\[", "(", ")", "a", " ", "\n", "x y", "](/p/)",
+                           "](javascript:x)", "](https://example.com/a b)", "](%41/é)", "](<a>)", "[[engine]]", "*"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_unclosed_brackets_match_a_plain_scan_of_the_text(text):
+    """The one-pass regex finds what a scan of every character finds (code spans by backtick runs)."""
+    tokens, index = [], 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text):
+            tokens.append((index, text[index:index + 2]))
+            index += 2
+        elif char == "`":
+            end = index
+            while end < len(text) and text[end] == "`":
+                end += 1
+            tokens.append((index, text[index:end]))
+            index = end
+        else:
+            if char in "[]":
+                tokens.append((index, char))
+            index += 1
+    assert [(m.start(), m.group()) for m in _BRACKET_TOKENS.finditer(text)] == tokens
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_remembered_urls_render_as_fresh_ones(text):
+    """The parser that remembers normalised and judged URLs writes what one without the memo writes."""
+    fresh = make_markdown()
+    fresh.normalizeLink = fresh.normalizeLink.__wrapped__
+    fresh.validateLink = fresh.validateLink.__wrapped__
+    remembering = make_markdown()
+    for _ in range(2):  # the second time from the memo
+        assert inline(text, remembering) == inline(text, fresh)
+        assert remembering.render(text, {"resolve": TARGETS.get}) == fresh.render(text, {"resolve": TARGETS.get})
