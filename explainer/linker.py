@@ -67,13 +67,15 @@ class AliasMatcher:
         if not text or not self._automata:
             return []
         candidates = []
+        size = len(text)
         for automaton, fold in self._automata:
             haystack = _lower_same_length(text) if fold else text
             for end_index, (length, target, kind, word_start, word_end) in automaton.iter(haystack):
                 start, end = end_index - length + 1, end_index + 1
-                if word_start and start > 0 and _is_word(text[start - 1]):
+                # (_is_word inlined: this runs for every candidate of every paragraph)
+                if word_start and start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
                     continue
-                if word_end and end < len(text) and _is_word(text[end]):
+                if word_end and end < size and (text[end].isalnum() or text[end] == "_"):
                     continue
                 # case-sensitive entries win a tie with case-insensitive ones (names before terms)
                 candidates.append((start, -length, fold, target, kind))

@@ -114,6 +114,7 @@ def _unclosed_bracket_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+@lru_cache(maxsize=1 << 12)  # a few hundred targets make every link of a site
 def link_attrs(target: LinkTarget, auto: bool = False) -> str:
     """The attributes every cross-reference carries (used by preview cards and tests); an
     automatic link (a name found in the text, not an author's [[link]]) is drawn more quietly."""
