@@ -26,7 +26,6 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 import explainer.engine as engine  # noqa: E402
-import explainer.link as link_stage  # noqa: E402
 import explainer.reuse.session as session_module  # noqa: E402
 from explainer.engine import BuildOptions  # noqa: E402
 from explainer.reuse.session import Session  # noqa: E402
@@ -54,10 +53,10 @@ def instrument(timings: dict[str, list[float]]) -> None:
     for name in ("update_keys", "page_specs", "pages_touched_by"):
         wrap(session_module, name)
     wrap(TemplateGraph, "affected")
-    articles_linked = link_stage.link_articles
-    link_stage.link_articles = lambda *args, **kwargs: list(articles_linked(*args, **kwargs))  # a generator: time it all
-    wrap(link_stage, "link_articles")
-    for name in ("_write_changed", "renderer", "tables"):
+    articles_linked = engine.link_articles
+    engine.link_articles = lambda *args, **kwargs: list(articles_linked(*args, **kwargs))  # a generator: time it all
+    wrap(engine, "link_articles")
+    for name in ("_write_changed", "renderer", "tables", "validate", "link"):
         wrap(Session, name)
 
 

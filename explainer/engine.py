@@ -2,9 +2,10 @@
 
 `build`, `check` and the preview server (its first build and every rebuild) all call `run`. A
 run with `reuse` (the preview session, or the CI build's on-disk cache) is the same composition:
-the reuse layer only says what it can lend (the stages' memos, the last content when only
-templates changed) and which pages must be rendered again; the site-wide checks below run on
-every run either way. Writing is the caller's (pipeline.build, the session).
+the engine hands the stages' per-unit functions to the reuse layer, which runs them on what it
+has no result for (validate, link), gives the last content when only templates changed, and
+says which pages must be rendered again; the site-wide checks below run on every run either
+way. Writing is the caller's (pipeline.build, the session).
 """
 from __future__ import annotations
 
@@ -12,18 +13,22 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Iterator, Protocol, Sequence
+
+from markdown_it import MarkdownIt
 
 from .assets import collect_assets
 from .check import check_scanned
 from .errors import ContentError, Location, Problem, Problems
-from .link import Linked, editorial_warnings, link
-from .load import FileCache, load_content
+from .jobs import PARALLEL_MIN_PAGES, LinkedArticle, RenderedPage, link_and_render, link_articles, render_all
+from .link import Linked, LinkTargets, build_matcher, editorial_warnings, link
+from .linker import AliasMatcher
+from .load import FileCache, RawContent, load_content
 from .markdown import make_markdown
-from .model import Library
-from .pages import PageBuilder, PageSpec, Urls, page_specs, spec_output
+from .model import Article, Library
+from .pages import PageBuilder, PageSpec, ParagraphHtml, Urls, page_specs, spec_output
 from .parallel import beside
-from .render import PARALLEL_MIN_PAGES, RenderedPage, Renderer, make_environment, render_all
+from .render import Renderer, make_environment
 from .search import build_index, page_fragment_path
 from .sections import PageLimits, sections_of
 from .validate import validate
@@ -72,26 +77,18 @@ class BuildResult:
 
 @dataclass(frozen=True)
 class Prepared:
-    """The content, loaded, validated and linked, and the page builder over it."""
+    """The content, loaded, validated and linked, each paragraph's HTML, and the page builder over them."""
 
     library: Library
     linked: Linked
+    html: ParagraphHtml
     builder: PageBuilder
     urls: Urls
 
 
-@dataclass
-class StageMemos:
-    """What the preview session lends the first stages: parsed files, validated seeds and files,
-    per-article linking and excerpt places, and the last linked library and page builder (whose
-    indexes the next ones take over)."""
-
-    files: FileCache | None = None
-    validated: dict | None = None
-    links: dict | None = None
-    anchors: dict | None = None
-    previous: Linked | None = None
-    builder: PageBuilder | None = None
+# Links and renders articles (the engine's article job, on worker processes when there are many):
+# given the alias matcher and the articles, each article's links and paragraphs' HTML, in order.
+LinkEach = Callable[[AliasMatcher, Sequence[Article]], Iterator[LinkedArticle]]
 
 
 @dataclass
@@ -117,16 +114,21 @@ class LinkTables:
 class Reuse(Protocol):
     """What a run may reuse (reuse.session.Session: the preview's, kept on disk for CI by reuse.ci)."""
 
-    memos: StageMemos
+    file_cache: FileCache  # the files as last parsed (reused while the watcher reports no change)
 
     def unchanged(self) -> Prepared | None:
         """The last run's content, when nothing of it changed (only templates or assets)."""
 
-    def linked(self, linked: Linked) -> None:
-        """The content was just linked (kept even if it has errors: the next rebuild compares with it)."""
+    def validate(self, raw: RawContent, problems: Problems, include_drafts: bool) -> Library | None:
+        """validate.validate(raw, ...), reusing what it can."""
+
+    def link(self, library: Library, urls: Urls, md: MarkdownIt, problems: Problems,
+             link_each: LinkEach) -> tuple[Linked, ParagraphHtml]:
+        """Link the content (`link_each` for the articles it cannot reuse), as link.link would;
+        `urls` is where the links lead."""
 
     def plan(self, prepared: Prepared) -> Work | None:
-        """The pages to render; None when the content must be prepared again without memos first."""
+        """The pages to render; None when the content must be prepared again from scratch first."""
 
     def renderer(self, prepared: Prepared, full: bool) -> Renderer:
         ...
@@ -135,11 +137,13 @@ class Reuse(Protocol):
         ...
 
 
-def load_library(options: BuildOptions, problems: Problems, memos: StageMemos | None = None) -> Library:
+def load_library(options: BuildOptions, problems: Problems, reuse: Reuse | None = None) -> Library:
     """Load and validate all content; raise ContentError with every problem found."""
-    memos = memos or StageMemos()
-    raw = load_content(options.root, problems, memos.files)
-    library = validate(raw, problems, include_drafts=options.drafts, memo=memos.validated)
+    raw = load_content(options.root, problems, reuse.file_cache if reuse is not None else None)
+    if reuse is not None:
+        library = reuse.validate(raw, problems, options.drafts)
+    else:
+        library = validate(raw, problems, include_drafts=options.drafts)
     problems.raise_if_errors()
     assert library is not None
     if options.base_url:
@@ -147,22 +151,39 @@ def load_library(options: BuildOptions, problems: Problems, memos: StageMemos | 
     return library
 
 
-def prepare(options: BuildOptions, problems: Problems, memos: StageMemos | None = None,
-            on_linked: Callable[[Linked], None] | None = None) -> Prepared:
-    """Stages 1-3 and the page builder (stage 4 plans each page on demand)."""
-    memos = memos or StageMemos()
-    library = load_library(options, problems, memos)
+def prepare(options: BuildOptions, problems: Problems, reuse: Reuse | None = None) -> Prepared:
+    """Stages 1-3, each paragraph's HTML, and the page builder (stage 4 plans each page on demand)."""
+    library = load_library(options, problems, reuse)
     md = make_markdown(allow_html=library.site.allow_html)
-    previous, memos.previous = memos.previous, None  # link() takes over its indexes
     urls = Urls(library.site.base_url, sections_of(library, options.page_limits))
-    linked = link(library, md, problems, jobs=options.jobs, cache=memos.links, previous=previous,
-                  anchors=memos.anchors, urls=urls)
-    if on_linked is not None:
-        on_linked(linked)
+
+    def link_each(matcher: AliasMatcher, articles: Sequence[Article]) -> Iterator[LinkedArticle]:
+        job = link_and_render(md, matcher, library.site.linking, LinkTargets(library, urls))
+        return link_articles(job, articles, options.jobs)
+
+    if reuse is not None:
+        linked, html = reuse.link(library, urls, md, problems, link_each)
+    else:
+        linked, html = link_content(library, md, problems, link_each)
     if options.strict:
         editorial_warnings(linked, problems)
     problems.raise_if_errors()
-    return Prepared(library, linked, PageBuilder(linked, urls, md, previous=memos.builder), urls)
+    return Prepared(library, linked, html, PageBuilder(linked, html, urls, md), urls)
+
+
+def link_content(library: Library, md: MarkdownIt, problems: Problems,
+                 link_each: LinkEach) -> tuple[Linked, ParagraphHtml]:
+    """Link every article (each indexed as it comes back, while the workers go on) and keep its
+    paragraphs' HTML apart, for the pages."""
+    matcher = build_matcher(library)
+    html: ParagraphHtml = {}
+
+    def links_alone() -> Iterator:
+        for article, (links, rendered) in zip(library.articles, link_each(matcher, library.articles)):
+            html.update(zip([(article.slug, paragraph.index) for paragraph in article.paragraphs], rendered))
+            yield links
+
+    return link(library, matcher, links_alone(), md, problems), html
 
 
 def spec_source(spec: PageSpec, library: Library) -> Location:
@@ -208,8 +229,7 @@ def run(options: BuildOptions, reuse: Reuse | None = None, write_to: Path | None
     work = None
     while work is None:
         if prepared is None:
-            prepared = prepare(options, problems, reuse.memos if reuse is not None else None,
-                               reuse.linked if reuse is not None else None)
+            prepared = prepare(options, problems, reuse)
         work = reuse.plan(prepared) if reuse is not None else Work(page_specs(prepared.library, prepared.urls), [], True)
         if work is None:  # the reuse layer could not use what it lent: prepare afresh
             prepared, problems = None, Problems()
@@ -262,6 +282,11 @@ def _run_clean(options: BuildOptions, prepared: Prepared, specs: list[PageSpec],
     """Render every page (the workers write them into `write_to`), check the links, index for search."""
     clock = time.perf_counter()
     library, linked, builder, urls = prepared.library, prepared.linked, prepared.builder, prepared.urls
+
+    def release_paragraphs() -> None:  # the render workers have their own copy
+        linked.release_paragraphs()
+        prepared.html.clear()
+
     files, asset_names = collect_assets(options.static, fingerprint=options.fingerprint, minify=options.minify)
     renderer = Renderer(make_environment(options.templates), library.site, urls, asset_names, builder.cards(),
                         noindex=options.noindex, minify=options.minify, search=options.search, deps=False)
@@ -269,7 +294,7 @@ def _run_clean(options: BuildOptions, prepared: Prepared, specs: list[PageSpec],
     # once the render workers run, this process needs no paragraph of the linked library again
     pages = render_all(builder, renderer, specs, options.jobs,
                        FolderWriter(write_to) if write_to is not None else None, postings,
-                       on_fork=linked.release_paragraphs)
+                       on_fork=release_paragraphs)
     timings["pages+render"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

@@ -8,30 +8,20 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterator, NamedTuple
+from typing import Iterable, Mapping, NamedTuple
 
 from markdown_it import MarkdownIt
 
 from .errors import Location, Problems
 from .linker import AliasEntry, AliasMatcher, Match
 from .linkpolicy import KIND_RANK, choose_links
-from .markdown import (
-    LinkTarget,
-    PlannedLink,
-    parse_blocks,
-    render_markdown_block,
-    render_plain_paragraph,
-    text_runs,
-    visible_text,
-)
-from .model import Article, Entity, Library, Paragraph, SourceRef
-from .parallel import fork_imap
+from .markdown import LinkTarget, parse_blocks, text_runs, visible_text
+from .model import Article, Entity, Library, LinkPolicy, SourceRef
 from .placement import Anchor, ParagraphKey, locate_excerpt, place
-from .sections import sections_of
 from .urls import Urls
 
-__all__ = ["Anchor", "ArticleLinks", "Linked", "LinkTargets", "Mention", "editorial_warnings", "link",
-           "locate_excerpt"]
+__all__ = ["Anchor", "ArticleLinks", "Linked", "LinkTargets", "Mention", "build_matcher", "editorial_warnings",
+           "index_article", "link", "link_article", "locate_excerpt", "unindex_article", "unplaced"]
 
 
 class Mention(NamedTuple):
@@ -55,7 +45,6 @@ class Linked:
     library: Library
     matcher: AliasMatcher
     visible: dict[ParagraphKey, str] = field(default_factory=dict)
-    html: dict[ParagraphKey, str] = field(default_factory=dict)  # each paragraph rendered with its links
     mentions: dict[ParagraphKey, list[Mention]] = field(default_factory=dict)
     # per target, its mentions grouped by article (so an edited article's are replaced in O(1))
     by_target: dict[str, dict[str, list[Mention]]] = field(default_factory=lambda: defaultdict(dict))
@@ -75,17 +64,17 @@ class Linked:
     articles: dict[str, Article] = field(default_factory=dict)  # by slug
     article_order: dict[str, int] = field(default_factory=dict)  # each slug's position in library.articles
     anchored_seeds: frozenset[str] = frozenset()  # the seeds that excerpts, quotes and notes point into
-    placed_cleanly: bool = False  # placing them raised no problem (so a rebuild may reuse the placement)
+    placed_cleanly: bool = False  # placing them raised no problem (so the placement may be reused)
 
     @property
     def entities(self) -> dict[str, Entity]:
         return {e.id: e for e in self.library.entities}
 
     def release_paragraphs(self) -> None:
-        """Let go of every paragraph's HTML, text and mentions: a full build's main process calls
-        this once the render workers, which have their own copy, are running (about 75 MB at
-        5,000 articles). Only the placement and the counts are left."""
-        for table in (self.visible, self.html, self.mentions, self.by_target):
+        """Let go of every paragraph's text and mentions: a full build's main process calls this
+        once the render workers, which have their own copy, are running. Only the placement and
+        the counts are left."""
+        for table in (self.visible, self.mentions, self.by_target):
             table.clear()
 
     def mentions_of(self, target: str) -> list[Mention]:
@@ -148,74 +137,76 @@ def find_paragraph_matches(md: MarkdownIt, article: Article, matcher: AliasMatch
     return visible_text(runs), matches, tokens
 
 
-PARALLEL_MIN_ARTICLES = 200  # below this, forking workers costs more than it saves
-
-
-@dataclass
+@dataclass(frozen=True)
 class ArticleLinks:
-    """One article's linking result, reusable while the article text and all aliases stay the same."""
+    """One article's linking result: a pure function of its paragraphs' text, the aliases and the
+    link policy (so whoever keeps it may reuse it while those stay the same)."""
 
-    paragraphs: tuple[Paragraph, ...]  # the article's, as linked (the same tuple while its seed is unchanged)
-    visible: list[str | None]  # each paragraph's visible text (None: the paragraph's text as it is)
-    html: list[str]  # each paragraph rendered, with the links the policy makes
-    mentions: list[list[Mention]]
+    visible: tuple[str | None, ...]  # each paragraph's visible text (None: the paragraph's text as it is)
+    mentions: tuple[list[Mention], ...]  # each paragraph's mentions; the linked ones are its planned links
 
 
-def link_article(md: MarkdownIt, matcher: AliasMatcher, article: Article, policy,
-                 targets: LinkTargets) -> tuple[list[str], list[str], list[list[Mention]]]:
-    """Find one article's mentions, apply the link policy (linkpolicy.choose_links) and render
-    each paragraph with its links: everything about an article that depends on no other article,
-    so it runs in parallel and each paragraph is parsed once."""
+def link_article(md: MarkdownIt, matcher: AliasMatcher, article: Article, policy: LinkPolicy,
+                 rank: Mapping[str, int]) -> tuple[ArticleLinks, list | None]:
+    """Find one article's mentions and apply the link policy (linkpolicy.choose_links):
+    everything about an article that depends on no other article, so it runs in parallel.
+
+    Returns the links as data (each mention knows whether it is a link) and, for a markdown
+    article, each paragraph's parsed tokens, so the paragraph is rendered without a second parse
+    (render.paragraph_html)."""
     parsed = parse_blocks(md, [p.text for p in article.paragraphs]) if article.format == "md" else None
     found = [find_paragraph_matches(md, article, matcher, paragraph.text, parsed[number] if parsed else None)
              for number, paragraph in enumerate(article.paragraphs)]
     chosen = choose_links([[(m.target, m.kind) for m in matches] for _text, matches, _tokens in found],
                           [len(text.split()) for text, _matches, _tokens in found],
                           [article.format == "md" and p.text.startswith("#") for p in article.paragraphs], policy,
-                          targets.rank)
-    env = {"resolve": targets}
-    visible, rendered, mentions = [], [], []
-    for paragraph, (text, matches, tokens), flags in zip(article.paragraphs, found, chosen):
-        here = [Mention(article.slug, paragraph.index, m.start, m.end, m.target, m.kind, linked)
-                for m, linked in zip(matches, flags)]
-        links = [PlannedLink(m.start, m.end, targets(m.target), auto=True) for m in here if m.linked]
-        if article.format == "txt":
-            html = "<p>" + str(render_plain_paragraph(paragraph.text, links)) + "</p>"
-        else:
-            html = str(render_markdown_block(md, paragraph.text, links, env, tokens))
+                          rank)
+    visible, mentions = [], []
+    for paragraph, (text, matches, _tokens), flags in zip(article.paragraphs, found, chosen):
+        mentions.append([Mention(article.slug, paragraph.index, m.start, m.end, m.target, m.kind, linked)
+                         for m, linked in zip(matches, flags)])
         # most paragraphs read as written: say so instead of sending a copy of the text back
         visible.append(None if text == paragraph.text else text)
-        rendered.append(html)
-        mentions.append(here)
-    return visible, rendered, mentions
+    tokens = [tokens for _text, _matches, tokens in found] if article.format == "md" else None
+    return ArticleLinks(tuple(visible), tuple(mentions)), tokens
 
 
-def link_articles(articles: tuple[Article, ...], md: MarkdownIt, matcher: AliasMatcher, policy,
-                  targets: LinkTargets, jobs: int) -> Iterator[ArticleLinks]:
-    """Link every article, on `jobs` forked processes when there are enough articles to pay for
-    it; the results come in order, each as soon as it is ready."""
-    forked = fork_imap(lambda a: link_article(md, matcher, a, policy, targets), articles, jobs,
-                       PARALLEL_MIN_ARTICLES)
-    results = forked if forked is not None else (link_article(md, matcher, a, policy, targets) for a in articles)
-    # the paragraphs are the main process's own tuple: the preview server recognises unchanged articles by it
-    return (ArticleLinks(article.paragraphs, *result) for article, result in zip(articles, results))
-
-
-def _add_article(linked: Linked, article: Article, done: ArticleLinks) -> None:
+def index_article(linked: Linked, slug: str, done: ArticleLinks) -> None:
     """Add one article's paragraphs and mentions to the indexes."""
-    for paragraph, visible, html, mentions in zip(article.paragraphs, done.visible, done.html, done.mentions):
-        key = (article.slug, paragraph.index)
+    paragraphs = linked.articles[slug].paragraphs
+    for paragraph, visible, mentions in zip(paragraphs, done.visible, done.mentions):
+        key = (slug, paragraph.index)
         linked.visible[key] = paragraph.text if visible is None else visible
-        linked.html[key] = html
         linked.mentions[key] = mentions
         for mention in mentions:
-            linked.by_target[mention.target].setdefault(article.slug, []).append(mention)
+            linked.by_target[mention.target].setdefault(slug, []).append(mention)
             linked.mention_counts[mention.target] += 1
         present = co_mentioned(mentions)
         for a in present:
             for b in present:
                 if a != b:
                     linked.co_mentions[a][b] += 1
+
+
+def unindex_article(linked: Linked, slug: str, done: ArticleLinks) -> None:
+    """Take out of the indexes what `index_article(linked, slug, done)` put in."""
+    for number, mentions in enumerate(done.mentions, start=1):
+        key = (slug, number)
+        linked.mentions.pop(key, None)
+        linked.visible.pop(key, None)
+        for mention in mentions:
+            linked.by_target[mention.target].pop(slug, None)
+            linked.mention_counts[mention.target] -= 1
+            if linked.mention_counts[mention.target] <= 0:
+                del linked.mention_counts[mention.target]
+        present = co_mentioned(mentions)
+        for a in present:
+            counter = linked.co_mentions[a]
+            for b in present:
+                if a != b:
+                    counter[b] -= 1
+                    if counter[b] <= 0:
+                        del counter[b]
 
 
 MAX_CO_MENTIONED = 40  # entities of one paragraph that count as mentioned together
@@ -238,128 +229,22 @@ def co_mentioned(mentions: list[Mention]) -> list[str]:
     return list(first)
 
 
-def _take_over_indexes(linked: Linked, previous: Linked, removed: dict[str, Article]) -> None:
-    """Move the previous build's mention indexes into `linked`, without the `removed` articles.
-
-    The indexes are updated in place rather than copied (copying them costs more than the rest of
-    a one-paragraph rebuild on a large site), so `previous` must not be used afterwards.
-    """
-    linked.visible, linked.html, linked.mentions = previous.visible, previous.html, previous.mentions
-    linked.by_target, linked.co_mentions = previous.by_target, previous.co_mentions
-    linked.mention_counts = previous.mention_counts
-    previous.visible, previous.html, previous.mentions = {}, {}, {}
-    previous.by_target, previous.co_mentions, previous.mention_counts = defaultdict(dict), defaultdict(Counter), Counter()
-    for slug, article in removed.items():
-        for paragraph in article.paragraphs:
-            key = (slug, paragraph.index)
-            old = linked.mentions.pop(key, [])
-            linked.visible.pop(key, None)
-            linked.html.pop(key, None)
-            for mention in old:
-                linked.by_target[mention.target].pop(slug, None)
-                linked.mention_counts[mention.target] -= 1
-                if linked.mention_counts[mention.target] <= 0:
-                    del linked.mention_counts[mention.target]
-            present = co_mentioned(old)
-            for a in present:
-                counter = linked.co_mentions[a]
-                for b in present:
-                    if a != b:
-                        counter[b] -= 1
-                        if counter[b] <= 0:
-                            del counter[b]
+def unplaced(library: Library, matcher: AliasMatcher) -> Linked:
+    """The linked library before any article is indexed or any excerpt placed."""
+    return Linked(library, matcher, articles={a.slug: a for a in library.articles},
+                  article_order={a.slug: n for n, a in enumerate(library.articles)})
 
 
-def link(library: Library, md: MarkdownIt, problems: Problems, jobs: int = 1,
-         cache: dict[str, ArticleLinks] | None = None, previous: Linked | None = None,
-         anchors: dict | None = None, urls: Urls | None = None) -> Linked:
-    """Cross-link the library; verbatim and reference problems go into `problems`.
-
-    The preview server passes `cache` (per-article results, kept while no alias and no link
-    policy changes) and `previous` (the last Linked, whose indexes this one takes over: do not
-    use it afterwards): then only the articles whose text changed are parsed and matched, and the
-    mention indexes are updated for them instead of rebuilt. `anchors` remembers where each
-    excerpt was found in an article that has not changed since. `urls` places the links (by
-    default: the library's own, with the glossary and timeline split as sections.py decides).
-    """
-    cache = {} if cache is None else cache
-    if previous is not None and not (_same_aliases(previous.library, library)
-                                     or previous.matcher.entries == tuple(alias_entries(library))):
-        # the aliases changed (the preview server rebuilds everything then, but a rebuild that
-        # failed after linking leaves this for the next one to find): start over
-        previous = None
-        cache.clear()
-    linked = Linked(library, previous.matcher if previous is not None else build_matcher(library))
-    urls = urls if urls is not None else Urls(library.site.base_url, sections_of(library))
-    changed = _link_and_index(linked, md, cache, previous, jobs, urls)
-    place(linked, previous, md, problems, {} if anchors is None else anchors, changed)
+def link(library: Library, matcher: AliasMatcher, article_links: Iterable[ArticleLinks], md: MarkdownIt,
+         problems: Problems) -> Linked:
+    """Cross-link the library: index each article's links (`article_links`, one per article in
+    library order, each indexed as it comes, so the link workers go on meanwhile), then place
+    every excerpt, quote and note; verbatim and reference problems go into `problems`."""
+    linked = unplaced(library, matcher)
+    for article, done in zip(library.articles, article_links):
+        index_article(linked, article.slug, done)
+    place(linked, md, problems)
     return linked
-
-
-def _replaced(previous: Linked | None, library: Library) -> list[tuple[Article, Article]] | None:
-    """The articles that are not the very same objects as in the previous library, when both
-    have as many articles (None otherwise)."""
-    if previous is None or len(previous.library.articles) != len(library.articles):
-        return None
-    return [(old, new) for old, new in zip(previous.library.articles, library.articles) if old is not new]
-
-
-def _article_lookups(linked: Linked, previous: Linked | None, replaced: list | None) -> None:
-    """Each slug's article and position: the same slugs in the same order update the previous lookups."""
-    if replaced is not None and all(old.slug == new.slug for old, new in replaced):
-        linked.articles, linked.article_order = previous.articles, previous.article_order
-        previous.articles, previous.article_order = {}, {}
-        for _, new in replaced:
-            linked.articles[new.slug] = new
-    else:
-        linked.articles = {a.slug: a for a in linked.library.articles}
-        linked.article_order = {a.slug: n for n, a in enumerate(linked.library.articles)}
-
-
-def _link_and_index(linked: Linked, md: MarkdownIt, cache: dict[str, ArticleLinks], previous: Linked | None,
-                    jobs: int, urls: Urls) -> set[str]:
-    """Link the articles whose text `cache` has not seen and index every article's mentions;
-    returns the slugs of the articles that changed, came or went since `previous`."""
-    library = linked.library
-    replaced = _replaced(previous, library)
-    _article_lookups(linked, previous, replaced)
-    candidates = [new for _, new in replaced] if replaced is not None else library.articles
-    stale = [a for a in candidates if a.slug not in cache or cache[a.slug].paragraphs is not a.paragraphs]
-    # linking every article from scratch: index each one as it comes back, while the workers go on
-    indexing_now = previous is None and len(stale) == len(library.articles)
-    if stale:
-        targets = LinkTargets(library, urls)
-        for article, done in zip(stale, link_articles(tuple(stale), md, linked.matcher, library.site.linking,
-                                                      targets, jobs)):
-            cache[article.slug] = done
-            if indexing_now:
-                _add_article(linked, article, done)
-    if previous is None:
-        if not indexing_now:
-            for article in library.articles:
-                _add_article(linked, article, cache[article.slug])
-        return set()
-    if replaced is not None:
-        old_articles = {old.slug: old for old, _ in replaced}
-        changed = {a.slug for a in stale} | {old.slug for old, new in replaced if old.slug != new.slug}
-    else:
-        old_articles = {a.slug: a for a in previous.library.articles}
-        changed = {a.slug for a in stale} | (set(old_articles) - set(linked.articles))
-    _take_over_indexes(linked, previous, {s: old_articles[s] for s in changed if s in old_articles})
-    for slug in changed:
-        if slug in linked.articles:
-            _add_article(linked, linked.articles[slug], cache[slug])
-    return changed
-def _same_aliases(old: Library, new: Library) -> bool:
-    """Whether every entity and term has the same id, name and aliases as before, looking only at
-    the entries that are not the very same objects (a summary edit in a 500-entity file)."""
-    for part, view in (("entities", lambda e: (e.id, e.name, e.aliases)),
-                       ("terms", lambda t: (t.id, t.term, t.aliases, t.case_sensitive))):
-        before, after = getattr(old, part), getattr(new, part)
-        if before is not after and (len(before) != len(after) or any(
-                a is not b and view(a) != view(b) for a, b in zip(before, after))):
-            return False
-    return True
 
 
 def editorial_warnings(linked: Linked, problems: Problems) -> None:

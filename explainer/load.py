@@ -17,7 +17,7 @@ from .errors import Location, Problems
 from .filecache import FileCache
 from .files import Gate, RefusedFile, list_files
 from .model import Paragraph
-from .yamldoc import YamlDoc, find_control, parse_yaml, parse_yaml_entries
+from .yamldoc import YamlDoc, find_control, parse_yaml, parse_yaml_entries, source_digest
 
 # Content files read from content/; each collection may also be split into content/<name>/*.yaml.
 COLLECTIONS = ("entities", "timeline", "glossary", "quotes", "notes")
@@ -30,10 +30,10 @@ class RawSeed:
     suffix: str
     front: YamlDoc | None
     body_line: int  # line of the body's first line in the file
-    # the article's paragraphs as they will be (validation passes this very tuple on, so an
-    # unchanged seed's article is recognised by it; the body itself is not kept: it would hold
-    # every seed's text twice)
+    # the article's paragraphs as they will be (the body itself is not kept: it would hold every
+    # seed's text twice)
     paragraphs: tuple[Paragraph, ...]
+    source: str = ""  # a hash of the file's text: the same text, the same seed
 
 
 @dataclass
@@ -167,7 +167,8 @@ def load_seed(path: Path, root: Path, problems: Problems, gates: Gates | None = 
         front = parse_yaml(front_text, rel, problems, line_offset=1)
         if front is None:
             return None
-    return RawSeed(rel, path.suffix, front, body_line, split_paragraphs(body, path.suffix, body_line))
+    return RawSeed(rel, path.suffix, front, body_line, split_paragraphs(body, path.suffix, body_line),
+                   source_digest(text))
 
 
 def load_yaml_file(path: Path, root: Path, problems: Problems, entries: dict | None = None) -> YamlDoc | None:

@@ -14,12 +14,13 @@ from markupsafe import Markup
 from .data_names import DATA_FILES
 from .graph import Node
 from .link import Linked, LinkTargets
+from .placement import ParagraphKey
 from .map_plans import MapPlans
 from .markdown import (
     LinkTarget,
     MarkdownRenderer,
 )
-from .model import Article, Entity, Event, Library, SourceRef
+from .model import Article, Entity, Event, Library, SourceRef, Term
 from .plans import PagePlan, planned
 from .sectioned_plans import GLOSSARY_ARTICLES, GLOSSARY_USES, SectionedPlans
 from .site_files import FEED_ENTRIES, SiteFilePlans
@@ -40,8 +41,10 @@ from .views import (
     snippet,
 )
 
-__all__ = ["FEED_ENTRIES", "GLOSSARY_ARTICLES", "GLOSSARY_USES", "KIND_LABELS", "PageBuilder", "PagePlan", "PageSpec", "Urls", "page_specs", "plan_page",
-           "planned", "spec_output", "spec_url"]
+__all__ = ["FEED_ENTRIES", "GLOSSARY_ARTICLES", "GLOSSARY_USES", "KIND_LABELS", "PageBuilder", "PagePlan", "PageSpec",
+           "ParagraphHtml", "Urls", "page_specs", "plan_page", "planned", "spec_output", "spec_url"]
+
+ParagraphHtml = dict[ParagraphKey, str]  # each paragraph with its links, by (slug, index): render.paragraph_html
 
 SNIPPET_ARTICLES = 25  # an entity page quotes its mentions in this many articles, then lists more
 LISTED_ARTICLES = 100  # …up to this many in all (by mentions); the rest it counts and sends to search
@@ -54,32 +57,25 @@ TIMELINE_PREVIEW = 5
 class PageBuilder(MapPlans, SectionedPlans, SiteFilePlans):
     """Builds the context of each page from the linked library."""
 
-    def __init__(self, linked: Linked, urls: Urls, md, previous: PageBuilder | None = None):
-        """`previous` (the preview server's last builder) lends the lookups of every collection
-        that is the very same object in this library, so a seed edit builds none of them again."""
+    def __init__(self, linked: Linked, html: ParagraphHtml, urls: Urls, md):
         self.linked = linked
+        self.html = html
         self.lib = lib = linked.library
         self.parser = md
         self.urls = urls
         self.articles = linked.articles
         self.article_order = linked.article_order
-        same_urls = previous is not None and (previous.urls.base, previous.urls.sections) == (urls.base, urls.sections)
-        old = previous.lib if same_urls else None
-        if old is not None and old.entities is lib.entities and old.terms is lib.terms:
-            self.targets, self.entities, self.terms = previous.targets, previous.entities, previous.terms
-            self.nodes, self.related_to = previous.nodes, previous.related_to
-        else:
-            self.targets = LinkTargets(lib, urls)
-            self.entities = {e.id: e for e in lib.entities}
-            self.terms = {t.id: t for t in lib.terms}
-            self.nodes = {e.id: Node(e.id, e.name, e.kind, urls.entity(e.id)) for e in lib.entities}
-            self.related_to: dict[str, set[str]] = {}  # reverse of each entity's `related` list
-            for e in lib.entities:
-                for other in e.related:
-                    self.related_to.setdefault(other, set()).add(e.id)
-        self.events = previous.events if old is not None and old.events is lib.events else {e.id: e for e in lib.events}
-        self.quotes = previous.quotes if old is not None and old.quotes is lib.quotes else {q.id: q for q in lib.quotes}
-        self.notes = previous.notes if old is not None and old.notes is lib.notes else {n.id: n for n in lib.notes}
+        self.targets = LinkTargets(lib, urls)
+        self.entities = {e.id: e for e in lib.entities}
+        self.terms = {t.id: t for t in lib.terms}
+        self.nodes = {e.id: Node(e.id, e.name, e.kind, urls.entity(e.id)) for e in lib.entities}
+        self.related_to: dict[str, set[str]] = {}  # reverse of each entity's `related` list
+        for e in lib.entities:
+            for other in e.related:
+                self.related_to.setdefault(other, set()).add(e.id)
+        self.events = {e.id: e for e in lib.events}
+        self.quotes = {q.id: q for q in lib.quotes}
+        self.notes = {n.id: n for n in lib.notes}
         self.md = MarkdownRenderer(md, self.target)
         self.keep_plans: set = set()  # see plan_page
         self.kept_plans: dict = {}
@@ -89,38 +85,22 @@ class PageBuilder(MapPlans, SectionedPlans, SiteFilePlans):
         """Each entity's name as lists sort it (case-folded)."""
         return {ident: entity.name.casefold() for ident, entity in self.entities.items()}
 
-    def cards(self, memo: dict[str, str] | None = None) -> dict[str, dict]:
-        """Preview-card data for every entity and term, keyed like the links' data-card attribute.
-
-        `memo` keeps each definition's plain text between preview rebuilds, and the last cards; it
-        is only valid while the ids and names its wikilinks resolve to stay the same (a full build
-        clears it).
-        """
-        memo = {} if memo is None else memo
-        # the last cards, while the terms and the entities' ids are the same: update the edited entities
-        last = memo.get(("cards",))
-        if last is not None and last[1] is self.lib.terms and last[2] == self.urls.base and (
-                last[0] is self.lib.entities or len(last[0]) == len(self.lib.entities)
-                and all(a is b or a.id == b.id for a, b in zip(last[0], self.lib.entities))):
-            cards = last[3] if last[0] is self.lib.entities else dict(last[3])
-            for old, entity in zip(last[0], self.lib.entities):
-                if old is not entity:
-                    cards[f"entity:{entity.id}"] = self._entity_card(entity)
-            memo[("cards",)] = (self.lib.entities, self.lib.terms, self.urls.base, cards)
-            return cards
-        cards = {f"entity:{entity.id}": self._entity_card(entity) for entity in self.lib.entities}
-        for term in self.lib.terms:
-            if term.definition not in memo:
-                memo[term.definition] = _plain(self.md.block(term.definition))
-            definition = memo[term.definition]
-            cards[f"term:{term.id}"] = {"name": term.term, "kind": "Term", "summary": definition,
-                                        "href": self.urls.term(term.id)}
-        memo[("cards",)] = (self.lib.entities, self.lib.terms, self.urls.base, cards)
+    def cards(self) -> dict[str, dict]:
+        """Preview-card data for every entity and term, keyed like the links' data-card attribute."""
+        cards = {f"entity:{entity.id}": self.entity_card(entity) for entity in self.lib.entities}
+        cards.update((f"term:{term.id}", self.term_card(term, self.plain_definition(term))) for term in self.lib.terms)
         return cards
 
-    def _entity_card(self, entity: Entity) -> dict:
+    def entity_card(self, entity: Entity) -> dict:
         return {"name": entity.name, "kind": KIND_LABELS[entity.kind][0], "summary": entity.summary,
                 "href": self.urls.entity(entity.id)}
+
+    def term_card(self, term: Term, definition: str) -> dict:
+        """A term's card, with its definition as plain text (plain_definition)."""
+        return {"name": term.term, "kind": "Term", "summary": definition, "href": self.urls.term(term.id)}
+
+    def plain_definition(self, term: Term) -> str:
+        return _plain(self.md.block(term.definition))
 
     # --- shared pieces ---------------------------------------------------------------------
     def target(self, ident: str) -> LinkTarget | None:
@@ -180,7 +160,7 @@ class PageBuilder(MapPlans, SectionedPlans, SiteFilePlans):
         for paragraph in article.paragraphs:
             key = (article.slug, paragraph.index)
             mentions = self.linked.mentions.get(key, [])
-            html = Markup(self.linked.html[key])  # rendered with its links while linking
+            html = Markup(self.html[key])  # rendered with its links by render.paragraph_html
             event_ids = self.linked.paragraph_events.get(key, [])
             note_ids = self.linked.paragraph_notes.get(key, [])
             quote_ids = self.linked.paragraph_quotes.get(key, [])

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Callable
 from markdown_it import MarkdownIt
 
 from .errors import Location, Problems
-from .fieldlinks import check_field, check_fields
-from .model import Article, Entity, Paragraph
+from .fieldlinks import check_fields
+from .model import Article, Paragraph
 
 if TYPE_CHECKING:
     from .link import Linked
@@ -38,21 +38,12 @@ class Anchor:
 
 
 def locate_excerpt(articles: dict[str, Article], seed: str, excerpt: str, where: Location, what: str,
-                   problems: Problems, memo: dict | None = None) -> Anchor | None:
-    """Find a verbatim excerpt in one paragraph of a seed; explain precisely when it is not there.
-
-    `memo` keeps the paragraphs an excerpt was found in, by article object and excerpt.
-    """
+                   problems: Problems) -> Anchor | None:
+    """Find a verbatim excerpt in one paragraph of a seed; explain precisely when it is not there."""
     article = articles.get(seed)
     if article is None:
         return None  # unknown seeds were reported by validate
-    entry = memo.get((id(article), excerpt)) if memo is not None else None
-    if entry is not None and entry[0] is article:
-        hits = entry[1]
-    else:
-        hits = [(p.index, p.text.find(excerpt)) for p in article.paragraphs if excerpt in p.text]
-        if memo is not None:
-            memo[(id(article), excerpt)] = (article, hits)
+    hits = [(p.index, p.text.find(excerpt)) for p in article.paragraphs if excerpt in p.text]
     if hits:
         if len(hits) > 1:
             problems.warning(where, f"{what} appears in {len(hits)} paragraphs of '{seed}'; using the first (p{hits[0][0]})",
@@ -95,48 +86,38 @@ def _closest_paragraph(article: Article, excerpt: str) -> Paragraph:
     return max(article.paragraphs, key=lambda p: len(wanted.intersection(_WORDS.findall(p.text.casefold()))))
 
 
-def place(linked: Linked, previous: Linked | None, md: MarkdownIt, problems: Problems, anchors: dict,
-          changed: set[str]) -> None:
-    """Place every excerpt, quote and note, or, when the collections are the very same objects as
-    in `previous` (entities may differ, but not in their ids, names or aliases) and its placement
-    was clean, take that over: then only the excerpts, quotes and notes in the `changed` articles
-    can have moved (one paragraph edited on a large site), and only the edited entities'
-    descriptions need their links checked."""
-    library = linked.library
-    old = previous.library if previous is not None else None
-    if previous is None or not previous.placed_cleanly or not _same_ids(old.entities, library.entities) or any(
-            getattr(library, part) is not getattr(old, part) for part in ("site", "events", "terms", "quotes", "notes")):
-        _place(linked, md, problems, anchors)
-        return
-    _take_over_placement(linked, previous)
-    if changed & previous.anchored_seeds:
-        _place(linked, md, problems, anchors, only=changed & previous.anchored_seeds)
-    if library.entities is not old.entities:
-        before = len(problems.items)
-        known = {e.id for e in library.entities} | {t.id for t in library.terms}
-        for was, entity in zip(old.entities, library.entities):
-            if was is not entity:
-                check_field(md, entity.description, entity.text_src or entity.src, known, problems)
-        linked.placed_cleanly = linked.placed_cleanly and len(problems.items) == before
-
-
-def _place(linked: Linked, md: MarkdownIt, problems: Problems, anchors: dict, only: set[str] | None = None) -> None:
+def place(linked: Linked, md: MarkdownIt, problems: Problems) -> None:
     """Locate every excerpt, quote and note in its paragraph, index them, and check the links in
-    the collections' text fields.
+    the collections' text fields."""
+    before = len(problems.items)
+    _place(linked, problems, None)
+    library = linked.library
+    check_fields(md, library, problems)
+    linked.anchored_seeds = frozenset(
+        [ref.seed for item in (*library.events, *library.terms, *library.site.key_points, *library.notes)
+         for ref in item.sources if ref.is_seed] + [q.seed for q in library.quotes] + [n.seed for n in library.notes])
+    linked.placed_cleanly = len(problems.items) == before
 
-    With `only` (a rebuild whose collections are the very same objects as last time, with a clean
-    placement taken over from it), just the excerpts, quotes and notes in those seeds are placed
-    again; the link checks of the collections' fields, which no seed can change, are skipped.
-    """
-    library, before = linked.library, len(problems.items)
-    if only is not None:
-        _unplace(linked, only)
+
+def place_again(linked: Linked, seeds: set[str], problems: Problems) -> None:
+    """Place again just the excerpts, quotes and notes in `seeds`, in a `linked` that holds a
+    clean placement of the same collections (whoever kept one: the seeds' text changed, so their
+    places may have). The link checks of the collections' fields, which no seed can change, are
+    not repeated."""
+    _unplace(linked, seeds)
+    before = len(problems.items)
+    _place(linked, problems, seeds)
+    linked.placed_cleanly = len(problems.items) == before
+
+
+def _place(linked: Linked, problems: Problems, only: set[str] | None) -> None:
+    library = linked.library
 
     def wanted(seed: str) -> bool:
         return only is None or seed in only
 
     def locate(seed: str, excerpt: str, where: Location, what: str) -> Anchor | None:
-        return locate_excerpt(linked.articles, seed, excerpt, where, what, problems, anchors)
+        return locate_excerpt(linked.articles, seed, excerpt, where, what, problems)
 
     _place_events(linked, wanted, locate, everything=only is None)
     for item in (*library.terms, *(n for n in library.notes if only is None or n.seed not in only)):
@@ -146,12 +127,6 @@ def _place(linked: Linked, md: MarkdownIt, problems: Problems, anchors: dict, on
             linked.paragraph_points[anchor.key].append(number)
     _place_quotes(linked, wanted, locate, everything=only is None)
     _place_notes(linked, wanted, locate)
-    if only is None:
-        check_fields(md, library, problems)
-        linked.anchored_seeds = frozenset(
-            [ref.seed for item in (*library.events, *library.terms, *library.site.key_points, *library.notes)
-             for ref in item.sources if ref.is_seed] + [q.seed for q in library.quotes] + [n.seed for n in library.notes])
-    linked.placed_cleanly = len(problems.items) == before
 
 
 def _place_sources(linked: Linked, sources, wanted: Callable[[str], bool], locate: Locate) -> list[Anchor]:
@@ -211,10 +186,6 @@ def _place_notes(linked: Linked, wanted: Callable[[str], bool], locate: Locate) 
             linked.entity_notes[entity_id].append(note.id)
 
 
-def _same_ids(old: tuple[Entity, ...], new: tuple[Entity, ...]) -> bool:
-    return old is new or len(old) == len(new) and all(a is b or a.id == b.id for a, b in zip(old, new))
-
-
 def _unplace(linked: Linked, seeds: set[str]) -> None:
     """Forget where the excerpts, quotes and notes in `seeds` were (they are about to be placed again)."""
     for ref in [r for r, anchor in linked.source_anchor.items() if anchor.article in seeds or r.seed in seeds]:
@@ -227,11 +198,8 @@ def _unplace(linked: Linked, seeds: set[str]) -> None:
             del table[key]
 
 
-_PLACEMENT = ("source_anchor", "quote_anchor", "note_anchor", "paragraph_events", "paragraph_notes", "paragraph_quotes",
-              "paragraph_points", "entity_events", "entity_quotes", "entity_notes", "note_entities", "anchored_seeds",
-              "placed_cleanly")
-
-
-def _take_over_placement(linked: Linked, previous: Linked) -> None:
-    for name in _PLACEMENT:
-        setattr(linked, name, getattr(previous, name))
+# what placing the excerpts, quotes and notes puts into a Linked (one that keeps a placement
+# hands these on)
+PLACEMENT = ("source_anchor", "quote_anchor", "note_anchor", "paragraph_events", "paragraph_notes", "paragraph_quotes",
+             "paragraph_points", "entity_events", "entity_quotes", "entity_notes", "note_entities", "anchored_seeds",
+             "placed_cleanly")

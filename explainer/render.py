@@ -4,37 +4,22 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, replace
 from pathlib import Path
 from types import CodeType
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 from jinja2.loaders import split_template_path
+from markdown_it import MarkdownIt
 from markupsafe import Markup
-from selectolax.lexbor import LexborHTMLParser
 
-from .check import _PageScan, scan_tree
 from .errors import ContentError, Location, Problem
 from .files import Gate, RefusedFile
+from .link import ArticleLinks, LinkTargets
 from .load import clean_text
-from .model import Site
-from .pages import KIND_LABELS, PageBuilder, PagePlan, PageSpec, Urls, plan_page
-from .parallel import fork_map
-from .search import (
-    Postings,
-    SearchRecord,
-    invert,
-    merge_postings,
-    packed,
-    page_fragment_path,
-    search_record,
-)
-from .write import FolderWriter
-
-PARALLEL_MIN_PAGES = 300  # below this, starting worker processes costs more than it saves
-CHUNKS_PER_JOB = 16  # pages go to the workers in this many chunks per process, to even out the load
-LIGHT_KINDS = ("article", "redirect")  # the many quick pages of a large site; the others go first
+from .markdown import PlannedLink, render_markdown_block, render_plain_paragraph
+from .model import Article, Site
+from .pages import KIND_LABELS, PagePlan, Urls
 
 
 class ViewEnvironment(jinja2.Environment):
@@ -162,27 +147,33 @@ CARD_LINK = re.compile(r'data-card="((?:entity|term):[a-z0-9-]+)"')
 CARD_DATA_ID = "card-data"  # the id of a page's preview-card block (static/site.js reads it)
 
 
-def card_block(html: str, cards: dict[str, dict], memo: dict[str, tuple[dict, str]] | None = None) -> str:
+class CardData:
+    """The preview cards of a site, each serialised once when first asked for (a popular entity's
+    card goes into thousands of pages)."""
+
+    def __init__(self, cards: dict[str, dict]) -> None:
+        self.cards = cards
+        self._members: dict[str, str] = {}
+
+    def member(self, key: str) -> str | None:
+        """'"key":{…}', escaped as json_ld escapes it, or None for a card the site does not have."""
+        member = self._members.get(key)
+        if member is None and key in self.cards:
+            member = self._members[key] = json_ld({key: self.cards[key]})[1:-1]
+        return member
+
+
+def card_block(html: str, cards: CardData) -> str:
     """The preview-card data of the cards a page links to, as an inert JSON block ("" for none).
 
     Scanning the finished HTML catches every cross-reference, whether a template or the markdown
-    renderer made it; the page then needs no fetch to show a card. `memo` keeps each card's
-    serialised JSON (a popular entity's card goes into thousands of pages); the block is the
-    same as serialising the chosen cards in one go.
+    renderer made it; the page then needs no fetch to show a card. The block is the same as
+    serialising the chosen cards in one go.
     """
     used = sorted(set(CARD_LINK.findall(html)))
     if not used or "</body>" not in html:
         return ""
-    memo = {} if memo is None else memo
-    members = []
-    for key in used:
-        card = cards.get(key)
-        if card is None:
-            continue
-        entry = memo.get(key)
-        if entry is None or entry[0] is not card:
-            entry = memo[key] = (card, json_ld({key: card})[1:-1])  # '"key":{…}', escaped as json_ld does
-        members.append(entry[1])
+    members = [member for member in map(cards.member, used) if member is not None]
     return f'<script type="application/json" id="{CARD_DATA_ID}">{{{",".join(members)}}}</script>\n'
 
 
@@ -208,8 +199,7 @@ class Renderer:
         self.env = env
         self.search = search  # make each page's search record
         self.deps = deps  # record what each page is built from (only the preview server asks)
-        self.cards = cards or {}
-        self.card_json: dict[str, tuple[dict, str]] = {}  # see card_block
+        self.cards = CardData(cards or {})
         self.minify = minify
         self.common = {"site": site, "urls": urls, "asset": lambda name: urls.page(assets.get(name, name)),
                        "kind_labels": KIND_LABELS, "noindex": noindex}
@@ -233,7 +223,7 @@ class Renderer:
             html = template.render(**self.common, page=plan, **plan.context)
             if not plan.output.endswith(".html"):
                 return html, ""
-            cards = card_block(html, self.cards, self.card_json)
+            cards = card_block(html, self.cards)
             return (minify_page(before_body_end(html, cards)), "") if self.minify else (html, cards)
         except jinja2.TemplateSyntaxError as exc:
             raise ContentError([Problem(Location(f"templates/{exc.name or plan.template}", exc.lineno or 0, 1),
@@ -248,82 +238,18 @@ class Renderer:
             raise ContentError([Problem(Location(f"templates/{exc.name}"), "template not found")]) from None
 
 
-@dataclass(frozen=True)
-class RenderedPage:
-    """One finished page: where it goes, what it was built from, its bytes and its links.
-
-    `data` is None when the page went straight into the output folder (a full build's workers
-    write their pages themselves); so is its search record's fragment.
-    """
-
-    spec: PageSpec
-    url: str
-    output: str
-    deps: frozenset[str]
-    data: bytes | None
-    scan: _PageScan | None
-    search: SearchRecord | None = None
-
-
-def render_spec(builder: PageBuilder, renderer: Renderer, spec: PageSpec, number: int = 0,
-                writer: FolderWriter | None = None) -> RenderedPage:
-    """Plan and render one page (the `number`th of the site); its deps gain the preview cards
-    embedded in it. With a `writer`, the page and its search passages are written right away."""
-    plan = plan_page(builder, spec)
-    text, cards = renderer.render_parts(plan)
-    deps = plan.deps | {key.replace(":", "-card:", 1) for key in CARD_LINK.findall(text)} if renderer.deps else ()
-    scan = search = None
-    if plan.output.endswith(".html"):
-        tree = LexborHTMLParser(text)  # parsed once for the link check and the search index
-        scan = scan_tree(tree)
-        if cards:  # the card block holds one id and, being script data, no links
-            scan.add_id(CARD_DATA_ID)
-        search = search_record(tree, plan.url) if renderer.search else None
-    data = before_body_end(text, cards).encode("utf-8")
-    if writer is not None:
-        writer.write(plan.output, data)
-        data = None
-        if search is not None:
-            writer.write(page_fragment_path(number), search.fragment)
-            search = replace(search, fragment=None)
-    return RenderedPage(spec, plan.url, plan.output, frozenset(deps), data, scan, search)
-
-
-def render_all(builder: PageBuilder, renderer: Renderer, specs: list[PageSpec], jobs: int,
-               writer: FolderWriter | None = None, postings: Postings | None = None,
-               on_fork: Callable[[], None] | None = None) -> list[RenderedPage]:
-    """Render pages, on `jobs` forked processes when there are enough of them to pay for it (and
-    write them with `writer`, if given, from whichever process rendered them). `on_fork` is called
-    once the workers exist (not at all when the pages are rendered in this process).
-
-    With `postings`, the pages' search words are inverted by the process that rendered them and
-    merged into it, instead of travelling back page by page (their records then carry no terms).
-    """
-    def render_chunk(numbers: range) -> tuple[list[RenderedPage], Postings | None]:
-        pages = [render_spec(builder, renderer, specs[number], number, writer) for number in numbers]
-        if postings is None:
-            return pages, None
-        inverted = packed(invert((number, page.search) for number, page in zip(numbers, pages) if page.search))
-        return [replace(page, search=replace(page.search, terms=None)) if page.search else page
-                for page in pages], inverted
-
-    total = len(specs)
-    size = max(1, -(-total // (max(jobs, 1) * CHUNKS_PER_JOB)))
-    chunks = [range(start, min(start + size, total)) for start in range(0, total, size)]
-    results = None
-    if total >= PARALLEL_MIN_PAGES:
-        # Hand out the chunks with the most heavy pages first (entity pages, the lists, the map take
-        # several times an article's time): left for the end, one of them keeps a worker busy alone.
-        dispatch = sorted(range(len(chunks)), key=lambda i: -sum(specs[n][0] not in LIGHT_KINDS for n in chunks[i]))
-        done = fork_map(render_chunk, [chunks[i] for i in dispatch], jobs, 1, chunks_per_job=CHUNKS_PER_JOB,
-                        on_fork=on_fork)
-        if done is not None:
-            results = [result for _, result in sorted(zip(dispatch, done), key=lambda pair: pair[0])]
-    if results is None:
-        results = [render_chunk(range(total))]
-    pages = []
-    for chunk_pages, inverted in results:  # in page order
-        pages += chunk_pages
-        if inverted:
-            merge_postings(postings, inverted)
-    return pages
+def paragraph_html(md: MarkdownIt, article: Article, links: ArticleLinks, tokens: list | None,
+                   targets: LinkTargets) -> list[str]:
+    """Each paragraph of an article as HTML, with the links the link stage planned (its linked
+    mentions). `tokens` are a markdown article's paragraphs as the link stage parsed them: a
+    paragraph is parsed once, for its mentions and its HTML."""
+    env = {"resolve": targets}
+    rendered = []
+    for number, (paragraph, mentions) in enumerate(zip(article.paragraphs, links.mentions)):
+        planned = [PlannedLink(m.start, m.end, targets(m.target), auto=True) for m in mentions if m.linked]
+        if article.format == "txt":
+            rendered.append("<p>" + str(render_plain_paragraph(paragraph.text, planned)) + "</p>")
+        else:
+            rendered.append(str(render_markdown_block(md, paragraph.text, planned, env,
+                                                      tokens[number] if tokens is not None else None)))
+    return rendered

@@ -5,8 +5,8 @@ later checks can still run and report what else is wrong, all at once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, NamedTuple
 
 from .crosscheck import check_aliases, check_references, check_unique_ids, drop_drafts, raw_ids
 from . import schema
@@ -27,7 +27,7 @@ from .model import (
     SourceRef,
     Term,
 )
-from .schema_check import _suggest_id, _type_of, _validator, check_schema
+from .schema_check import _suggest_id, _type_of, check_schema
 from .urls import is_safe_url
 
 __all__ = ["check_schema", "validate"]
@@ -36,22 +36,6 @@ __all__ = ["check_schema", "validate"]
 @dataclass
 class _Context:
     problems: Problems
-    include_drafts: bool
-    memo: dict | None = None  # the preview server's: results of files that were not re-read
-
-
-def _known_valid(item: Any, rules: str, ctx: _Context) -> bool:
-    """True when this exact entry passed its schema before (the preview server re-parses a whole
-    file for a one-entry edit; checking 500 unchanged entries again would dominate the rebuild)."""
-    if ctx.memo is None:
-        return False
-    key = ("schema", rules, repr(item))
-    if key in ctx.memo:
-        return True
-    if _validator(rules).is_valid(item):
-        ctx.memo[key] = True
-        return True
-    return False
 
 
 def _sources(doc: YamlDoc, items: list[dict], base: tuple, ctx: _Context) -> tuple[SourceRef, ...]:
@@ -100,7 +84,8 @@ def _date(doc: YamlDoc, value: Any, path: tuple, ctx: _Context):
         return None
 
 
-def validate_site(doc: YamlDoc | None, ctx: _Context) -> Site | None:
+def validate_site(doc: YamlDoc | None, problems: Problems) -> Site | None:
+    ctx = _Context(problems)
     if doc is None:
         return None
     if doc.data is None:
@@ -131,7 +116,8 @@ def _with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def validate_seed(seed: RawSeed, ctx: _Context) -> Article | None:
+def validate_seed(seed: RawSeed, problems: Problems) -> Article | None:
+    ctx = _Context(problems)
     front: dict = {}
     if seed.front is not None:
         if seed.front.data is None:
@@ -217,124 +203,52 @@ def _note(doc: YamlDoc, item: dict, base: tuple, ctx: _Context, number: int) -> 
 _BUILDERS: dict[str, Callable] = {"entities": _entity, "timeline": _event, "glossary": _term}
 
 
-def validate_collection(name: str, docs: list[YamlDoc], ctx: _Context) -> list:
-    """Check each entry of a collection's files against its schema and build the typed objects."""
-    built = []
-    counter = 0
+class Entry(NamedTuple):
+    """One entry of a collection file: the file, its index there, and its number in the collection
+    (quotes without an id are numbered on from earlier files)."""
+
+    doc: YamlDoc
+    index: int
+    number: int
+
+
+def collection_entries(name: str, docs: list[YamlDoc], problems: Problems) -> list[Entry]:
+    """The entries of a collection's files, in order; a file that is not a list is a problem."""
+    entries = []
     for doc in docs:
         if doc.data is None:
             continue  # an empty file is an empty collection
         if not isinstance(doc.data, list):
-            ctx.problems.error(doc.where(()), f"{doc.path} must be a list of entries, not {_type_of(doc.data)}",
-                               "start each entry with '- id: ...'" if name != "quotes" else "start each entry with '- speaker: ...'")
+            problems.error(doc.where(()), f"{doc.path} must be a list of entries, not {_type_of(doc.data)}",
+                           "start each entry with '- id: ...'" if name != "quotes" else "start each entry with '- speaker: ...'")
             continue
-        key = (name, doc.path, counter)  # by file (quote ids count on from earlier files)
-        if ctx.memo is not None and key in ctx.memo and ctx.memo[key][0] is doc:
-            built += ctx.memo[key][1]
-            counter += len(doc.data)
-            continue
-        before, start = len(ctx.problems.items), len(built)
-        for index, item in enumerate(doc.data):
-            counter += 1
-            # An entry the loader handed back unchanged (same object: same text, line and index in
-            # this file) gives back the object built from it last time.
-            entry_key = ("entry", name, doc.path, id(item), counter)
-            if ctx.memo is not None and entry_key in ctx.memo and ctx.memo[entry_key][0] is item:
-                built.append(ctx.memo[entry_key][1])
-                continue
-            item_problems = len(ctx.problems.items)
-            if not _known_valid(item, schema.COLLECTION_ITEM[name], ctx) and \
-                    not check_schema(doc, item, (index,), schema.COLLECTION_ITEM[name], ctx.problems):
-                continue
-            if name in _BUILDERS:
-                obj = _BUILDERS[name](doc, item, (index,), ctx)
-            elif name == "quotes":
-                obj = _quote(doc, item, (index,), ctx, counter)
-            else:
-                obj = _note(doc, item, (index,), ctx, counter)
-            if obj is not None:
-                built.append(obj)
-                if ctx.memo is not None and len(ctx.problems.items) == item_problems:
-                    ctx.memo[entry_key] = (item, obj)
-        if ctx.memo is not None and len(ctx.problems.items) == before:
-            ctx.memo[key] = (doc, built[start:])
-    return built
+        entries += [Entry(doc, index, len(entries) + index + 1) for index in range(len(doc.data))]
+    return entries
 
 
-def _seed_article(seed: RawSeed, ctx: _Context, memo: dict | None) -> Article | None:
-    key = seed.path  # by file: a new version of the file replaces the old entry
-    if memo is not None and key in memo and memo[key][0] is seed:
-        return memo[key][1]
-    before = len(ctx.problems.items)
-    article = validate_seed(seed, ctx)
-    if memo is not None and article is not None and len(ctx.problems.items) == before:
-        memo[key] = (seed, article)
-    return article
+def validate_entry(name: str, entry: Entry, problems: Problems):
+    """Check one collection entry against its schema and build its typed object (None if it has errors)."""
+    doc, index, item, ctx = entry.doc, entry.index, entry.doc.data[entry.index], _Context(problems)
+    if not check_schema(doc, item, (index,), schema.COLLECTION_ITEM[name], problems):
+        return None
+    if name in _BUILDERS:
+        return _BUILDERS[name](doc, item, (index,), ctx)
+    if name == "quotes":
+        return _quote(doc, item, (index,), ctx, entry.number)
+    return _note(doc, item, (index,), ctx, entry.number)
 
 
-def _site(doc: YamlDoc | None, ctx: _Context, memo: dict | None) -> Site | None:
-    """The site settings; the preview server reuses them while site.yaml was not re-read."""
-    reused = memo.get(("site",)) if memo is not None else None
-    if reused is not None and reused[0] is doc:
-        return reused[1]
-    before = len(ctx.problems.items)
-    site = validate_site(doc, ctx)
-    if memo is not None and site is not None and len(ctx.problems.items) == before:
-        memo[("site",)] = (doc, site)
-    return site
-
-
-def _seed_articles(seeds: list[RawSeed], ctx: _Context,
-                   memo: dict | None) -> tuple[list[Article], frozenset[str], list[Article]]:
-    """The valid seeds' articles, their slugs (with a problem per duplicate), and the published ones.
-
-    The preview server's `memo` keeps the last clean result: when it holds the same number of
-    seeds, only the seeds that are not the very same objects are validated again, and the slug
-    sets are reused while their slugs and draft flags stay the same (5,000 seeds, one edited).
-    """
-    last = memo.get(("seeds",)) if memo is not None else None
-    if last is None or len(last[0]) != len(seeds):
-        return _seed_articles_anew(seeds, ctx, memo)
-    old_seeds, old_articles, old_slugs, old_published = last
-    before = len(ctx.problems.items)
-    articles = list(old_articles)
-    same_sets = True
-    for index in [i for i, (old, new) in enumerate(zip(old_seeds, seeds)) if old is not new]:
-        article = _seed_article(seeds[index], ctx, memo)
-        if article is None:  # a seed with an error: the full pass reports it (once)
-            del ctx.problems.items[before:]
-            return _seed_articles_anew(seeds, ctx, memo)
-        old = articles[index]
-        same_sets = same_sets and article.slug == old.slug and article.draft == old.draft
-        articles[index] = article
-    if not same_sets:
-        del ctx.problems.items[before:]
-        return _seed_articles_anew(seeds, ctx, memo)
-    published = articles if old_published is old_articles else [a for a in articles if not a.draft]
-    memo[("seeds",)] = (list(seeds), articles, old_slugs, published)
-    return articles, old_slugs, published
-
-
-def _seed_articles_anew(seeds: list[RawSeed], ctx: _Context,
-                        memo: dict | None) -> tuple[list[Article], frozenset[str], list[Article]]:
-    articles = []
-    for seed in seeds:  # the memo lookup inline: 5,000 seeds, most of them unchanged
-        hit = memo.get(seed.path) if memo is not None else None
-        article = hit[1] if hit is not None and hit[0] is seed else _seed_article(seed, ctx, memo)
-        if article is not None:
-            articles.append(article)
+def validate_seed_list(articles: list[Article], problems: Problems) -> tuple[frozenset[str], list[Article]]:
+    """The seeds' slugs (a problem per duplicate), and the published articles."""
     slugs = frozenset(a.slug for a in articles)
     if len(slugs) < len(articles):
         first: dict[str, str] = {}
         for article in articles:
             if article.slug in first:
-                ctx.problems.error(article.src, f"duplicate seed slug '{article.slug}'",
-                                   f"also used by {first[article.slug]}")
+                problems.error(article.src, f"duplicate seed slug '{article.slug}'", f"also used by {first[article.slug]}")
             first.setdefault(article.slug, article.path)
     published = articles if not any(a.draft for a in articles) else [a for a in articles if not a.draft]
-    if memo is not None and len(articles) == len(seeds) and len(slugs) == len(articles):
-        memo[("seeds",)] = (list(seeds), articles, slugs, published)
-    return articles, slugs, published
+    return slugs, published
 
 
 def _entity_checked(entity: Entity) -> tuple:
@@ -348,77 +262,63 @@ def _term_checked(term: Term) -> tuple:
             term.see_also_src, term.sources, term.draft)
 
 
-_OUTPUTS = {"entities": "entities", "timeline": "events", "glossary": "terms", "quotes": "quotes", "notes": "notes"}
+@dataclass(frozen=True)
+class Validated:
+    """Each part of the content validated on its own: the site settings, the seeds' articles and
+    each collection's objects (entries with errors left out)."""
+
+    site: Site | None
+    articles: list[Article]
+    parts: dict[str, list]  # by collection name: entities, timeline, glossary, quotes, notes
+
+    def cross_signature(self, raw: RawContent, slugs: frozenset[str]) -> tuple:
+        """All that the checks across collections read (`slugs`: the articles'): while it is the
+        same, so are their problems."""
+        complete = "seeds" not in raw.unreadable and len(self.articles) == len(raw.seeds)
+        return (tuple(map(_entity_checked, self.parts["entities"])), tuple(map(_term_checked, self.parts["glossary"])),
+                tuple(obj for name in ("timeline", "quotes", "notes") for obj in self.parts[name]),
+                slugs if complete else None, frozenset(raw.unreadable))
 
 
-def _collections(parts: dict, articles: list[Article], include_drafts: bool, reused: tuple | None) -> dict[str, tuple]:
-    """The library's collections: drafts left out (unless included), events by date, terms A-Z.
+def cross_check(raw: RawContent, validated: Validated, problems: Problems) -> None:
+    """The checks across collections: unique ids, references (a collection that could not be read
+    is not checked against, so one mistake does not cascade), aliases."""
+    parts, slugs = validated.parts, frozenset(a.slug for a in validated.articles)
+    seeds_complete = "seeds" not in raw.unreadable and len(validated.articles) == len(raw.seeds)
+    check_unique_ids([("entity", parts["entities"]), ("event", parts["timeline"]), ("glossary term", parts["glossary"]),
+                      ("quote", parts["quotes"]), ("note", parts["notes"])], problems)
+    known: dict[str, set[str] | None] = {
+        name: None if name in raw.unreadable else raw_ids(raw.collections[name]) for name in ("entities", "glossary")}
+    known["seeds"] = set(slugs) if seeds_complete else None
+    check_references(parts, known, problems)
+    check_aliases(parts["entities"], parts["glossary"], problems)
 
-    `reused` (the last result, whose checks still hold) lends the tuple of each collection whose
-    entries are all the same objects as then.
-    """
-    def same(a, b) -> bool:
-        return a is b or len(a) == len(b) and all(x is y for x, y in zip(a, b))
 
-    if reused is not None and all(same(parts[name], reused[2][name]) for name in _OUTPUTS if name != "entities"):
-        last = reused[3]
-        if same(parts["entities"], reused[2]["entities"]):
-            return last
-        # only entities changed, and not in anything the checks read: no reference is pruned differently
-        entities = tuple(drop_drafts({**parts, "articles": articles})["entities"]) if not include_drafts \
-            else tuple(parts["entities"])
-        return {**last, "entities": entities}
+def library_of(validated: Validated, published: list[Article], include_drafts: bool) -> Library:
+    """The Library of content without errors: drafts left out (unless included), events by date,
+    terms A-Z."""
+    parts, articles = validated.parts, validated.articles
     kept = drop_drafts({**parts, "articles": articles}) if not include_drafts else {**parts}
-    fresh = {"entities": tuple(kept["entities"]),
-             "events": tuple(sorted(kept["timeline"], key=lambda e: (e.date.earliest, e.date.latest, e.id))),
-             "terms": tuple(sorted(kept["glossary"], key=lambda t: (t.term.casefold(), t.id))),
-             "quotes": tuple(kept["quotes"]), "notes": tuple(kept["notes"])}
-    if reused is not None:
-        fresh = {name: last if same(value, last) else value for (name, value), last in
-                 zip(fresh.items(), (reused[3][name] for name in fresh))}
-    return fresh
+    return Library(site=validated.site, articles=tuple(articles if include_drafts else published),
+                   entities=tuple(kept["entities"]),
+                   events=tuple(sorted(kept["timeline"], key=lambda e: (e.date.earliest, e.date.latest, e.id))),
+                   terms=tuple(sorted(kept["glossary"], key=lambda t: (t.term.casefold(), t.id))),
+                   quotes=tuple(kept["quotes"]), notes=tuple(kept["notes"]))
 
 
-def validate(raw: RawContent, problems: Problems, include_drafts: bool = False,
-             memo: dict | None = None) -> Library | None:
-    """Turn raw content into a Library, or return None when there were errors (all in `problems`).
+def validate_parts(raw: RawContent, problems: Problems) -> Validated:
+    """Validate each file and entry on its own (the per-unit step)."""
+    site = validate_site(raw.site, problems)
+    articles = [a for a in (validate_seed(seed, problems) for seed in raw.seeds) if a is not None]
+    parts = {name: [obj for entry in collection_entries(name, docs, problems)
+                    if (obj := validate_entry(name, entry, problems)) is not None]
+             for name, docs in raw.collections.items()}
+    return Validated(site, articles, parts)
 
-    `memo` (kept by the preview server) reuses the Article of a seed file that was not re-read.
-    """
-    ctx = _Context(problems, include_drafts, memo)
-    site = _site(raw.site, ctx, memo)
-    articles, slugs, published = _seed_articles(raw.seeds, ctx, memo)
-    parts = {name: validate_collection(name, docs, ctx) for name, docs in raw.collections.items()}
-    seeds_complete = "seeds" not in raw.unreadable and len(articles) == len(raw.seeds)
-    # The checks across collections read only ids, names, aliases, references and their positions:
-    # their answer is the same while those are (an entity's summary was edited), and the preview
-    # server then reuses it; collections whose entries are all the same objects as last time keep
-    # their very tuples, so later stages see at once that they did not change.
-    signature = (tuple(map(_entity_checked, parts["entities"])), tuple(map(_term_checked, parts["glossary"])),
-                 tuple(id(obj) for name in ("timeline", "quotes", "notes") for obj in parts[name]),
-                 slugs if seeds_complete else None, frozenset(raw.unreadable), include_drafts,
-                 None if include_drafts else slugs if published is articles else frozenset(a.slug for a in published))
-    reused = memo.get(("checks",)) if memo is not None else None
-    if reused is not None and reused[0] == signature:
-        problems.items.extend(reused[1])
-        found = reused[1]
-    else:
-        reused = None
-        before = len(problems.items)
-        check_unique_ids([("entity", parts["entities"]), ("event", parts["timeline"]),
-                          ("glossary term", parts["glossary"]), ("quote", parts["quotes"]), ("note", parts["notes"])],
-                         problems)
-        known: dict[str, set[str] | None] = {
-            name: None if name in raw.unreadable else raw_ids(raw.collections[name]) for name in ("entities", "glossary")}
-        known["seeds"] = set(slugs) if seeds_complete else None
-        check_references(parts, known, problems)
-        check_aliases(parts["entities"], parts["glossary"], problems)
-        found = problems.items[before:]
-    collections = None
-    if not any(p.severity == "error" for p in found):
-        collections = _collections(parts, articles, include_drafts, reused)
-        if memo is not None and not problems.errors:  # (known ids above count entries that failed their schema)
-            memo[("checks",)] = (signature, list(found), parts, collections)
-    if problems.errors or site is None or collections is None:
-        return None
-    return Library(site=site, articles=tuple(articles if include_drafts else published), **collections)
+
+def validate(raw: RawContent, problems: Problems, include_drafts: bool = False) -> Library | None:
+    """Turn raw content into a Library, or return None when there were errors (all in `problems`)."""
+    validated = validate_parts(raw, problems)
+    _slugs, published = validate_seed_list(validated.articles, problems)
+    cross_check(raw, validated, problems)
+    return library_of(validated, published, include_drafts) if not problems.errors else None

@@ -7,6 +7,7 @@ entry, reusing the entries that did not change (the preview server's saves).
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,8 @@ class YamlDoc:
     # a list parsed entry by entry keeps each entry's positions in its own part (merging them on
     # every save of a 500-entry file would cost more than parsing the one entry that changed)
     parts: list[YamlDoc] = field(default_factory=list)
+    # a hash of what it was parsed from (its text and first line): the same source, the same document
+    source: str = ""
 
     def positions(self) -> tuple[dict, dict]:
         """Every value's and every key's position, merged over the parts."""
@@ -51,6 +54,11 @@ class YamlDoc:
             probe = probe[:-1]
         line, col = table.get(probe, (1, 1))
         return Location(self.path, line, col)
+
+
+def source_digest(text: str, first_line: int = 0) -> str:
+    """A hash of a source text and where it starts (positions are part of what is made of it)."""
+    return hashlib.blake2b(f"{first_line}\n{text}".encode(), digest_size=16).hexdigest()
 
 
 # characters that libyaml counts as line breaks and editors do not: positions would drift past them
@@ -132,7 +140,7 @@ def parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0) ->
     finally:
         if loader is not None:
             loader.dispose()
-    doc = YamlDoc(rel, None)
+    doc = YamlDoc(rel, None, source=source_digest(text, line_offset))
     if node is None:
         return doc
     try:
@@ -259,7 +267,7 @@ def parse_yaml_entries(text: str, rel: str, entries: dict) -> YamlDoc | None:
     spans = _entry_spans(text)
     if spans is None:
         return None
-    doc = YamlDoc(rel, [])
+    doc = YamlDoc(rel, [], source=source_digest(text))
     fresh: dict = {}
     for index, (line, entry_text) in enumerate(spans):
         key = (index, line, entry_text)

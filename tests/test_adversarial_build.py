@@ -466,10 +466,10 @@ def test_a_long_quote_that_is_not_verbatim_is_reported_in_bounded_time(cli, proj
 
 
 def test_ten_thousand_entities_in_one_paragraph_link_in_bounded_time(project: Path):
+    from explainer.engine import prepare
     from explainer.errors import Problems
-    from explainer.link import MAX_CO_MENTIONED, link
-    from explainer.markdown import make_markdown
-    from explainer.pipeline import BuildOptions, load_library
+    from explainer.link import MAX_CO_MENTIONED
+    from explainer.pipeline import BuildOptions
 
     names = [f"Zq{n:05d}" for n in range(10_000)]
     _write(project / ENT, "".join(f"- id: e{n}\n  name: {name}\n  kind: person\n  summary: S.\n"
@@ -481,8 +481,7 @@ def test_ten_thousand_entities_in_one_paragraph_link_in_bounded_time(project: Pa
     options = BuildOptions(root=project, out=project / "site", jobs=1, theme=REPO)
 
     def load_and_link():
-        problems = Problems()
-        return link(load_library(options, problems), make_markdown(), problems, jobs=1)
+        return prepare(options, Problems()).linked
 
     seconds, linked = _cpu_seconds(load_and_link)
     assert seconds < 10, f"{seconds:.1f} s"

@@ -405,12 +405,13 @@ def test_the_page_checker_catches_injections(tmp_path: Path):
        linked=st.lists(st.sampled_from(["entity:a", "entity:b-c", "term:d", "entity:zz"]), max_size=6))
 def test_card_block_is_the_chosen_cards_serialised_in_one_go_however_often_memoised(cards, linked):
     """Each card's JSON is kept between pages; the block must still be exactly the cards the page
-    links to, as one escaped JSON object, and a card that changed (a new object) is written anew."""
-    from explainer.render import before_body_end, card_block, json_ld
+    links to, as one escaped JSON object, and the cards of another site's render are written anew."""
+    from explainer.render import CardData, before_body_end, card_block, json_ld
     page = "<body>" + "".join(f'<a data-card="{key}">x</a>' for key in linked) + "</body>"
-    memo: dict = {}
     for round_ in range(2):
-        html = before_body_end(page, card_block(page, cards, memo))
+        data = CardData(cards)
+        card_block(page, data)  # (each card serialised once, then reused)
+        html = before_body_end(page, card_block(page, data))
         used = sorted(set(linked))
         if not used:
             assert html == page

@@ -332,10 +332,10 @@ def test_link_check_agrees_with_resolving_each_link_on_its_own(pages):
 def test_parallel_build_matches_the_in_process_build_byte_for_byte(project: Path, tmp_path: Path):
     """Enough articles for linking and rendering to fork their workers (the real site is too small
     to), and the same site as one process makes: page order, search postings, scans and all."""
-    from explainer.link import PARALLEL_MIN_ARTICLES
+    from explainer.jobs import PARALLEL_MIN_ARTICLES
     from explainer.parallel import fork_imap
     from explainer.pipeline import BuildOptions, build
-    from explainer.render import PARALLEL_MIN_PAGES
+    from explainer.jobs import PARALLEL_MIN_PAGES
     if fork_imap(str, [1], 2, 1) is None:
         pytest.skip("no fork on this platform")
     count = max(PARALLEL_MIN_ARTICLES, PARALLEL_MIN_PAGES) + 20
@@ -383,7 +383,7 @@ def test_large_site_with_a_broken_link_fails_whole_while_its_index_is_written_ap
     broken link must still fail the build and leave the previous output as it was."""
     from explainer.errors import ContentError
     from explainer.pipeline import BuildOptions, build
-    from explainer.render import PARALLEL_MIN_PAGES
+    from explainer.jobs import PARALLEL_MIN_PAGES
     for number in range(PARALLEL_MIN_PAGES + 20):
         (project / "seeds" / f"extra-{number:03d}.md").write_text(
             f'---\ntitle: "Extra {number}"\nslug: extra-{number:03d}\n---\n\nLovelace, day {number}.\n',

@@ -38,7 +38,7 @@ def cached_build(options: BuildOptions, folder: Path, warn: Callable[[str], None
                 disk.fill(staging, folder, stored.mirror)
                 session.adopt(stored.state)
                 session.prefilled = set(stored.mirror)
-                changed, unchanged = disk.changed_sources(session.memos.files, stored.hashes, options.root)
+                changed, unchanged = disk.changed_sources(session.file_cache, stored.hashes, options.root)
                 report = session.rebuild(changed)
             else:
                 unchanged = {}
@@ -52,6 +52,6 @@ def cached_build(options: BuildOptions, folder: Path, warn: Callable[[str], None
             stamps = disk.update_mirror(out, session.written, session.deleted, folder, stored.mirror)
         else:
             stamps = disk.mirror(out, names, folder)
-        disk.write(folder, options, disk.Stored(session.state(), disk.source_hashes(session.memos.files, unchanged),
+        disk.write(folder, options, disk.Stored(session.state(), disk.source_hashes(session.file_cache, unchanged),
                                                 stamps))
     return BuildResult({name: b"" for name in names}, [], list(report.warnings))

@@ -22,7 +22,7 @@ from typing import Iterable, Mapping
 
 from ..errors import Location
 from ..link import ArticleLinks, Linked
-from ..model import Library
+from ..model import Article, Library
 from ..pages import PageSpec
 
 Keys = dict[str, str]
@@ -98,6 +98,11 @@ class _Hasher:
             else:
                 keys[f"{kind}:{item.id}"] = self._memoised(item, _digest)
         return keys
+
+
+def article_digest(article: Article, memo: dict[int, tuple[object, object]]) -> str:
+    """An article's content hash (its "seed:<slug>" key), memoised as content_keys memoises it."""
+    return _Hasher(memo, None).article(article)[f"seed:{article.slug}"]
 
 
 def _collections(library: Library) -> tuple[tuple[str, tuple], ...]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable
 from selectolax.lexbor import LexborHTMLParser
 
 from ..pages import PageSpec
-from ..render import RenderedPage
+from ..jobs import RenderedPage
 from ..search import (
     Postings,
     SearchRecord,

@@ -1,8 +1,8 @@
 """The preview session: the reuse layer kept in memory between saves (what engine.run may reuse).
 
-The session runs the same engine as `build` for its first build and for every rebuild. It lends
-the engine the stages' memos (parsed files, validated seeds, per-article links, excerpt places),
-keeps the last good site (pages, their content keys, the dependency index of which page depends
+The session runs the same engine as `build` for its first build and for every rebuild. It keeps
+the parsed files (filecache.py) and runs the stages' per-unit functions on what its caches have
+no result for (validating.py, linking.py, cards.py: results by content key), keeps the last good site (pages, their content keys, the dependency index of which page depends
 on which key) and, after a save, names the pages to render again: the dependants of every key
 that changed (keys.py), the pages being looked at first. It writes the changed files itself.
 """
@@ -16,15 +16,21 @@ from pathlib import Path
 from typing import Callable, Collection
 
 from ..assets import collect_assets
-from ..engine import BuildOptions, LinkTables, Prepared, StageMemos, Work, run
+from ..engine import BuildOptions, LinkEach, LinkTables, Prepared, Work, run
+from ..errors import Problems
 from ..filecache import FileCache
+from ..jobs import RenderedPage
 from ..markdown import make_markdown
 from ..model import Library
 from ..pages import PageBuilder, PageSpec, page_specs
-from ..render import RenderedPage, Renderer, make_environment, precompile
+from ..render import Renderer, make_environment, precompile
 from ..search import SearchRecord
 from ..write import FolderWriter, atomic_write, safe_relative, write_site
+from .cache import StageCache
+from .cards import CardReuse
 from .keys import Keys, changed_keys, content_keys, pages_touched_by, update_keys
+from .linking import LinkReuse
+from .validating import ValidateReuse
 from .search import SearchRefresh
 from .site import Change, Report, Site
 from .templates import TemplateGraph
@@ -43,8 +49,9 @@ class Session:
         self.written: set[str] = set()  # files written and removed by write_files, for the CI cache's mirror
         self.deleted: set[str] = set()
         self.eager_search = eager_search  # index for search within each run, not after a pause
-        self.memos = StageMemos(FileCache(), {}, {}, {})
-        self.card_memo: dict = {}  # preview-card text of glossary definitions, by definition
+        self.file_cache = FileCache()
+        cache = StageCache()  # each stage's results by content
+        self.validating, self.linking, self.cards = ValidateReuse(cache), LinkReuse(cache), CardReuse(cache)
         self.digest_memo: dict = {}  # article hashes, by article
         self.templates = TemplateGraph()
         self.env = None
@@ -80,7 +87,7 @@ class Session:
 
     @property
     def link_cache(self) -> dict:
-        return self.memos.links
+        return self.linking.by_slug
 
     @property
     def search_files(self) -> dict[str, bytes]:
@@ -100,12 +107,15 @@ class Session:
 
     def _intact(self) -> bool:
         """Whether the last good content is what was last linked (a failed rebuild took its indexes over)."""
-        return self.site.prepared is not None and self.memos.previous is self.site.prepared.linked
+        return self.site.prepared is not None and self.linking.last is self.site.prepared.linked
 
-    def linked(self, linked) -> None:
-        # kept even if the content has errors: its indexes match the library just loaded, which is
-        # what the next rebuild compares with; the last builder's lookups were lent to the new one
-        self.memos.previous, self.memos.builder = linked, None
+    def validate(self, raw, problems: Problems, include_drafts: bool) -> Library | None:
+        return self.validating.validate(raw, problems, include_drafts)
+
+    def link(self, library: Library, urls, md, problems: Problems, link_each: LinkEach):
+        # what it links is kept even if the content has errors: its indexes match the library just
+        # loaded, which is what the next rebuild compares with
+        return self.linking.link(library, urls, md, problems, link_each, self.digest_memo)
 
     def plan(self, prepared: Prepared) -> Work | None:
         change, site = self.change, self.site
@@ -148,7 +158,7 @@ class Session:
         """A renderer for this run's pages; a full build makes each page's search record too
         (rebuilds leave that to the search refresh, off the save-to-page path)."""
         return Renderer(self._environment(), prepared.library.site, prepared.urls, self.asset_names,
-                        prepared.builder.cards(self.card_memo), noindex=self.options.noindex,
+                        self.cards.cards(prepared.builder, self.linking.context), noindex=self.options.noindex,
                         minify=self.options.minify, search=(full or self.eager_search) and self.options.search)
 
     def tables(self, work: Work) -> LinkTables:
@@ -166,31 +176,20 @@ class Session:
     def _keys_after(self, library: Library) -> tuple[Keys, set[str]]:
         site = self.site
         if site.prepared is not None:
-            return update_keys(site.prepared.library, site.keys, library, self.digest_memo, self.memos.links)
-        keys = content_keys(library, self.digest_memo, self.memos.links)
+            return update_keys(site.prepared.library, site.keys, library, self.digest_memo, self.linking.by_slug)
+        keys = content_keys(library, self.digest_memo, self.linking.by_slug)
         return keys, changed_keys(site.keys, keys)
 
     def _prune_memos(self, library: Library) -> None:
-        """Now and then, forget the memo entries of objects that were replaced (clearing the memos
-        instead would hash and validate 5,000 articles again on the next save)."""
-        links, validated, anchors = self.memos.links, self.memos.validated, self.memos.anchors
+        """Now and then, forget the hashes of objects that were replaced (clearing them instead
+        would hash 5,000 articles again on the next save)."""
+        links = self.linking.by_slug
         parts = (library.articles, library.entities, library.events, library.terms, library.quotes, library.notes)
         size = sum(len(x) for x in parts) + len(links)
-        if max(len(self.digest_memo), len(validated), len(anchors)) <= 2 * size + 100:
+        if len(self.digest_memo) <= 2 * size + 100:
             return
         alive = {id(obj) for objects in parts for obj in objects} | {id(done) for done in links.values()}
         self.digest_memo = {key: entry for key, entry in self.digest_memo.items() if key in alive}
-        self.memos.anchors = {key: entry for key, entry in anchors.items() if id(entry[0]) in alive}
-
-        def current(key, entry) -> bool:
-            if isinstance(key, str) or key[0] == "entry":  # a seed file's article, a collection entry's object
-                return id(entry[1]) in alive
-            if key[0] in ("schema", "checks", "seeds", "site"):  # entries that passed their schema; the last
-                # cross-checks, seed list and site settings (each replaced by the next one)
-                return True
-            return all(id(obj) in alive for obj in entry[1])  # a collection file's objects
-
-        self.memos.validated = {key: entry for key, entry in validated.items() if current(key, entry)}
 
     def _plan_specs(self, prepared: Prepared) -> None:
         """The pages of the site: the last build's, while its articles, entities and the split of
@@ -254,7 +253,7 @@ class Session:
             return Change(full=True)
         content_changed = any(not n.startswith(("templates/", "static/")) for n in names)
         if content_changed:
-            self.memos.files.trust_changes(self.options.root / n if not Path(n).is_absolute() else Path(n)
+            self.file_cache.trust_changes(self.options.root / n if not Path(n).is_absolute() else Path(n)
                                            for n in names)
         if static_names:
             self.assets, self.asset_names = collect_assets(self.options.static, fingerprint=False,
@@ -268,10 +267,9 @@ class Session:
         gc.unfreeze()  # let the collector see the previous build's objects again
         gc.enable()  # a full build collects as it goes
         self.change.full = True
-        self.memos.links.clear()
-        self.memos.previous = self.memos.builder = None
-        self.card_memo.clear()
-        self.memos.files.distrust()
+        self.linking.forget()
+        self.cards.forget()
+        self.file_cache.distrust()
         self.assets, self.asset_names = collect_assets(self.options.static, fingerprint=self.options.fingerprint,
                                                        minify=self.options.minify)
 
@@ -280,8 +278,6 @@ class Session:
         self.change = change
         if change.full:
             self._start_full()
-        elif self._intact() and change.content_changed:
-            self.memos.builder = self.site.prepared.builder  # lends the lookups of unchanged collections
         fresh: dict[PageSpec, RenderedPage] = {}
         first: list = []  # (milliseconds, outputs) once the first batch is on disk
 
@@ -313,7 +309,7 @@ class Session:
     def _commit_full(self, fresh: dict[PageSpec, RenderedPage]) -> None:
         change = self.change
         prepared = change.prepared
-        self.site = Site(prepared, fresh, content_keys(prepared.library, self.digest_memo, self.memos.links),
+        self.site = Site(prepared, fresh, content_keys(prepared.library, self.digest_memo, self.linking.by_slug),
                          change.specs, change.spec_index, prepared.linked.article_order, change.tables)
         self.site.index_dependants()
         # A large site keeps millions of objects in memory; without this, an occasional full
@@ -345,7 +341,6 @@ class Session:
         # the same object means the same articles as these pages were made for
         site.specs_order = change.prepared.linked.article_order
         site.prepared = change.prepared
-        self.memos.previous = change.prepared.linked
         if self.options.search and fresh:
             if self.eager_search:
                 self.search.refresh(background=False)
@@ -356,10 +351,7 @@ class Session:
     def state(self) -> dict:
         """What the next CI build may reuse, without the page bytes (the output folder has them),
         the page builder (its markdown parser holds functions: made again from the content), and
-        the memos keyed by object identity (which no other process can use)."""
-        self.memos.validated.pop(("checks",), None)  # its signature holds object ids
-        self.memos.anchors.clear()
-        self.memos.builder = None
+        the hashes memoised by object identity (which no other process can use)."""
         self.digest_memo.clear()
         prepared = self.site.prepared
         stripped: dict[int, SearchRecord] = {}
@@ -372,22 +364,26 @@ class Session:
 
         pages = {spec: replace(page, data=None, search=without_passages(page.search))
                  for spec, page in self.site.pages.items()}
-        return {"memos": self.memos, "card_memo": self.card_memo, "templates": self.templates,
+        return {"file_cache": self.file_cache, "validating": self.validating, "linking": self.linking, "cards": self.cards,
+                "templates": self.templates,
                 "assets": (self.assets, self.asset_names), "search": self.search.state(without_passages),
-                "content": (prepared.library, prepared.linked, prepared.urls) if prepared is not None else None,
+                "content": (prepared.library, prepared.linked, prepared.html, prepared.urls)
+                if prepared is not None else None,
                 "site": replace(self.site, pages=pages, prepared=None)}
 
     def adopt(self, state: dict) -> None:
         """Continue from a state that `state()` gave (page bytes are read from the output when needed)."""
-        self.memos, self.card_memo, self.templates = state["memos"], state["card_memo"], state["templates"]
+        self.file_cache, self.templates = state["file_cache"], state["templates"]
+        self.validating, self.linking, self.cards = state["validating"], state["linking"], state["cards"]
+        self.linking.cache.renew()  # (one cache, shared by the three)
         self.assets, self.asset_names = state["assets"]
         self.search.adopt(state["search"])
         self.site = state["site"]
         if state["content"] is not None:
-            library, linked, urls = state["content"]
+            library, linked, html, urls = state["content"]
             md = make_markdown(allow_html=library.site.allow_html)
-            self.site.prepared = Prepared(library, linked, PageBuilder(linked, urls, md), urls)
-        self.memos.files.distrust()
+            self.site.prepared = Prepared(library, linked, html, PageBuilder(linked, html, urls, md), urls)
+        self.file_cache.distrust()
 
     # --- templates, files -------------------------------------------------------------------------
     def _environment(self):

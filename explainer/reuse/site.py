@@ -7,7 +7,7 @@ from typing import Collection
 from ..engine import LinkTables, Prepared
 from ..errors import Problem
 from ..pages import PageSpec
-from ..render import RenderedPage
+from ..jobs import RenderedPage
 from .keys import Keys
 
 

@@ -351,7 +351,7 @@ def load_inputs(root, seed_path) -> tuple[Article, Library]:
     problem is a located ContentError, as in `build`."""
     from ..errors import ContentError, Problems
     from ..load import load_content, load_seed, relative
-    from ..validate import _Context, validate, validate_seed
+    from ..validate import validate, validate_seed
 
     problems = Problems()
     library = validate(load_content(root, problems), problems, include_drafts=True)
@@ -361,7 +361,7 @@ def load_inputs(root, seed_path) -> tuple[Article, Library]:
     if article is None:
         raw = load_seed(seed_path, root, problems)
         problems.raise_if_errors()
-        article = validate_seed(raw, _Context(problems, True))
+        article = validate_seed(raw, problems)
         problems.raise_if_errors()
         if article is None:
             raise ContentError(problems.items)
