@@ -337,3 +337,19 @@ def test_consecutive_template_saves_rerender_the_viewed_page_from_its_kept_plan(
     live.rebuild({project / "content/entities.yaml"}, viewing=(page,))  # new content: planned again
     assert "The capital city" in (live.options.out / page).read_text()
     clean_build_matches(live, tmp_path)
+
+
+def test_a_new_kind_that_changes_which_mention_a_crowded_paragraph_links(project: Path, tmp_path: Path):
+    """An entity's kind ranks it when a paragraph has more candidates than room, so changing it
+    can change the links of articles whose text did not change (here ¶2 links "Engine" until
+    Babbage becomes a person, who outranks it): they are linked again, and the pages rebuilt."""
+    babbage = "- id: charles-babbage\n  name: Charles Babbage\n  kind: "
+    with (project / "content/site.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("linking:\n  max_per_paragraph: 1\n")
+    edit(project / "content/entities.yaml", babbage + "person", babbage + "place")
+    own_theme(project)
+    session = Session(BuildOptions(root=project, out=tmp_path / "live", fingerprint=False, search=False, jobs=1))
+    session.build_all()
+    edit(project / "content/entities.yaml", babbage + "place", babbage + "person")
+    session.rebuild({project / "content/entities.yaml"})
+    clean_build_matches(session, tmp_path)
