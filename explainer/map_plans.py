@@ -45,8 +45,9 @@ class MapPlans:
         for other, sides in listed.items():
             weights[other] += EXPLICIT_WEIGHT * sides
         # an entity of a large site shares paragraphs with hundreds: make Edges of those shown only
-        chosen = heapq.nsmallest(strongest, weights.items(),
-                                 key=lambda item: strength_order(item[1], min(me, item[0]), max(me, item[0])))
+        # (strength_order's ends are (min(me, o), max(me, o)): as `me` is one end of every tie,
+        # they order the ties exactly as `o` alone does)
+        chosen = heapq.nsmallest(strongest, weights.items(), key=lambda item: strength_order(item[1], item[0], ""))
         return [Edge(min(me, o), max(me, o), shared.get(o, 0), listed[o]) for o, _ in chosen]
 
     def related(self, entity: Entity) -> tuple[list[dict], int]:

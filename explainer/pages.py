@@ -262,10 +262,10 @@ class PageBuilder(MapPlans, SectionedPlans, SiteFilePlans):
                 more_groups.append({"article": self.articles[slug].title, "href": href,
                                     "count": len(by_article[slug]),
                                     "rows": [(index, self.urls.paragraph_in(href, index)) for index in sorted(paragraphs)]})
-        first = min(((self.article_order[slug], min(m.paragraph for m in found), slug)
-                     for slug, found in by_article.items()), default=None)
+        first_slug = min(by_article, key=self.article_order.__getitem__, default=None)  # first in site order
+        first = first_slug and (min(m.paragraph for m in by_article[first_slug]), first_slug)
         return Mentions(groups, more_groups, ordered,
-                        first and {"index": first[1], "href": self.urls.paragraph_in(self.urls.article(first[2]), first[1])},
+                        first and {"index": first[0], "href": self.urls.paragraph_in(self.urls.article(first[1]), first[0])},
                         paragraphs=sum(len({m.paragraph for m in found}) for found in by_article.values()),
                         unlisted=len(ordered) - len(groups) - len(more_groups),
                         search_href=f"{self.urls.page('search/')}?q={quote(entity.name)}")
