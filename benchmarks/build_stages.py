@@ -11,7 +11,8 @@ rendering the paragraphs, the main process's indexes), then per page kind the pa
 the preview-card block, lexbor's parse, the link scan, the search record and the write, and
 after them the link check and the search index. Nested stages count in their own row only
 (their parent's row shows what is left). The build spreads linking and rendering over the
-cores; this shows the work itself. The wrappers add about a microsecond a call.
+cores; this shows the work itself. The wrappers add about a microsecond a call. The output
+folder (under benchmarks/_work/) is deleted before the clock starts, as run_bench.py does.
 
 A stage is wrapped wherever a module of the package holds it, so the script follows a
 function that moves between modules; one it cannot find is reported and left out.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import shutil
 import sys
 import time
 from collections import Counter
@@ -142,6 +144,8 @@ def main() -> None:
     missing = install(clock)
     from explainer.pipeline import BuildOptions, build
 
+    if args.out.is_dir() and HERE / "_work" in args.out.resolve().parents:
+        shutil.rmtree(args.out)  # this script's own output of a run before: no part of a clean build
     gc.collect()
     started, cpu = time.perf_counter(), time.process_time()
     build(BuildOptions(root=project, out=args.out, jobs=1, theme=HERE.parent))

@@ -178,8 +178,11 @@ def _passages(main, has_roles: bool) -> list[list[str]]:
         # (`.id`, not `.attributes.get("id")`: the attributes are a dict made on each call)
         anchor, ancestor, nested = node.id, node.parent, False
         role = _role(node) if has_roles else ""
-        while ancestor is not None and ancestor.tag != "main":
-            if ancestor.tag in BLOCK_TAGS:
+        while ancestor is not None:
+            tag = ancestor.tag  # (made anew on each access)
+            if tag == "main":
+                break
+            if tag in BLOCK_TAGS:
                 nested = True  # its text is part of the enclosing block's
                 break
             if not anchor:
