@@ -32,27 +32,28 @@ sys.path.insert(0, str(HERE.parent))
 
 import explainer  # noqa: E402
 
-# (row, module, function): the function object is looked up in its module, then replaced in every
-# module of the package that refers to it
+# (row, function or Class.method): each is looked up in the package's modules and replaced in every
+# module that refers to it
 STAGES = [
-    ("load: read files", "explainer.load", "load_content"),
-    ("validate", "explainer.validate", "validate"),
-    ("link: markdown-it parse", "explainer.markdown", "parse_blocks"),
-    ("link: find mentions", "explainer.link", "find_paragraph_matches"),
-    ("link: choose links", "explainer.linkpolicy", "choose_links"),
-    ("link: render paragraphs", "explainer.markdown", "render_markdown_block"),
-    ("link: index mentions", "explainer.link", "_add_article"),
-    ("link: place excerpts", "explainer.link", "place"),
-    ("link: the rest", "explainer.link", "link"),
-    ("page: plan", "explainer.pages", "plan_page"),
-    ("page: Jinja", "explainer.render", "Renderer.render_parts"),
-    ("page: card block", "explainer.render", "card_block"),
-    ("page: lexbor parse", "explainer.render", "LexborHTMLParser"),
-    ("page: link scan", "explainer.check", "scan_tree"),
-    ("page: search record", "explainer.search", "search_record"),
-    ("page: write", "explainer.write", "FolderWriter.write"),
-    ("link check", "explainer.check", "check_scanned"),
-    ("search index", "explainer.search", "build_index"),
+    ("load: read files", "load_content"),
+    ("validate", "validate"),
+    ("link: markdown-it parse", "parse_blocks"),
+    ("link: find mentions", "find_paragraph_matches"),
+    ("link: choose links", "choose_links"),
+    ("render paragraphs (markdown-it)", "render_markdown_block"),
+    ("link: an article, the rest", "link_article"),
+    ("link: index mentions", "index_article"),
+    ("link: place excerpts", "place"),
+    ("link: the rest", "link"),
+    ("page: plan", "plan_page"),
+    ("page: Jinja", "Renderer.render_parts"),
+    ("page: card block", "card_block"),
+    ("page: lexbor parse", "LexborHTMLParser"),
+    ("page: link scan", "scan_tree"),
+    ("page: search record", "search_record"),
+    ("page: write", "FolderWriter.write"),
+    ("link check", "check_scanned"),
+    ("search index", "build_index"),
 ]
 PER_KIND = {"page: plan", "page: Jinja", "page: card block", "page: lexbor parse", "page: link scan",
             "page: search record", "page: write"}
@@ -87,6 +88,10 @@ class Clock:
         return timed
 
 
+def _holders(modules: list, name: str) -> list:
+    return [module for module in modules if name in vars(module)]
+
+
 def install(clock: Clock) -> list[str]:
     """Wrap every stage; return the ones not found."""
     import importlib
@@ -95,41 +100,43 @@ def install(clock: Clock) -> list[str]:
     modules = [importlib.import_module(info.name) for info in pkgutil.walk_packages(explainer.__path__, "explainer.")
                if not info.name.startswith("explainer.suggest")]
     missing = []
-    for row, module_name, name in STAGES:
-        owner = importlib.import_module(module_name)
+    for row, name in STAGES:
         owner_name, _, attribute = name.rpartition(".")
-        holder = getattr(owner, owner_name) if owner_name else owner
-        original = getattr(holder, attribute, None)
-        if original is None:
-            missing.append(f"{module_name}.{name}")
+        holders = _holders(modules, owner_name or attribute)
+        if not holders:
+            missing.append(name)
             continue
-        timed = clock.wrap(row, original)
         if owner_name:  # a method: replace it on its class
-            setattr(holder, attribute, timed)
+            owner = getattr(holders[0], owner_name)
+            setattr(owner, attribute, clock.wrap(row, getattr(owner, attribute)))
             continue
-        for module in modules:
-            for key, value in list(vars(module).items()):
-                if value is original:
-                    setattr(module, key, timed)
-    import explainer.render as render
+        original = getattr(holders[0], attribute)
+        timed = clock.wrap(row, original)
+        for module in holders:
+            if getattr(module, attribute) is original:
+                setattr(module, attribute, timed)
+    for module in _holders(modules, "render_spec"):
+        _mark_page_kinds(clock, module, modules)
+    return missing
 
-    plan_spec = render.render_spec
+
+def _mark_page_kinds(clock: Clock, module, modules: list) -> None:
+    """Tell the clock which kind of page is being made, and when the pages are done."""
+    made, made_all = module.render_spec, module.render_all
 
     def render_spec(builder, renderer, spec, *args, **kwargs):
         clock.kind = spec[0] if spec[0] in ("article", "entity") else "other"
-        return plan_spec(builder, renderer, spec, *args, **kwargs)
-    render.render_spec = render_spec
-    rendered_all = render.render_all
+        return made(builder, renderer, spec, *args, **kwargs)
 
     def render_all(*args, **kwargs):
         try:
-            return rendered_all(*args, **kwargs)
+            return made_all(*args, **kwargs)
         finally:
             clock.kind = "after the pages"  # the index and the files written at the end
-    for module in modules:
-        if getattr(module, "render_all", None) is rendered_all:
-            module.render_all = render_all
-    return missing
+    module.render_spec = render_spec
+    for holder in modules:
+        if getattr(holder, "render_all", None) is made_all:
+            holder.render_all = render_all
 
 
 def main() -> None:
@@ -152,7 +159,7 @@ def main() -> None:
     wall, total = time.perf_counter() - started, time.process_time() - cpu
     print(f"N = {args.size}: clean build in one process, {total:.2f} s CPU ({wall:.2f} s wall)")
     print(f"{'stage':<34} {'CPU s':>7} {'calls':>7} {'ms a call':>9}")
-    for row, _, _ in STAGES:
+    for row, _ in STAGES:
         for key in sorted(k for k in clock.totals if k == row or k.startswith(row + " [")):
             seconds, calls = clock.totals[key], clock.calls[key]
             print(f"{key:<34} {seconds:7.2f} {calls:7d} {seconds / calls * 1000:9.3f}")
