@@ -99,10 +99,11 @@ class LinkReuse:
     def _relink(self, library: Library, last: Linked, md: MarkdownIt, problems: Problems, link_each: LinkEach,
                 digests: dict) -> Linked:
         """Take the last indexes over and update them for the articles that changed, came or went."""
-        linked = _take_over(library, last)
         same_count = len(last.library.articles) == len(library.articles)
-        candidates = [new for old, new in zip(last.library.articles, library.articles) if old is not new] \
-            if same_count else list(library.articles)
+        replaced = [(old, new) for old, new in zip(last.library.articles, library.articles) if old is not new] \
+            if same_count else None
+        linked = _take_over(library, last, replaced)
+        candidates = [new for _, new in replaced] if replaced is not None else list(library.articles)
         for article in candidates:
             self.keys[article.slug] = (self.context, article_digest(article, digests))
         fresh = dict(zip([a.slug for a in candidates], self._cached(linked.matcher, candidates, link_each)))
@@ -126,25 +127,24 @@ class LinkReuse:
         return linked
 
 
-def _take_over(library: Library, last: Linked) -> Linked:
+def _take_over(library: Library, last: Linked, replaced: list[tuple[Article, Article]] | None) -> Linked:
     """A Linked of `library` holding the last one's mention indexes (moved, not copied: copying
     them costs more than the rest of a one-paragraph rebuild on a large site), and its article
-    lookups while the articles have the same slugs in the same order."""
+    lookups while the articles have the same slugs in the same order (`replaced`: the articles
+    that are not the very ones of the last library, old and new, when there are as many)."""
     linked = Linked(library, last.matcher)
     linked.visible, linked.mentions, linked.by_target = last.visible, last.mentions, last.by_target
     linked.co_mentions, linked.mention_counts = last.co_mentions, last.mention_counts
     last.visible, last.mentions, last.by_target = {}, {}, defaultdict(dict)
     last.co_mentions, last.mention_counts = defaultdict(Counter), Counter()
-    old, new = last.library.articles, library.articles
-    if len(old) == len(new) and all(a is b or a.slug == b.slug for a, b in zip(old, new)):
+    if replaced is not None and all(old.slug == new.slug for old, new in replaced):
         linked.articles, linked.article_order = last.articles, last.article_order
         last.articles, last.article_order = {}, {}
-        for was, article in zip(old, new):
-            if was is not article:
-                linked.articles[article.slug] = article
+        for _, article in replaced:
+            linked.articles[article.slug] = article
     else:
-        linked.articles = {a.slug: a for a in new}
-        linked.article_order = {a.slug: n for n, a in enumerate(new)}
+        linked.articles = {a.slug: a for a in library.articles}
+        linked.article_order = {a.slug: n for n, a in enumerate(library.articles)}
     return linked
 
 
