@@ -13,7 +13,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator, Protocol, Sequence
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from markdown_it import MarkdownIt
 
@@ -94,10 +94,11 @@ LinkEach = Callable[[AliasMatcher, Sequence[Article]], Iterator[LinkedArticle]]
 @dataclass
 class Work:
     """What a run renders: every page of the site, and the ones to render now, in batches written
-    in turn (the pages an author is looking at first). The other pages stand as they were."""
+    in turn (the pages an author is looking at first; a batch may be found only once the one
+    before it is handed on). The other pages stand as they were."""
 
     specs: list[PageSpec]
-    batches: list[list[PageSpec]]
+    batches: Iterable[list[PageSpec]]
     full: bool  # every page: the search records are made with the pages
 
 

@@ -62,20 +62,21 @@ class LatestCodeCache(jinja2.BytecodeCache):
         self._codes.clear()
 
 
-def precompile(env: jinja2.Environment, name: str) -> None:
-    """Compile a template's current source into the environment's code cache (not its template
-    cache: whether the template is up to date is still decided when it is next used)."""
+def precompile(env: jinja2.Environment, name: str, source: str, filename: str,
+               tree: jinja2.nodes.Template | None = None) -> None:
+    """Compile a template's source (already parsed into `tree`, if given) into the environment's
+    code cache, not its template cache: whether the template is up to date is still decided when
+    it is next used, and this code is used only if the file then holds the same source."""
     cache = env.bytecode_cache
     if cache is None:
         return
-    try:
-        source, filename, _ = env.loader.get_source(env, name)
-        bucket = cache.get_bucket(env, name, filename, source)
-        if bucket.code is None:
-            bucket.code = env.compile(source, name, filename)
-            cache.set_bucket(bucket)
-    except Exception:  # a missing or broken template is reported when a page is rendered with it
-        pass
+    bucket = cache.get_bucket(env, name, filename, source)
+    if bucket.code is None:
+        try:
+            bucket.code = env.compile(tree if tree is not None else source, name, filename)
+        except Exception:  # a broken template is reported when a page is rendered with it
+            return
+        cache.set_bucket(bucket)
 
 
 class RefusedTemplate(jinja2.TemplateNotFound):

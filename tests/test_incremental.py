@@ -353,3 +353,54 @@ def test_a_new_kind_that_changes_which_mention_a_crowded_paragraph_links(project
     edit(project / "content/entities.yaml", babbage + "place", babbage + "person")
     session.rebuild({project / "content/entities.yaml"})
     clean_build_matches(session, tmp_path)
+
+
+def test_a_saved_template_is_parsed_and_compiled_once_whichever_thread_comes_first(
+        live: Session, project: Path, tmp_path: Path, monkeypatch):
+    """The watcher's thread compiles a saved template ahead while the rebuild waits for the save
+    to settle; the rebuild must neither compile it again nor parse it again to find what uses it,
+    even when it starts while the compile ahead is still running (or before it)."""
+    import threading
+
+    env = live._environment()
+    parsed: list[str] = []
+    compiled: list[str] = []
+    parse, compile_ = env._parse, env.compile
+    monkeypatch.setattr(env, "_parse", lambda source, name, filename: parsed.append(name) or parse(source, name, filename))
+    monkeypatch.setattr(env, "compile", lambda source, name=None, *a, **k: compiled.append(name) or compile_(source, name, *a, **k))
+    template, page = project / "templates/entity.html", "entities/london/index.html"
+    for round_ in range(3):
+        parsed.clear(), compiled.clear()
+        edit(template, '<article class="entity">', f'<article class="entity"><!-- save {round_} -->')
+        ahead = threading.Thread(target=live.precompile, args=({template},))
+        if round_ == 2:  # the rebuild starts first
+            report = live.rebuild({template}, viewing=(page,))
+            ahead.start()
+        else:
+            ahead.start()
+            report = live.rebuild({template}, viewing=(page,))
+        ahead.join()
+        assert report.first_outputs == (page,)
+        assert f"<!-- save {round_} -->" in (live.options.out / page).read_text()
+        assert parsed == compiled == ["entity.html"]
+        edit(template, f'<article class="entity"><!-- save {round_} -->', '<article class="entity">')
+    live.rebuild({template})
+    clean_build_matches(live, tmp_path)
+
+
+def test_the_pages_that_merely_mention_an_edit_are_found_after_the_page_in_view_is_written(
+        live: Session, project: Path, tmp_path: Path, monkeypatch):
+    """Finding every dependant of a change costs milliseconds on a large site: the page in view
+    is written first, then the rest is looked for (and still all re-rendered)."""
+    from explainer.reuse.site import Site
+
+    events: list[str] = []
+    dependants_of = Site.dependants_of
+    monkeypatch.setattr(Site, "dependants_of", lambda site, changed: events.append("dependants") or dependants_of(site, changed))
+    edit(project / "content/entities.yaml", "summary: Capital city", "summary: The capital city")
+    report = live.rebuild({project / "content/entities.yaml"}, viewing=("entities/ada-lovelace/index.html",),
+                          on_first_write=lambda outputs: events.append("written"))
+    assert events == ["written", "dependants"]
+    assert report.first_outputs == ("entities/ada-lovelace/index.html", "entities/london/index.html")
+    assert "articles/engines/index.html" in report.outputs
+    clean_build_matches(live, tmp_path)

@@ -129,6 +129,10 @@ def test_templates_compiled_ahead_are_used_only_for_the_same_source(tmp_path: Pa
 
     from explainer.render import make_environment, precompile
 
+    def compile_ahead(name: str) -> None:
+        source, filename, _ = env.loader.get_source(env, name)
+        precompile(env, name, source, filename)
+
     (tmp_path / "t.html").write_text("one {{ x }}", encoding="utf-8")
     env = make_environment(tmp_path, auto_reload=True)
     assert env.get_template("t.html").render(x=1) == "one 1"
@@ -138,18 +142,18 @@ def test_templates_compiled_ahead_are_used_only_for_the_same_source(tmp_path: Pa
 
     clock.sleep(0.01)
     (tmp_path / "t.html").write_text("two {{ x }}", encoding="utf-8")
-    precompile(env, "t.html")
+    compile_ahead("t.html")
     assert compiled == ["two {{ x }}"]
     assert env.get_template("t.html").render(x=2) == "two 2"
     assert compiled == ["two {{ x }}"]  # the rebuild did not compile it again
 
     clock.sleep(0.01)
-    precompile(env, "t.html")  # compiled ahead of a write that then changed the file again
+    compile_ahead("t.html")  # compiled ahead of a write that then changed the file again
     (tmp_path / "t.html").write_text("three {{ x }}", encoding="utf-8")
     assert env.get_template("t.html").render(x=3) == "three 3"  # never the stale code
 
     (tmp_path / "t.html").write_text("broken {{ x ", encoding="utf-8")
-    precompile(env, "t.html")  # no exception here: the rebuild reports it
+    compile_ahead("t.html")  # no exception here: the rebuild reports it
     with pytest.raises(jinja2.TemplateSyntaxError):
         env.get_template("t.html")
 

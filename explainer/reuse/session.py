@@ -13,7 +13,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Collection
+from typing import Callable, Collection, Iterator
 
 from ..assets import collect_assets
 from ..engine import BuildOptions, LinkEach, LinkTables, Prepared, Work, run
@@ -23,7 +23,7 @@ from ..jobs import RenderedPage
 from ..markdown import make_markdown
 from ..model import Library
 from ..pages import PageBuilder, PageSpec, page_specs
-from ..render import Renderer, make_environment, precompile
+from ..render import Renderer, make_environment
 from ..search import SearchRecord
 from ..write import FolderWriter, atomic_write, safe_relative, write_site
 from .cache import StageCache
@@ -32,7 +32,7 @@ from .keys import Keys, changed_keys, content_keys, pages_touched_by, update_key
 from .linking import LinkReuse
 from .validating import ValidateReuse
 from .search import SearchRefresh
-from .site import Change, Report, Site
+from .site import Change, Report, Site, pages_affected, pages_in_view
 from .templates import TemplateGraph
 
 KEPT_PLANS = 8  # the pages in view keep their plans (contexts) while only templates change
@@ -55,6 +55,7 @@ class Session:
         self.digest_memo: dict = {}  # article hashes, by article
         self.templates = TemplateGraph()
         self.env = None
+        self._compiling = threading.Lock()  # held while saved templates are compiled ahead (precompile)
         self.assets: dict[str, bytes] = {}
         self.asset_names: dict[str, str] = {}
         self.site = Site()
@@ -126,7 +127,8 @@ class Session:
             return Work(specs, [specs], True)
         changed: set[str] = set()
         if change.template_names:
-            changed |= self.templates.affected(self._environment(), change.template_names)
+            with self._compiling:
+                changed |= self.templates.affected(self._environment(), change.template_names)
         change.keys = site.keys
         if change.content_changed:
             change.keys, changed_now = self._keys_after(prepared.library)
@@ -136,23 +138,23 @@ class Session:
                 self._start_full()
                 return None
         self._plan_specs(prepared)
-        affected = site.dependants_of(changed) | pages_touched_by(changed, prepared.linked)
-        if change.specs is not site.specs:  # pages that are new to the site (a redirect stub, an article)
-            affected |= {spec for spec in change.specs if spec not in site.pages}
-        affected = {spec for spec in affected if spec in change.spec_index}
+        touched = pages_touched_by(changed, prepared.linked)
         # The pages an author is looking at (the edited article or entity, the pages open in the
-        # browser) are rendered and written first; the pages that merely mention them follow.
-        primary = {spec for spec in affected if f"{'seed' if spec[0] == 'article' else spec[0]}:{spec[1]}" in changed}
-        if change.viewing:
-            viewed = set(change.viewing)
-            primary |= {spec for spec in affected if spec in site.pages and site.pages[spec].output in viewed}
-        if not primary and change.template_names:
-            primary = affected
-        order = sorted(affected, key=change.spec_index.__getitem__)
-        change.rendering = len(order)
+        # browser) are rendered and written first; the pages that merely mention them are found
+        # and rendered after that.
+        primary = pages_in_view(site, change, changed, touched)
+        if not primary and change.template_names:  # no page of it in view: all of them at once
+            return Work(change.specs, [change.in_order(pages_affected(site, change, changed, touched))], False)
         if len(primary) <= KEPT_PLANS:  # a template save next would re-render these from the same builder
             prepared.builder.keep_plans = primary
-        return Work(change.specs, [[s for s in order if s in primary], [s for s in order if s not in primary]], False)
+        change.in_view_first = bool(primary)
+        return Work(change.specs, self._batches(primary, changed, touched), False)
+
+    def _batches(self, primary: set[PageSpec], changed: set[str], touched: set[PageSpec]) -> Iterator[list[PageSpec]]:
+        """The pages in view, then (found once those are on disk) every other affected page."""
+        change = self.change
+        yield change.in_order(primary)
+        yield change.in_order(pages_affected(self.site, change, changed, touched) - primary)
 
     def renderer(self, prepared: Prepared, full: bool) -> Renderer:
         """A renderer for this run's pages; a full build makes each page's search record too
@@ -291,7 +293,7 @@ class Session:
             if not first:
                 first.append(((time.perf_counter() - started) * 1000, tuple(sorted(p.output for p in pages))))
                 gc.enable()
-                if on_first_write is not None and len(pages) < self.change.rendering:
+                if on_first_write is not None and self.change.in_view_first:
                     on_first_write(first[0][1])
 
         result = run(self.options, self, on_batch=on_batch)
@@ -312,6 +314,9 @@ class Session:
         self.site = Site(prepared, fresh, content_keys(prepared.library, self.digest_memo, self.linking.by_slug),
                          change.specs, change.spec_index, prepared.linked.article_order, change.tables)
         self.site.index_dependants()
+        if not self.staged:  # the preview: a template's first save then parses that template alone
+            with self._compiling:
+                self.templates.affected(self._environment(), set())
         # A large site keeps millions of objects in memory; without this, an occasional full
         # collection walks all of them in the middle of a rebuild. Frozen objects are still freed
         # when no longer referenced; only cycles wait for the next full build's unfreeze.
@@ -336,6 +341,8 @@ class Session:
         if change.specs is not site.specs:
             pages = {spec: pages[spec] for spec in change.specs if spec in pages}
         site.pages, site.keys, site.tables = pages, change.keys, change.tables
+        if site.dependants_added > 100_000:  # stale entries piling up after many edits: start afresh
+            site.index_dependants()  # (from the pages just made: their deps are the current ones)
         site.specs, site.spec_index = change.specs, change.spec_index
         # link() hands the article order on to the next build while the slugs stay the same, so
         # the same object means the same articles as these pages were made for
@@ -394,7 +401,7 @@ class Session:
     def precompile(self, paths: Collection[Path]) -> None:
         """Compile saved templates ahead of the rebuild, and find what they reference (called from
         the file watcher's thread the moment a save is seen, while the rebuild still waits for the
-        saves to settle)."""
+        saves to settle; whichever of this and the rebuild comes second finds the code made)."""
         self._rebuild_expected_until = time.monotonic() + 0.5  # the search refresh stands still meanwhile
         templates = self.options.templates.resolve()
         names = set()
@@ -403,11 +410,9 @@ class Session:
                 names.add(Path(path).resolve().relative_to(templates).as_posix())
             except ValueError:
                 continue
-        for name in names:
-            precompile(self._environment(), name)
-        if names:
-            with self._state_lock:
-                self.templates.affected(self._environment(), names)
+        with self._compiling:
+            for name in sorted(names):
+                self.templates.read(self._environment(), name, compile_ahead=True)
 
     def _relative(self, path: Path) -> str:
         try:

@@ -41,15 +41,18 @@ class Site:
     # a lookup checks the page's current deps; the index is made afresh by the next full build)
     dependants: dict[str, list[PageSpec]] = field(default_factory=dict)
     dependants_added: int = 0
+    by_output: dict[str, PageSpec] = field(default_factory=dict)  # the page of each file (stale entries filtered)
 
     def index_dependants(self) -> None:
         self.dependants, self.dependants_added = {}, 0
+        self.by_output = {page.output: spec for spec, page in self.pages.items()}
         for spec, page in self.pages.items():
             for key in page.deps:
                 self.dependants.setdefault(key, []).append(spec)
 
     def add_dependants(self, fresh: dict[PageSpec, RenderedPage]) -> None:
         """Add the keys that re-rendered pages newly depend on (dropped ones are filtered on lookup)."""
+        self.by_output.update((page.output, spec) for spec, page in fresh.items())
         for spec, page in fresh.items():
             old = self.pages.get(spec)
             if old is not None and old.deps is page.deps:
@@ -57,8 +60,12 @@ class Site:
             for key in page.deps - old.deps if old is not None else page.deps:
                 self.dependants.setdefault(key, []).append(spec)
                 self.dependants_added += 1
-        if self.dependants_added > 100_000:  # stale entries piling up after many edits: start afresh
-            self.index_dependants()
+
+    def pages_of(self, outputs: Collection[str]) -> set[PageSpec]:
+        """The pages written to these files (files of no page are left out)."""
+        specs = {self.by_output.get(output) for output in outputs}
+        return {spec for spec in specs if spec is not None and (page := self.pages.get(spec)) is not None
+                and page.output in outputs}
 
     def dependants_of(self, changed: set[str]) -> set[PageSpec]:
         """The pages whose content depends on one of the changed keys."""
@@ -81,5 +88,36 @@ class Change:
     specs: list[PageSpec] = field(default_factory=list)
     spec_index: dict[PageSpec, int] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
-    rendering: int = 0  # how many pages the run renders
+    in_view_first: bool = False  # the first batch is the pages in view; the rest follow it
     tables: LinkTables | None = None
+
+    def in_order(self, specs: set[PageSpec]) -> list[PageSpec]:
+        """The pages in site order."""
+        return sorted(specs, key=self.spec_index.__getitem__)
+
+
+def pages_affected(site: Site, change: Change, changed: set[str], touched: set[PageSpec]) -> set[PageSpec]:
+    """Every page a change affects: those that depend on a changed key, those a changed object
+    now appears on (`touched`: keys.pages_touched_by), and the pages new to the site."""
+    affected = site.dependants_of(changed) | touched
+    if change.specs is not site.specs:  # pages that are new to the site (a redirect stub, an article)
+        affected |= {spec for spec in change.specs if spec not in site.pages}
+    return {spec for spec in affected if spec in change.spec_index}
+
+
+def pages_in_view(site: Site, change: Change, changed: set[str], touched: set[PageSpec]) -> set[PageSpec]:
+    """The affected pages of the edited articles and entities, and those open in the browser
+    (found without finding every affected page)."""
+    specs = {("article" if kind == "seed" else kind, ident) for kind, _, ident in (key.partition(":") for key in changed)}
+    specs |= site.pages_of(set(change.viewing))
+    return {spec for spec in specs if _affects(site, change, spec, changed, touched)}
+
+
+def _affects(site: Site, change: Change, spec: PageSpec, changed: set[str], touched: set[PageSpec]) -> bool:
+    """Whether one page is among `pages_affected`."""
+    if spec not in change.spec_index:
+        return False
+    page = site.pages.get(spec)
+    if page is None:
+        return spec in touched or change.specs is not site.specs
+    return spec in touched or not changed.isdisjoint(page.deps)
