@@ -18,12 +18,15 @@ from typing import Any, Callable
 from markupsafe import escape
 
 from .data_names import DATA_FILES, SCHEMAS
+from .graph import Edge
 from .model import Event, SourceRef
 from .pages import PageBuilder, PagePlan, _plain, planned
 
 SCHEMA_FOLDER = Path(__file__).parent / "schemas"
 _HREF = re.compile(r'href="(/[^"]*)"')
 _CARD = re.compile(r' data-card="[^"]*"')  # the site's preview cards mean nothing elsewhere
+GRAPH_TIES = 30  # graph.json keeps each entity's strongest ties (as many as its page lists), every explicit relation
+GRAPH_EVIDENCE = 8  # …and the first paragraphs of each tie (as many as the map's list of ties links)
 
 
 def schema_text(name: str) -> str:
@@ -158,38 +161,63 @@ class DataFiles:
             "sources": [self.source(s) for s in t.sources], "url": self.url(self.urls.term(t.id)),
         } for t in self.b.lib.terms]}
 
-    # --- the network -----------------------------------------------------------------------
+    # --- the network ---------------------------------------------------------------------
     def graph(self) -> dict:
-        """Every entity and every tie: how many paragraphs name both, which (as positions in the
-        `paragraphs` table, so each paragraph is written once), and whether one lists the other
-        as related."""
-        table, evidence = self.shared_paragraphs()
-        edges = [{"source": a, "target": b, "paragraphs": paragraphs, "related": listed > 0,
-                  "evidence": evidence.get((a, b), [])}
-                 for a, b, paragraphs, listed in sorted((e.a, e.b, e.paragraphs, e.listed) for e in self.b.network())]
-        return {"articles": {a.slug: {"title": a.title, "url": self.url(self.urls.article(a.slug))}
-                             for a in self.b.lib.articles},
-                "paragraphs": table,
-                "nodes": [{"id": e.id, "name": e.name, "kind": e.kind, "url": self.url(self.urls.entity(e.id))}
-                          for e in self.b.lib.entities],
+        """Each entity's GRAPH_TIES strongest ties and every explicit relation: how many paragraphs
+        name both, the first GRAPH_EVIDENCE of them (as positions in the `paragraphs` table, so
+        each paragraph is written once) and whether one lists the other as related. A large site's
+        entities share paragraphs with hundreds of others, and every pair made 24 MB at 20,000
+        articles; each node says how many ties it has in all."""
+        entities = self.b.lib.entities
+        kept: dict[tuple[str, str], Edge] = {}
+        for entity in entities:
+            for edge in self.b.edges_touching(entity, strongest=GRAPH_TIES):
+                kept[(edge.a, edge.b)] = edge
+        for a, b, listed in self.explicit_pairs():
+            pair = (a, b) if a < b else (b, a)
+            if pair not in kept:
+                kept[pair] = Edge(*pair, self.b.linked.co_mentions.get(pair[0], {}).get(pair[1], 0), listed)
+        table, evidence = self.evidence(kept)
+        edges = [{"source": a, "target": b, "paragraphs": edge.paragraphs, "related": edge.listed > 0,
+                  "evidence": evidence.get((a, b), [])} for (a, b), edge in sorted(kept.items())]
+        shown = dict.fromkeys(slug for slug, _ in table)
+        return {"articles": {slug: {"title": self.b.articles[slug].title, "url": self.url(self.urls.article(slug))}
+                             for slug in shown},
+                "paragraphs": [list(key) for key in table],
+                "nodes": [{"id": e.id, "name": e.name, "kind": e.kind, "ties": self.tie_count(e),
+                           "url": self.url(self.urls.entity(e.id))} for e in entities],
                 "edges": edges}
 
-    def shared_paragraphs(self) -> tuple[list[list], dict[tuple[str, str], list[int]]]:
-        """The paragraphs that name two entities or more, as [slug, number] in site order; and for
-        every pair of entities a < b, the positions in that list of those that name both (one
-        pass over the paragraphs)."""
-        table: list[list] = []
+    def explicit_pairs(self) -> list[tuple[str, str, int]]:
+        """Every explicit relation once: its two ends and how many of them list the other."""
+        listed: dict[tuple[str, str], int] = {}
+        for entity in self.b.lib.entities:
+            for other in entity.related:
+                if other != entity.id:
+                    pair = (entity.id, other) if entity.id < other else (other, entity.id)
+                    listed[pair] = listed.get(pair, 0) + 1
+        return [(a, b, n) for (a, b), n in listed.items()]
+
+    def tie_count(self, entity) -> int:
+        """How many entities this one is tied to: named in a paragraph with it, or related either way."""
+        others = set(self.b.linked.co_mentions.get(entity.id, {})) | set(entity.related)
+        return len((others | self.b.related_to.get(entity.id, set())) - {entity.id})
+
+    def evidence(self, kept: dict) -> tuple[list[tuple[str, int]], dict[tuple[str, str], list[int]]]:
+        """The first GRAPH_EVIDENCE paragraphs, in site order, that name both ends of each kept
+        tie (as positions in a table of the paragraphs used, in site order)."""
+        table: list[tuple[str, int]] = []
         found: dict[tuple[str, str], list[int]] = defaultdict(list)
         mentions, order = self.b.linked.mentions, self.b.article_order
         for key in sorted(mentions, key=lambda k: (order[k[0]], k[1])):
             present = sorted({m.target for m in mentions[key] if m.kind == "entity"})
-            if len(present) < 2:
-                continue
             place = len(table)
-            table.append(list(key))
             for i, a in enumerate(present):
                 for b in present[i + 1:]:
-                    found[(a, b)].append(place)
+                    if (a, b) in kept and len(found[(a, b)]) < GRAPH_EVIDENCE:
+                        found[(a, b)].append(place)
+                        if len(table) == place:
+                            table.append(key)
         return table, found
 
 

@@ -5,6 +5,7 @@ the templates) instead of receiving it pickled; only the items' indexes and the 
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -21,6 +22,11 @@ _worker_state: tuple[Callable, Sequence] | None = None
 def _adopt(task: Callable, items: Sequence) -> None:
     global _worker_state
     _worker_state = (task, items)
+    # The build turns cyclic garbage collection off, but a worker makes cycles on every page
+    # (Jinja's macros hold their page's context): left alone, a worker grows by the contexts of
+    # all its pages. The parent froze what the worker inherits (see _imap), so collecting here
+    # walks only the worker's own objects and leaves the inherited memory pages unwritten.
+    gc.enable()
 
 
 def _can_fork() -> bool:
@@ -56,10 +62,14 @@ def _imap(task: Callable, items: Sequence, jobs: int, chunks_per_job: int,
           on_fork: Callable[[], None] | None) -> Iterator:
     # an executor, not a multiprocessing Pool: a worker that dies (killed for memory, say) makes
     # it raise BrokenProcessPool, where a Pool starts another worker and waits for ever
+    gc.freeze()  # everything the workers inherit: their collections leave it alone
     executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_adopt, initargs=(task, items))
     try:  # (map hands out every chunk at once, which forks the workers)
-        results = executor.map(_run, range(len(items)), chunksize=max(1, len(items) // (jobs * chunks_per_job)))
+        try:
+            results = executor.map(_run, range(len(items)), chunksize=max(1, len(items) // (jobs * chunks_per_job)))
+        finally:
+            gc.unfreeze()
         if on_fork is not None:  # after handing out the work: the workers need not wait for it
             on_fork()
         yield from results
