@@ -23,7 +23,7 @@ from .errors import ContentError, Location, Problem, Problems
 from .jobs import PARALLEL_MIN_PAGES, LinkedArticle, RenderedPage, link_and_render, link_articles, render_all
 from .link import Linked, LinkTargets, build_matcher, editorial_warnings, link
 from .linker import AliasMatcher
-from .load import FileCache, RawContent, load_content
+from .load import RawContent, Sources, load_content
 from .markdown import make_markdown
 from .model import Article, Library
 from .pages import PageBuilder, PageSpec, ParagraphHtml, Urls, page_specs, spec_output
@@ -115,7 +115,7 @@ class LinkTables:
 class Reuse(Protocol):
     """What a run may reuse (reuse.session.Session: the preview's, kept on disk for CI by reuse.ci)."""
 
-    file_cache: FileCache  # the files as last parsed (reused while the watcher reports no change)
+    file_cache: Sources  # the files as last parsed (reused while the watcher reports no change)
 
     def unchanged(self) -> Prepared | None:
         """The last run's content, when nothing of it changed (only templates or assets)."""

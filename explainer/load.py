@@ -2,8 +2,9 @@
 
 Nothing here judges the content beyond "can it be read": schemas and references are the
 validate stage's job. Files are read through the gate of their project folder (files.py) as
-clean text; YAML becomes plain data with positions in yamldoc.py; the preview server's cache of
-parsed files is filecache.py.
+clean text; YAML becomes plain data with positions in yamldoc.py. The stage reads through
+`Sources`: straight from disk (`DiskSources`) in a build, or through the reuse layer's cache of
+parsed files (reuse/files.py) in the preview, which answers for files that have not changed.
 """
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Protocol, TypeVar
 
 from .errors import Location, Problems
-from .filecache import FileCache
 from .files import Gate, RefusedFile, list_files
 from .model import Paragraph
-from .yamldoc import YamlDoc, find_control, parse_yaml, parse_yaml_entries, source_digest
+from .yamldoc import YamlDoc, find_control, parse_yaml, source_digest
+
+Parsed = TypeVar("Parsed")
+YamlParser = Callable[[str, str, Problems], "YamlDoc | None"]  # (text, path as shown, problems)
 
 # Content files read from content/; each collection may also be split into content/<name>/*.yaml.
 COLLECTIONS = ("entities", "timeline", "glossary", "quotes", "notes")
@@ -171,27 +175,49 @@ def load_seed(path: Path, root: Path, problems: Problems, gates: Gates | None = 
                    source_digest(text))
 
 
-def load_yaml_file(path: Path, root: Path, problems: Problems, entries: dict | None = None) -> YamlDoc | None:
+def load_yaml_file(path: Path, root: Path, problems: Problems, parse: YamlParser = parse_yaml) -> YamlDoc | None:
     text = read_text(path, root, problems)
     if text is None:
         return None
-    if entries is not None:
-        doc = parse_yaml_entries(text, relative(path, root), entries)
-        if doc is not None:
-            return doc
-    return parse_yaml(text, relative(path, root), problems)
+    return parse(text, relative(path, root), problems)
 
 
-def load_content(root: Path, problems: Problems, cache: FileCache | None = None) -> RawContent:
+class Sources(Protocol):
+    """How the load stage reaches the project's files. Each method is given the plain way to do
+    its job, and may answer from what it knows instead when that gives the same result."""
+
+    def files(self, folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+        """The files in `folder` (and below) with one of `suffixes`, in a stable order."""
+
+    def parsed(self, path: Path, parse: Callable[[], Parsed | None]) -> Parsed | None:
+        """`parse()`: the file at `path`, parsed (None: it could not be read)."""
+
+    def parsed_all(self, paths: list[Path], parse: Callable[[Path], Parsed | None]) -> list[Parsed | None]:
+        """`[parse(path) for path in paths]`."""
+
+    def yaml_parser(self, path: Path) -> YamlParser:
+        """How to parse the collection file at `path` (yamldoc.parse_yaml, or one that reuses entries)."""
+
+
+class DiskSources:
+    """Every file read and parsed afresh (a build)."""
+
+    def files(self, folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+        return list_files(folder, suffixes)
+
+    def parsed(self, path: Path, parse: Callable[[], Parsed | None]) -> Parsed | None:
+        return parse()
+
+    def parsed_all(self, paths: list[Path], parse: Callable[[Path], Parsed | None]) -> list[Parsed | None]:
+        return [parse(path) for path in paths]
+
+    def yaml_parser(self, path: Path) -> YamlParser:
+        return parse_yaml
+
+
+def load_content(root: Path, problems: Problems, sources: Sources | None = None) -> RawContent:
     """Read content/ and seeds/ under the project root; every unreadable file becomes a problem."""
-    def cached(path: Path, load):
-        if cache is None:
-            return load(path, root, problems)
-        return cache.get(path, lambda: load(path, root, problems))
-
-    def listed(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
-        return cache.list_files(folder, suffixes) if cache is not None else list_files(folder, suffixes)
-
+    sources = sources or DiskSources()
     content = root / "content"
     for folder in (content, root / "seeds"):
         try:
@@ -202,7 +228,7 @@ def load_content(root: Path, problems: Problems, cache: FileCache | None = None)
     site_path = content / "site.yaml"
     site = None
     if site_path.exists() or site_path.is_symlink():
-        site = cached(site_path, load_yaml_file)
+        site = sources.parsed(site_path, lambda: load_yaml_file(site_path, root, problems))
     else:
         problems.error(Location(relative(site_path, root)), "missing site settings file",
                        "create content/site.yaml with at least a title")
@@ -210,21 +236,15 @@ def load_content(root: Path, problems: Problems, cache: FileCache | None = None)
     unreadable: set[str] = set()
     for name in COLLECTIONS:
         paths = [p for p in [content / f"{name}.yaml"] if p.exists() or p.is_symlink()]
-        paths += listed(content / name, (".yaml", ".yml"))
-        if cache is None:
-            docs = [load_yaml_file(p, root, problems) for p in paths]
-        else:
-            docs = [cache.get(p, lambda p=p: load_yaml_file(p, root, problems, cache.entries.setdefault(p, {})))
-                    for p in paths]
+        paths += sources.files(content / name, (".yaml", ".yml"))
+        docs = [sources.parsed(p, lambda p=p: load_yaml_file(p, root, problems, sources.yaml_parser(p)))
+                for p in paths]
         collections[name] = [d for d in docs if d is not None]
         if len(collections[name]) < len(docs):
             unreadable.add(name)
-    seed_paths = listed(root / "seeds", SEED_SUFFIXES)
+    seed_paths = sources.files(root / "seeds", SEED_SUFFIXES)
     gates: Gates = {}  # for this load only: a folder may become a symlink between rebuilds
-    if cache is None:
-        seeds = [load_seed(p, root, problems, gates) for p in seed_paths]
-    else:
-        seeds = cache.get_many(seed_paths, lambda path: load_seed(path, root, problems, gates))
+    seeds = sources.parsed_all(seed_paths, lambda path: load_seed(path, root, problems, gates))
     present = [s for s in seeds if s is not None]
     if len(present) < len(seeds):
         unreadable.add("seeds")

@@ -97,7 +97,7 @@ def test_entry_by_entry_parse_equals_whole_file_parse(entries, comments, data):
     """Whatever the entries (quoted, multi-line, flow lists, comments between them), parsing entry by
     entry gives the same data and the same positions as parsing the file whole, before and after
     one entry is edited with the cache warm; a file it cannot split is left to the whole parse."""
-    from explainer.yamldoc import parse_yaml_entries
+    from explainer.reuse.entries import parse_yaml_entries
 
     text = _yaml_list(entries, comments, flow=False)
     memo: dict = {}
@@ -114,7 +114,7 @@ def test_entry_by_entry_parse_equals_whole_file_parse(entries, comments, data):
 
 
 def test_entry_by_entry_parse_reuses_unchanged_entries():
-    from explainer.yamldoc import parse_yaml_entries
+    from explainer.reuse.entries import parse_yaml_entries
 
     text = "# people\n- id: a\n  name: A\n- id: b\n  name: B\n"
     memo: dict = {}

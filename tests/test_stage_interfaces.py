@@ -12,7 +12,7 @@ import pytest
 
 from helpers import REPO
 from explainer import link as link_stage
-from explainer import pages, placement, render, validate
+from explainer import load, pages, placement, render, validate, yamldoc
 from explainer.engine import BuildOptions, link_content, load_library
 from explainer.errors import Problems
 from explainer.jobs import link_and_render
@@ -25,12 +25,12 @@ from explainer.urls import Urls
 STAGES = REPO / "explainer"
 REUSE_WORDS = {"memo", "memos", "cache", "previous", "anchors", "reuse", "lend", "last"}
 # the stage functions and classes the engine calls, which must take only their inputs
-PURE = [validate.validate, validate.validate_site, validate.validate_seed, validate.collection_entries,
+PURE = [load.load_content, load.load_yaml_file, load.load_seed, yamldoc.parse_yaml, validate.validate, validate.validate_site, validate.validate_seed, validate.collection_entries,
         validate.validate_entry, validate.validate_seed_list, validate.cross_check, validate.library_of,
         link_stage.link, link_stage.link_article, link_stage.index_article, placement.place, placement.place_again,
         placement.locate_excerpt, pages.PageBuilder, render.Renderer, render.paragraph_html, render.card_block]
 # stage modules in which reuse no longer recognises unchanged content by object identity
-NO_IDENTITY = ["validate.py", "crosscheck.py", "link.py", "placement.py", "linker.py", "linkpolicy.py", "pages.py",
+NO_IDENTITY = ["load.py", "yamldoc.py", "validate.py", "crosscheck.py", "link.py", "placement.py", "linker.py", "linkpolicy.py", "pages.py",
                "render.py", "jobs.py"]
 
 
@@ -175,3 +175,25 @@ def test_validate_reuse_validates_only_new_files_and_entries_and_matches_a_clean
     made.clear()
     both()
     assert made.count("validate_seed") == 2 and made.count("validate_entry") == entries
+
+
+
+def test_the_file_cache_reads_what_the_disk_reads(project: Path):
+    """The load stage through the preview's file cache (reuse/files.py) gives the content it gives
+    straight from disk (the cache parses a collection file entry by entry, so the YAML documents
+    differ in their parts, and the validated library is compared), before and after an entry of a collection file and a seed are edited."""
+    from explainer.reuse.files import FileCache
+
+    cache = FileCache()
+    entities = project / "content" / "entities.yaml"
+    for step in range(3):
+        if step == 1:
+            entities.write_text(entities.read_text(encoding="utf-8").replace(
+                "summary: Designer of the Analytical Engine.", "summary: Designer of engines."), encoding="utf-8")
+        if step == 2:
+            _second_seed(project, "Babbage built engines in London.")
+        cache.forget(list((project / "content").iterdir()) + list((project / "seeds").iterdir()))
+        through_cache, from_disk = load.load_content(project, Problems(), cache), load.load_content(project, Problems())
+        assert [s.paragraphs for s in through_cache.seeds] == [s.paragraphs for s in from_disk.seeds]
+        assert validate.validate(through_cache, Problems()) == validate.validate(from_disk, Problems())
+    assert cache.entries[entities]  # the collection file was parsed entry by entry

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine import BuildOptions
-from ..filecache import FileCache
+from .files import FileCache
 from ..output import MARKER, OutputRefused, check_place
 from ..write import safe_relative
 

@@ -1,7 +1,7 @@
 """The preview session: the reuse layer kept in memory between saves (what engine.run may reuse).
 
 The session runs the same engine as `build` for its first build and for every rebuild. It keeps
-the parsed files (filecache.py) and runs the stages' per-unit functions on what its caches have
+the parsed files (files.py) and runs the stages' per-unit functions on what its caches have
 no result for (validating.py, linking.py, cards.py: results by content key), keeps the last good site (pages, their content keys, the dependency index of which page depends
 on which key) and, after a save, names the pages to render again: the dependants of every key
 that changed (keys.py), the pages being looked at first. It writes the changed files itself.
@@ -18,7 +18,7 @@ from typing import Callable, Collection, Iterator
 from ..assets import collect_assets
 from ..engine import BuildOptions, LinkEach, LinkTables, Prepared, Work, run
 from ..errors import Problems
-from ..filecache import FileCache
+from .files import FileCache
 from ..jobs import RenderedPage
 from ..markdown import make_markdown
 from ..model import Library

@@ -1,10 +1,14 @@
 """The preview server's cache of parsed files and folder listings, so that a rebuild after a save
-reads only what changed (load.load_content uses it when given one)."""
+reads only what changed: the `Sources` the load stage reads through in a session."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from .files import list_files
+from ..errors import Problems
+from ..files import list_files
+from ..load import YamlParser
+from ..yamldoc import YamlDoc, parse_yaml
+from .entries import parse_yaml_entries
 
 
 class FileCache:
@@ -25,9 +29,9 @@ class FileCache:
         self._links: set[Path] = set()  # symlinked files: their target's saves are reported elsewhere
         self.entries: dict[Path, dict] = {}  # per collection file: its entries parsed one by one
         self._trusted = False
-        # get_many's last answer: (the listing asked about, results, index of each path, paths that failed)
+        # parsed_all's last answer: (the listing asked about, results, index of each path, paths that failed)
         self._many: tuple[list[Path], list, dict[Path, int], set[Path]] | None = None
-        self._reported: set[Path] = set()  # paths reported since get_many last answered
+        self._reported: set[Path] = set()  # paths reported since parsed_all last answered
 
     def forget(self, paths) -> None:
         """Drop paths the watcher reported (a same-size save within the clock's tick keeps its mtime)."""
@@ -61,15 +65,15 @@ class FileCache:
         cache found its content unchanged: a fresh checkout gives every file a new time)."""
         self._entries[path] = (stamp, self._entries[path][1])
 
-    def list_files(self, folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    def files(self, folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
         key = (folder, suffixes)
         if not self._trusted or key not in self._listings:
             listing = list_files(folder, suffixes)
             self._listings[key] = (listing, set(listing))
         return self._listings[key][0]
 
-    def get_many(self, paths: list[Path], load) -> list:
-        """`[get(path, lambda: load(path)) ...]`, without a call per file for the trusted, cached ones.
+    def parsed_all(self, paths: list[Path], load) -> list:
+        """`[parsed(path, lambda: load(path)) ...]`, without a call per file for the trusted, cached ones.
 
         Trusting the watcher, and asked again about the very same listing (nothing came or went),
         it copies its last answer and loads just the reported paths and those that failed (so
@@ -80,22 +84,22 @@ class FileCache:
             results = list(last)
             again = {path for path in self._reported if path in index} | failed
             for path in again:
-                results[index[path]] = self.get(path, lambda path=path: load(path))
+                results[index[path]] = self.parsed(path, lambda path=path: load(path))
             failed = {path for path in again if results[index[path]] is None}
         else:
             entries = self._entries
             if self._trusted:
                 results = [entry[1] if (entry := entries.get(path)) is not None
-                           else self.get(path, lambda path=path: load(path)) for path in paths]
+                           else self.parsed(path, lambda path=path: load(path)) for path in paths]
             else:
-                results = [self.get(path, lambda path=path: load(path)) for path in paths]
+                results = [self.parsed(path, lambda path=path: load(path)) for path in paths]
             index = {path: n for n, path in enumerate(paths)}
             failed = {path for path, result in zip(paths, results) if result is None}
         self._many = (paths, results, index, failed)
         self._reported = set()
         return results
 
-    def get(self, path: Path, load) -> object:
+    def parsed(self, path: Path, load) -> object:
         entry = self._entries.get(path)
         if self._trusted and entry is not None:
             return entry[1]
@@ -114,3 +118,13 @@ class FileCache:
         else:
             self._entries.pop(path, None)
         return result
+
+    def yaml_parser(self, path: Path) -> YamlParser:
+        """A collection file is parsed entry by entry, reusing the entries that did not change
+        (or as a whole, when it is not a plain list or an entry has a problem)."""
+        entries = self.entries.setdefault(path, {})
+
+        def parse(text: str, rel: str, problems: Problems) -> YamlDoc | None:
+            doc = parse_yaml_entries(text, rel, entries)
+            return doc if doc is not None else parse_yaml(text, rel, problems)
+        return parse
