@@ -181,7 +181,7 @@ def link_content(library: Library, md: MarkdownIt, problems: Problems,
 
     def links_alone() -> Iterator:
         for article, (links, rendered) in zip(library.articles, link_each(matcher, library.articles)):
-            html.update(zip([(article.slug, paragraph.index) for paragraph in article.paragraphs], rendered))
+            html[article.slug] = rendered
             yield links
 
     return link(library, matcher, links_alone(), md, problems), html

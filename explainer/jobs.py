@@ -20,7 +20,7 @@ from .linker import AliasMatcher
 from .model import Article, LinkPolicy
 from .pages import PageBuilder, PageSpec, plan_page
 from .parallel import fork_imap, fork_map
-from .render import CARD_DATA_ID, CARD_LINK, Renderer, before_body_end, paragraph_html
+from .render import CARD_DATA_ID, CARD_LINK, ArticleHtml, Renderer, before_body_end, paragraph_html
 from .search import Postings, SearchRecord, invert, merge_postings, packed, page_fragment_path, search_record
 from .write import FolderWriter
 
@@ -29,7 +29,7 @@ PARALLEL_MIN_PAGES = 300  # (pages)
 CHUNKS_PER_JOB = 16  # pages go to the workers in this many chunks per process, to even out the load
 LIGHT_KINDS = ("article", "redirect")  # the many quick pages of a large site; the others go first
 
-LinkedArticle = tuple[ArticleLinks, list[str]]  # an article's links, and its paragraphs' HTML
+LinkedArticle = tuple[ArticleLinks, ArticleHtml]  # an article's links, and its paragraphs' HTML
 
 
 def link_and_render(md: MarkdownIt, matcher: AliasMatcher, policy: LinkPolicy,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -41,10 +42,13 @@ from .views import (
     snippet,
 )
 
+if TYPE_CHECKING:
+    from .render import ArticleHtml  # (render imports this module)
+
 __all__ = ["FEED_ENTRIES", "GLOSSARY_ARTICLES", "GLOSSARY_USES", "KIND_LABELS", "PageBuilder", "PagePlan", "PageSpec",
            "ParagraphHtml", "Urls", "page_specs", "plan_page", "planned", "spec_output", "spec_url"]
 
-ParagraphHtml = dict[ParagraphKey, str]  # each paragraph with its links, by (slug, index): render.paragraph_html
+ParagraphHtml = dict[str, "ArticleHtml"]  # each article's paragraphs with their links, by slug: render.paragraph_html
 
 SNIPPET_ARTICLES = 25  # an entity page quotes its mentions in this many articles, then lists more
 LISTED_ARTICLES = 100  # …up to this many in all (by mentions); the rest it counts and sends to search
@@ -157,10 +161,11 @@ class PageBuilder(MapPlans, SectionedPlans, SiteFilePlans):
     def article_page(self, article: Article) -> PagePlan:
         paragraphs = []
         deps = {f"seed:{article.slug}", "template:article.html", "site"}
+        rendered = self.html[article.slug].paragraphs()  # with their links, by render.paragraph_html
         for paragraph in article.paragraphs:
             key = (article.slug, paragraph.index)
             mentions = self.linked.mentions.get(key, [])
-            html = Markup(self.html[key])  # rendered with its links by render.paragraph_html
+            html = Markup(rendered[paragraph.index - 1])
             event_ids = self.linked.paragraph_events.get(key, [])
             note_ids = self.linked.paragraph_notes.get(key, [])
             quote_ids = self.linked.paragraph_quotes.get(key, [])

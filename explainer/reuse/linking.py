@@ -114,15 +114,14 @@ class LinkReuse:
             if slug in self.by_slug:
                 was = self.by_slug.pop(slug)
                 unindex_article(linked, slug, was)
-                for number in range(1, len(was.mentions) + 1):
-                    self.html.pop((slug, number), None)
+                self.html.pop(slug, None)
         for slug in gone:
             self.keys.pop(slug, None)
         for slug in changed - gone:
             links, rendered = fresh[slug]
             index_article(linked, slug, links)
             self.by_slug[slug] = links
-            self.html.update(zip([(slug, n) for n in range(1, len(rendered) + 1)], rendered))
+            self.html[slug] = rendered
         _place(linked, last, md, problems, changed)
         return linked
 
