@@ -82,3 +82,14 @@ def split_project(root: Path) -> Path:
     seed.write_text(seed.read_text(encoding="utf-8") + "The abacus and the cam came before the weave of a 3D model.\n",
                     encoding="utf-8")
     return project
+
+
+def build_split_site(root: Path) -> Path:
+    """The split project built with SPLIT_LIMITS into root/site (the browser tests and
+    tests/test_split_sections.py read the same build)."""
+    from explainer.engine import BuildOptions
+    from explainer.pipeline import build
+
+    out = root / "site"
+    build(BuildOptions(root=split_project(root), out=out, jobs=1, page_limits=SPLIT_LIMITS))
+    return out

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import SPLIT_LIMITS, SPLIT_TERMS, SPLIT_YEARS, parse, split_project, tree_hash
+from helpers import SPLIT_LIMITS, SPLIT_TERMS, SPLIT_YEARS, build_split_site, parse, split_project, tree_hash
 
 from explainer.engine import BuildOptions
 from explainer.pipeline import build
@@ -18,10 +18,7 @@ from explainer.sections import timeline_sections
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("split")
-    out = root / "site"
-    build(BuildOptions(root=split_project(root), out=out, jobs=1, page_limits=SPLIT_LIMITS))
-    return out
+    return build_split_site(tmp_path_factory.mktemp("split"))
 
 
 def _anchors_on(page) -> set[str]:

@@ -111,15 +111,9 @@ def hub_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def split_site(tmp_path_factory) -> Path:
     """The mini project with a glossary and a timeline split into pages (low limits passed in)."""
-    from helpers import SPLIT_LIMITS, split_project
+    from helpers import build_split_site
 
-    from explainer.engine import BuildOptions
-    from explainer.pipeline import build
-
-    root = tmp_path_factory.mktemp("split")
-    out = root / "site"
-    build(BuildOptions(root=split_project(root), out=out, jobs=1, page_limits=SPLIT_LIMITS))
-    return out
+    return build_split_site(tmp_path_factory.mktemp("split"))
 
 
 @pytest.fixture(scope="session")
