@@ -1,8 +1,9 @@
 """The preview server: rebuild on every save (native file watcher), push the reload with livereload.
 
-watchfiles (inotify) notices a save within milliseconds, where livereload's own watcher polls
-every 800 ms; an incremental Session re-renders only the affected pages; livereload then tells
-the open pages to reload over its websocket (CSS-only edits are swapped in without a reload).
+The watcher (watch.py: inotify on Linux) reports a save the moment it is complete, where
+livereload's own watcher polls every 800 ms; an incremental Session re-renders only the affected
+pages; livereload then tells the open pages to reload over its websocket (CSS-only edits are
+swapped in without a reload).
 While the content has errors, the last good site stays up and every HTML page is served with an
 overlay listing the problems; the next good save clears it.
 """
@@ -20,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from .errors import ContentError, Problem
 from .reuse.session import Session
 from .output import claim_output
+from .watch import settles_at_once, watch
 
 WATCHED = ("content", "seeds", "templates", "static")
 
@@ -91,9 +93,6 @@ class Viewers:
         return served is not None and served < moment
 
 
-WATCH_TICK_MS = 100  # the watcher reports "still listening" after this long without an event
-
-
 def late_reload(viewers: Viewers, url: str, last_push: dict[str, float]) -> str | None:
     """What a page that connects now has missed: a page reload ("*") if it was served before the
     last one went out, else a stylesheet swap ("style.css") if it was served before the last of
@@ -102,23 +101,6 @@ def late_reload(viewers: Viewers, url: str, last_push: dict[str, float]) -> str 
         if viewers.served_before(url, last_push[path]):
             return path
     return None
-
-
-def watch(folders: list[Path], on_change: Callable[[set[Path]], None], stop: threading.Event,
-          quiet_ms: int = 10, ready: threading.Event | None = None) -> None:
-    """Call `on_change(paths)` after every batch of saves under `folders`, once `quiet_ms` pass
-    without another event (10 ms keeps a save written in two steps in one batch). `ready` is set
-    once the folders are watched: a save from then on is seen (the server waits for it before
-    it answers, so a save made as soon as the preview is up is not lost on a busy machine)."""
-    import watchfiles
-
-    for changes in watchfiles.watch(*map(str, folders), stop_event=stop, debounce=30, step=quiet_ms,
-                                    rust_timeout=WATCH_TICK_MS, yield_on_timeout=True,
-                                    watch_filter=watchfiles.DefaultFilter()):
-        if ready is not None:
-            ready.set()  # the first batch, empty or not, comes once the watches are in place
-        if changes:
-            on_change({Path(path) for _, path in changes})
 
 
 def serve(session: Session, host: str, port: int, echo: Callable[[str], None]) -> None:
@@ -212,15 +194,15 @@ def _serve(session: Session, host: str, port: int, echo: Callable[[str], None]) 
                          daemon=True).start()
 
     start_watching([root / name for name in WATCHED if (root / name).is_dir()], on_change, 10)
-    if session.options.templates.is_dir():
-        # template saves reported after 1 ms of quiet, so they are compiled while the rebuild
-        # above still waits for the save to settle
+    if session.options.templates.is_dir() and not settles_at_once():
+        # where saves are reported only after 10 ms of quiet, template saves are reported after
+        # 1 ms, so they are compiled while the rebuild above still waits for the save to settle
         start_watching([session.options.templates], session.precompile, 1)
     for ready in watching:
         ready.wait(timeout=10)  # (a watcher that cannot start says so in its thread; serve anyway)
     server = PreviewServer(out, host, lambda: errors[0], viewers.saw, on_info)
     # livereload polls the whole working directory when nothing is registered; give it one path that
-    # never exists so it stays idle (watchfiles does the watching, and we push the reloads ourselves)
+    # never exists so it stays idle (watch.py does the watching, and we push the reloads ourselves)
     server.watch(str(out.parent / ".livereload-idle-never-exists"))
     logging.getLogger("livereload").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.WARNING)

@@ -180,7 +180,7 @@ def test_a_save_made_as_soon_as_the_watcher_is_ready_is_seen(tmp_path: Path):
     missed, however soon it comes (a busy machine once lost the first save of a test)."""
     import threading
 
-    from explainer.serve import watch
+    from explainer.watch import watch
     (tmp_path / "content").mkdir()
     seen: list[set[Path]] = []
     got, ready, stop = threading.Event(), threading.Event(), threading.Event()
