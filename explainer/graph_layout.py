@@ -214,6 +214,12 @@ def spread_until_clear(specs: list[LabelSpec], points: list[tuple[float, float]]
     the height used. Stretching only ever moves nodes further apart, so it ends; the width stays,
     so the drawing never gets wider than asked."""
     inner_height = height - 2 * margin
+    if len(points) > 1 and len({y for _, y in points}) == 1:
+        # a layout on one level line cannot be stretched apart: lay its nodes on a diagonal in
+        # the same order from left to right, so that stretching gives each a level of its own
+        order = sorted(range(len(points)), key=lambda i: points[i][0])
+        rank = {node: step for step, node in enumerate(order)}
+        points = [(x, float(rank[i])) for i, (x, _) in enumerate(points)]
     for _ in range(MAX_SPREAD_STEPS):
         centres = [(x + margin, y + margin) for x, y in fit(points, width - 2 * margin, inner_height)]
         incident: list[list[tuple[float, float, float, float]]] = [[] for _ in specs]
@@ -225,4 +231,4 @@ def spread_until_clear(specs: list[LabelSpec], points: list[tuple[float, float]]
         if placed is not None:
             return placed, inner_height + 2 * margin
         inner_height *= SPREAD
-    raise RuntimeError("the map's labels found no clear place")  # unreachable for distinct positions
+    raise RuntimeError("the map's labels found no clear place")  # unreachable: positions differ in height

@@ -126,3 +126,15 @@ def test_labels_are_escaped():
     nodes = {"a": Node("a", "<b>&", "person", "/a/?x=1&y=2"), "b": Node("b", "B", "place", "/b/")}
     svg = str(draw(neighbourhood(nodes["b"], nodes, [Edge("a", "b", 2)])))
     assert "<b>&" not in svg and "&lt;b&gt;&amp;" in svg and 'href="/a/?x=1&amp;y=2"' in svg
+
+
+def test_a_layout_on_one_level_line_is_spread_until_its_labels_are_clear():
+    """Found by the property test above: a path laid out on one horizontal line (every y equal)
+    could not be stretched apart, and a long label at its end found no place."""
+    from explainer.graph_layout import LabelSpec, spread_until_clear
+    specs = [LabelSpec(id=f"n{i}", r=11.5, width=150 if i == 1 else 9, height=16, size=13) for i in range(6)]
+    points = [(-1.95, 0.0), (2.99, 0.0), (-2.9, 0.0), (0.64, 0.0), (-0.68, 0.0), (1.9, 0.0)]
+    placed, _height = spread_until_clear(specs, points, [(2, 0), (0, 4), (4, 3), (3, 5), (5, 1)], 320, 200, margin=24)
+    boxes = [node.label_box for node in placed]
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+    assert [node.id for node in sorted(placed, key=lambda node: node.x)] == ["n2", "n0", "n4", "n3", "n5", "n1"]
