@@ -7,8 +7,9 @@ For each project (the real content, and the synthetic corpus at N articles, made
 run_bench.py) it starts `build.py serve` on 127.0.0.1, waits for the first build, then for each
 kind of edit requests the page once over HTTP (the author has it open, so the server renders it
 first), writes a file with a unique marker and polls (every 2 ms) until the output page on disk
-contains it: a one-paragraph seed edit, an entity summary edit and a template edit. It prints the
-median save→page time, and the medians the server itself logs: until that page was written, and
+contains it: a one-paragraph seed edit, an entity summary edit, an edit of the entity page's
+template and one of a part it includes (templates/partials/entity-mentions.html). It prints
+the median save→page time, and the medians the server itself logs: until that page was written, and
 for the whole rebuild (the pages that merely mention the change come after). Projects are copied
 under benchmarks/_work/live/ so the real content is never touched. A size ending in "-split" keeps
 each entity in its own file (content/entities/<id>.yaml) instead of one entities.yaml.
@@ -66,6 +67,8 @@ def project_for(size: str, folder: str = "live") -> tuple[Path, dict[str, tuple[
     shutil.copytree(REPO / "templates", target / "templates")
     shutil.copytree(REPO / "static", target / "static")
     edits["template"] = (target / "templates/entity.html", "<article class=\"entity\">", entity_page)
+    # a part of the entity page (entity.html includes it): a save compiles only the file saved
+    edits["template part"] = (target / "templates/partials/entity-mentions.html", "<h2 id=\"mentions\">", entity_page)
     return target, edits
 
 
@@ -87,7 +90,7 @@ def apply(path: Path, anchor: str, marker: str, kind: str) -> None:
         at = text.index(anchor) + len(anchor)
         at += 1 if text[at] == '"' else 0
         new = text[:at] + marker + " " + text[at:]
-    elif kind == "template":
+    elif kind.startswith("template"):
         new = text.replace(anchor, f"{anchor}<!-- {marker} -->", 1)
     else:
         new = text.replace(anchor, f"{marker} {anchor}", 1)

@@ -103,8 +103,9 @@ def test_event_quote_note_and_term_edits(live: Session, project: Path, tmp_path:
 
 
 def test_template_edit_rerenders_pages_using_it(live: Session, project: Path, tmp_path: Path):
-    edit(project / "templates/entity.html", "At a glance", "In brief")
-    report = live.rebuild({project / "templates/entity.html"})
+    # a partial that entity.html includes: the pages of the template that includes it
+    edit(project / "templates/partials/entity-facts.html", "At a glance", "In brief")
+    report = live.rebuild({project / "templates/partials/entity-facts.html"})
     assert set(report.outputs) == {f"entities/{e}/index.html"
                                    for e in ("ada-lovelace", "charles-babbage", "analytical-engine", "london")}
     clean_build_matches(live, tmp_path)
