@@ -25,7 +25,24 @@ YamlParser = Callable[[str, str, Problems], "YamlDoc | None"]  # (text, path as 
 
 # Content files read from content/; each collection may also be split into content/<name>/*.yaml.
 COLLECTIONS = ("entities", "timeline", "glossary", "quotes", "notes")
+COLLECTION_SUFFIXES = (".yaml", ".yml")  # of the files in content/<name>/
 SEED_SUFFIXES = (".md", ".txt")
+
+
+def reads(relative: Path) -> bool:
+    """Whether the loader reads the file (or lists the folder) at `relative`, a path under the
+    project root. The preview rebuilds for nothing else under content/ and seeds/: not for the
+    temporary copy an editor, or `sed -i`, writes beside a file before renaming it into place."""
+    parts = relative.parts
+    if not parts or parts[0] not in ("content", "seeds") or any(part.startswith(".") for part in parts):
+        return False
+    if parts[0] == "seeds":
+        return len(parts) == 1 or len(parts) == 2 and relative.suffix in SEED_SUFFIXES
+    if len(parts) <= 1:
+        return True
+    if len(parts) == 2:
+        return parts[1] in COLLECTIONS or parts[1] == "site.yaml" or parts[1] in {f"{n}.yaml" for n in COLLECTIONS}
+    return len(parts) == 3 and parts[1] in COLLECTIONS and relative.suffix in COLLECTION_SUFFIXES
 
 
 @dataclass
@@ -236,7 +253,7 @@ def load_content(root: Path, problems: Problems, sources: Sources | None = None)
     unreadable: set[str] = set()
     for name in COLLECTIONS:
         paths = [p for p in [content / f"{name}.yaml"] if p.exists() or p.is_symlink()]
-        paths += sources.files(content / name, (".yaml", ".yml"))
+        paths += sources.files(content / name, COLLECTION_SUFFIXES)
         docs = [sources.parsed(p, lambda p=p: load_yaml_file(p, root, problems, sources.yaml_parser(p)))
                 for p in paths]
         collections[name] = [d for d in docs if d is not None]

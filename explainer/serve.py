@@ -19,6 +19,7 @@ from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from .errors import ContentError, Problem
+from .load import reads
 from .reuse.session import Session
 from .output import claim_output
 from .watch import settles_at_once, watch
@@ -34,6 +35,17 @@ def describe_changes(paths: set[Path], root: Path) -> str:
         except ValueError:
             names.append(str(path))
     return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def makes_the_site(path: Path, root: Path) -> bool:
+    """Whether a saved file is one the site is made from: anything in templates/ and static/ (the
+    watcher already leaves out hidden files and editors' backups), and in content/ and seeds/ what
+    the loader reads."""
+    try:
+        relative = Path(path).relative_to(root)
+    except ValueError:
+        return True  # (spelled otherwise: let the session judge it)
+    return relative.parts[:1] in (("templates",), ("static",)) or reads(relative)
 
 
 def describe_outputs(outputs: tuple[str, ...]) -> str:
@@ -152,7 +164,10 @@ def _serve(session: Session, host: str, port: int, echo: Callable[[str], None]) 
         if path is not None:
             handler.send_message({"command": "reload", "path": path, "liveCSS": True, "liveImg": True})
 
-    def on_change(paths: set[Path]) -> None:
+    def on_change(saved: set[Path]) -> None:
+        paths = {path for path in saved if makes_the_site(path, root)}
+        if not paths:
+            return
         what = describe_changes(paths, root)
         first_reload = [0.0]
 

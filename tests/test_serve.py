@@ -120,6 +120,45 @@ def test_serve_logs_the_viewed_page_written_first(project: Path):
         process.wait(timeout=10)
 
 
+def test_a_save_through_a_temporary_copy_rebuilds_once_for_the_file(project: Path):
+    """`sed -i` (and editors that save safely) write a copy beside the file, then rename it into
+    place: the copy is no file the site is made from, and gets no rebuild or log line of its own."""
+    import os
+
+    port = free_port()
+    log = project.parent / "serve.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(project), "serve",
+                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        assert wait_for(lambda: _up(port)), "server did not start"
+        target = project / "content/entities.yaml"
+        copy = project / "content/sedXk3Pq"
+        copy.write_text(target.read_text(encoding="utf-8").replace("Capital city", "Capital town"), encoding="utf-8")
+        time.sleep(0.3)  # the copy, closed: reported by the watcher on its own
+        os.replace(copy, target)
+        assert wait_for(lambda: "Capital town" in fetch(port, "/entities/london/")[1])
+        assert wait_for(lambda: "✓" in log.read_text(encoding="utf-8"))
+        time.sleep(0.3)
+        lines = [l for l in log.read_text(encoding="utf-8").splitlines() if "✓" in l or "✗" in l]
+        assert len(lines) == 1 and lines[0].startswith("✓ content/entities.yaml: "), lines
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_the_preview_rebuilds_for_the_files_the_site_is_made_from(tmp_path: Path):
+    from explainer.serve import makes_the_site
+    made_from = ["content", "content/site.yaml", "content/entities.yaml", "content/entities",
+                 "content/entities/ada.yaml", "content/glossary/terms.yml", "seeds/engines.txt", "seeds/a.md",
+                 "templates/entity.html", "templates/partials/x.html", "static/style.css", "seeds"]
+    not_made_from = ["content/sedXk3Pq", "content/entities.yaml.tmp", "content/4913", "content/notes.txt",
+                     "content/entities/ada.yaml.swp.x", "content/entities/.ada.yaml", "content/other/x.yaml",
+                     "seeds/engines.txt.bak", "seeds/drafts/a.md", "seeds/.engines.txt.swx", "site/index.html"]
+    assert [p for p in made_from if not makes_the_site(tmp_path / p, tmp_path)] == []
+    assert [p for p in not_made_from if makes_the_site(tmp_path / p, tmp_path)] == []
+
+
 def test_templates_compiled_ahead_are_used_only_for_the_same_source(tmp_path: Path, monkeypatch):
     """The preview compiles a saved template while the watcher waits for the save to settle; the
     rebuild then uses that code only if the file still holds exactly the source it was made from."""
