@@ -24,7 +24,7 @@ from .jobs import PARALLEL_MIN_PAGES, LinkedArticle, RenderedPage, link_and_rend
 from .link import Linked, LinkTargets, build_matcher, editorial_warnings, link
 from .linker import AliasMatcher
 from .load import RawContent, Sources, load_content
-from .markdown import make_markdown
+from .markdown import MarkdownRenderer, make_markdown
 from .model import Article, Library
 from .pages import PageBuilder, PageSpec, ParagraphHtml, Urls, page_specs, spec_output
 from .parallel import beside
@@ -128,6 +128,10 @@ class Reuse(Protocol):
         """Link the content (`link_each` for the articles it cannot reuse), as link.link would;
         `urls` is where the links lead."""
 
+    def fields(self, library: Library, urls: Urls, md: MarkdownIt) -> MarkdownRenderer:
+        """The renderer of the content fields' markdown for what `link` just linked (one that
+        holds what the last runs rendered, while links would come out the same)."""
+
     def plan(self, prepared: Prepared) -> Work | None:
         """The pages to render; None when the content must be prepared again from scratch first."""
 
@@ -169,7 +173,8 @@ def prepare(options: BuildOptions, problems: Problems, reuse: Reuse | None = Non
     if options.strict:
         editorial_warnings(linked, problems)
     problems.raise_if_errors()
-    return Prepared(library, linked, html, PageBuilder(linked, html, urls, md), urls)
+    fields = reuse.fields(library, urls, md) if reuse is not None else None
+    return Prepared(library, linked, html, PageBuilder(linked, html, urls, md, fields), urls)
 
 
 def link_content(library: Library, md: MarkdownIt, problems: Problems,

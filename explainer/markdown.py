@@ -367,6 +367,11 @@ class MarkdownRenderer:
         self.env = {"resolve": resolve}
         self._cache: dict[tuple[str, bool], Markup] = {}
 
+    @property
+    def size(self) -> int:
+        """How many distinct texts it holds."""
+        return len(self._cache)
+
     def block(self, text: str) -> Markup:
         return self._render(text, inline=False)
 

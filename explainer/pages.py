@@ -61,7 +61,10 @@ TIMELINE_PREVIEW = 5
 class PageBuilder(MapPlans, SectionedPlans, SiteFilePlans):
     """Builds the context of each page from the linked library."""
 
-    def __init__(self, linked: Linked, html: ParagraphHtml, urls: Urls, md):
+    def __init__(self, linked: Linked, html: ParagraphHtml, urls: Urls, md,
+                 fields: MarkdownRenderer | None = None):
+        """`fields` renders the content fields' markdown (descriptions, event bodies, notes) with
+        links to `urls`; by default a renderer of its own, over `md`."""
         self.linked = linked
         self.html = html
         self.lib = lib = linked.library
@@ -80,7 +83,7 @@ class PageBuilder(MapPlans, SectionedPlans, SiteFilePlans):
         self.events = {e.id: e for e in lib.events}
         self.quotes = {q.id: q for q in lib.quotes}
         self.notes = {n.id: n for n in lib.notes}
-        self.md = MarkdownRenderer(md, self.target)
+        self.md = fields if fields is not None else MarkdownRenderer(md, self.target)
         self.keep_plans: set = set()  # see plan_page
         self.kept_plans: dict = {}
 

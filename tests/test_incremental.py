@@ -405,3 +405,22 @@ def test_the_pages_that_merely_mention_an_edit_are_found_after_the_page_in_view_
     assert report.first_outputs == ("entities/ada-lovelace/index.html", "entities/london/index.html")
     assert "articles/engines/index.html" in report.outputs
     clean_build_matches(live, tmp_path)
+
+
+def test_fields_rendered_once_are_kept_while_their_links_come_out_the_same(live: Session, project: Path,
+                                                                          tmp_path: Path):
+    """Event bodies, notes and descriptions are rendered again only when what their [[id]] links
+    say or where they lead may have changed (reuse/fields.py)."""
+    renderer = live.builder.md
+    edit(project / "seeds/engines.txt", "agreed.", "agreed, in London.")
+    live.rebuild({project / "seeds/engines.txt"}, viewing=("articles/engines/index.html",))
+    assert live.builder.md is renderer
+    edit(project / "content/entities.yaml", "summary: Capital city", "summary: The capital city")
+    live.rebuild({project / "content/entities.yaml"})
+    assert live.builder.md is renderer  # a summary is no part of a link
+    clean_build_matches(live, tmp_path)
+    # Ada's name is what "[[ada-lovelace]]" says in the timeline and the key points
+    edit(project / "content/entities.yaml", "name: Ada Lovelace", "name: Augusta Ada King")
+    live.rebuild({project / "content/entities.yaml"})
+    assert live.builder.md is not renderer
+    clean_build_matches(live, tmp_path)

@@ -197,3 +197,17 @@ def test_the_file_cache_reads_what_the_disk_reads(project: Path):
         assert [s.paragraphs for s in through_cache.seeds] == [s.paragraphs for s in from_disk.seeds]
         assert validate.validate(through_cache, Problems()) == validate.validate(from_disk, Problems())
     assert cache.entries[entities]  # the collection file was parsed entry by entry
+
+
+def test_field_renderer_is_kept_for_the_same_link_context_only(project: Path):
+    from explainer.reuse.fields import FieldReuse
+    options = BuildOptions(root=project, out=project / "site", jobs=1, theme=REPO)
+    library, md = load_library(options, Problems()), make_markdown()
+    urls = Urls(library.site.base_url)
+    reuse = FieldReuse()
+    first = reuse.renderer_for("context-a", library, urls, md)
+    assert "Ada Lovelace" in first.block("[[ada-lovelace]] wrote notes.")
+    assert reuse.renderer_for("context-a", library, urls, md) is first
+    assert reuse.renderer_for("context-b", library, urls, md) is not first
+    reuse.forget()
+    assert reuse.renderer_for("context-b", library, urls, md) is not first

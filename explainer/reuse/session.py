@@ -28,6 +28,7 @@ from ..search import SearchRecord
 from ..write import FolderWriter, atomic_write, safe_relative, write_site
 from .cache import StageCache
 from .cards import CardReuse
+from .fields import FieldReuse
 from .keys import Keys, changed_keys, content_keys, pages_touched_by, update_keys
 from .linking import LinkReuse
 from .validating import ValidateReuse
@@ -52,6 +53,7 @@ class Session:
         self.file_cache = FileCache()
         cache = StageCache()  # each stage's results by content
         self.validating, self.linking, self.cards = ValidateReuse(cache), LinkReuse(cache), CardReuse(cache)
+        self.field_markdown = FieldReuse()
         self.digest_memo: dict = {}  # article hashes, by article
         self.templates = TemplateGraph()
         self.env = None
@@ -117,6 +119,9 @@ class Session:
         # what it links is kept even if the content has errors: its indexes match the library just
         # loaded, which is what the next rebuild compares with
         return self.linking.link(library, urls, md, problems, link_each, self.digest_memo)
+
+    def fields(self, library: Library, urls, md):
+        return self.field_markdown.renderer_for(self.linking.context, library, urls, md)
 
     def plan(self, prepared: Prepared) -> Work | None:
         change, site = self.change, self.site
@@ -271,6 +276,7 @@ class Session:
         self.change.full = True
         self.linking.forget()
         self.cards.forget()
+        self.field_markdown.forget()
         self.file_cache.distrust()
         self.assets, self.asset_names = collect_assets(self.options.static, fingerprint=self.options.fingerprint,
                                                        minify=self.options.minify)
