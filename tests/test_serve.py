@@ -1,12 +1,15 @@
 """The preview server, as an author uses it: a real process, real saves, real HTTP requests."""
 from __future__ import annotations
 
+import contextlib
 import http.client
+import os
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -99,8 +102,9 @@ def test_viewers_remember_the_last_pages_served():
     assert viewers.since(moment) == {"index.html", "articles/engines/index.html"}
 
 
-def test_serve_logs_the_viewed_page_written_first(project: Path):
-    """With a page open, a save rewrites it first and the log line says so."""
+@contextlib.contextmanager
+def logged_server(project: Path) -> Iterator[tuple[int, Path]]:
+    """A `serve` process on the project, its output in a log file: (port, log), once it answers."""
     port = free_port()
     log = project.parent / "serve.log"
     with open(log, "w") as out:
@@ -108,43 +112,42 @@ def test_serve_logs_the_viewed_page_written_first(project: Path):
                                     "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
     try:
         assert wait_for(lambda: _up(port)), "server did not start"
-        assert fetch(port, "/entities/london/")[0] == 200  # the author opens London's page
-        edit(project / "content/entities.yaml", "summary: Capital city", "summary: The capital city")
-        assert wait_for(lambda: "✓" in log.read_text(encoding="utf-8"))
-        line = next(l for l in log.read_text(encoding="utf-8").splitlines() if "✓" in l)
-        # London's page (and the home page, requested when the test waited for the server) came first
-        first, _, rest = line.partition(" on disk in ")
-        assert first == "✓ content/entities.yaml: entities/london/, /" and " pages re-rendered in " in rest, line
+        yield port, log
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
+def rebuild_lines(log: Path) -> list[str]:
+    return [line for line in log.read_text(encoding="utf-8").splitlines() if "✓" in line or "✗" in line]
+
+
+def test_serve_logs_the_viewed_page_written_first(project: Path):
+    """With a page open, a save rewrites it first and the log line says so."""
+    with logged_server(project) as (port, log):
+        assert fetch(port, "/entities/london/")[0] == 200  # the author opens London's page
+        edit(project / "content/entities.yaml", "summary: Capital city", "summary: The capital city")
+        assert wait_for(lambda: rebuild_lines(log))
+        line = rebuild_lines(log)[0]
+        # London's page (and the home page, requested when the test waited for the server) came first
+        first, _, rest = line.partition(" on disk in ")
+        assert first == "✓ content/entities.yaml: entities/london/, /" and " pages re-rendered in " in rest, line
+
+
 def test_a_save_through_a_temporary_copy_rebuilds_once_for_the_file(project: Path):
     """`sed -i` (and editors that save safely) write a copy beside the file, then rename it into
     place: the copy is no file the site is made from, and gets no rebuild or log line of its own."""
-    import os
-
-    port = free_port()
-    log = project.parent / "serve.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(project), "serve",
-                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
-    try:
-        assert wait_for(lambda: _up(port)), "server did not start"
+    with logged_server(project) as (port, log):
         target = project / "content/entities.yaml"
         copy = project / "content/sedXk3Pq"
         copy.write_text(target.read_text(encoding="utf-8").replace("Capital city", "Capital town"), encoding="utf-8")
         time.sleep(0.3)  # the copy, closed: reported by the watcher on its own
         os.replace(copy, target)
         assert wait_for(lambda: "Capital town" in fetch(port, "/entities/london/")[1])
-        assert wait_for(lambda: "✓" in log.read_text(encoding="utf-8"))
+        assert wait_for(lambda: rebuild_lines(log))
         time.sleep(0.3)
-        lines = [l for l in log.read_text(encoding="utf-8").splitlines() if "✓" in l or "✗" in l]
+        lines = rebuild_lines(log)
         assert len(lines) == 1 and lines[0].startswith("✓ content/entities.yaml: "), lines
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_the_preview_rebuilds_for_the_files_the_site_is_made_from(tmp_path: Path):
