@@ -27,6 +27,7 @@ YamlParser = Callable[[str, str, Problems], "YamlDoc | None"]  # (text, path as 
 COLLECTIONS = ("entities", "timeline", "glossary", "quotes", "notes")
 COLLECTION_SUFFIXES = (".yaml", ".yml")  # of the files in content/<name>/
 SEED_SUFFIXES = (".md", ".txt")
+TOP_FILES = frozenset({"site.yaml", *(f"{name}.yaml" for name in COLLECTIONS)})  # the files read from content/ itself
 
 
 def reads(relative: Path) -> bool:
@@ -41,7 +42,7 @@ def reads(relative: Path) -> bool:
     if len(parts) <= 1:
         return True
     if len(parts) == 2:
-        return parts[1] in COLLECTIONS or parts[1] == "site.yaml" or parts[1] in {f"{n}.yaml" for n in COLLECTIONS}
+        return parts[1] in COLLECTIONS or parts[1] in TOP_FILES
     return len(parts) == 3 and parts[1] in COLLECTIONS and relative.suffix in COLLECTION_SUFFIXES
 
 
